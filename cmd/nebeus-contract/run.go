@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/nebeus/nebeus-contract/spec/generate"
+)
+
+const usage = `nebeus-contract: the Nebeus API contract, generated from its Slate page.
+
+Usage:
+  nebeus-contract generate [--page PATH] [--overlay PATH] [--out DIR] [--strict]
+  nebeus-contract check    [--page PATH] [--overlay PATH] [--out DIR] [--strict]
+  nebeus-contract validate --schema NAME [FILE|-]
+  nebeus-contract list
+
+Run "nebeus-contract COMMAND --help" for a command's flags.
+`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return &exitError{code: 2}
+	}
+	switch args[0] {
+	case "generate":
+		return runGenerate(args[1:], stdout, stderr, false)
+	case "check":
+		return runGenerate(args[1:], stdout, stderr, true)
+	case "validate":
+		return runValidate(args[1:], stdin, stdout, stderr)
+	case "list":
+		return runList(stdout)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return &exitError{code: 2, msg: fmt.Sprintf("unknown command %q", args[0])}
+}
+
+func runGenerate(args []string, stdout, stderr io.Writer, check bool) error {
+	name := "generate"
+	if check {
+		name = "check"
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	page := fs.String("page", "spec/source/index.html.md", "the Slate page (includes resolve to includes/_NAME.md beside it)")
+	overlay := fs.String("overlay", "spec/overlay.yaml", `the decision overlay (OpenAPI Overlay 1.0); "" for none`)
+	out := fs.String("out", ".", "output root: schemas/ and spec/openapi.{yaml,json} are written under it")
+	strict := fs.Bool("strict", false, "treat warnings (unparseable examples, endpoint disagreements) as errors")
+	fs.Usage = func() {
+		if check {
+			fmt.Fprintln(stderr, "nebeus-contract check: exit 1 when the committed outputs differ from what the page and overlay generate.")
+		} else {
+			fmt.Fprintln(stderr, "nebeus-contract generate: write schemas/ and spec/openapi.{yaml,json} from the Slate page and the overlay.")
+		}
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return &exitError{code: 2}
+	}
+	res, err := generate.Build(generate.Options{Page: *page, Overlay: *overlay, Root: *out, Strict: *strict})
+	if res != nil {
+		for _, w := range res.Warnings {
+			fmt.Fprintln(stderr, "warning:", w)
+		}
+	}
+	if err != nil {
+		return &exitError{code: 1, msg: "error: " + strings.ReplaceAll(err.Error(), "\n", "\nerror: ")}
+	}
+	if check {
+		drift, err := res.Check(*out)
+		if err != nil {
+			return err
+		}
+		if len(drift) > 0 {
+			var b strings.Builder
+			fmt.Fprintf(&b, "%d generated file(s) out of date:\n", len(drift))
+			for _, d := range drift {
+				fmt.Fprintf(&b, "  %s\n", d)
+			}
+			return &exitError{code: 1, msg: strings.TrimSuffix(b.String(), "\n")}
+		}
+		fmt.Fprintf(stdout, "contract up to date: %d files\n", len(res.Files))
+		return nil
+	}
+	if err := res.Write(*out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d files under %s\n", len(res.Files), *out)
+	return nil
+}

@@ -1,0 +1,284 @@
+package schemas
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// Violation is one way a payload breaks the contract.
+type Violation struct {
+	Operation string `json:"operation,omitempty"`
+	// Schema is the schema that failed ("signin.response.success").
+	Schema string `json:"schema"`
+	// Pointer is the JSON pointer of the offending value in the payload
+	// ("" is the whole payload; a missing property points where it belongs).
+	Pointer string `json:"pointer"`
+	// Keyword is the failing keyword's location: "NAME.json#/json/pointer".
+	Keyword string `json:"keyword"`
+	Message string `json:"message"`
+	// Decision is the contract decision the rule records (T1..T6, S1..S6),
+	// from the x-decision stamps of the overlay; "" when the rule comes
+	// from the page alone.
+	Decision string `json:"decision,omitempty"`
+	// Argument is the request argument the violation concerns (the first
+	// key under /params), and Field the key signup reports it under (the
+	// schema's x-error-key, S5; the argument name when there is none).
+	Argument string `json:"argument,omitempty"`
+	Field    string `json:"field,omitempty"`
+	// Code is the JSON-RPC error code a server answers a request violation
+	// of the envelope with (T5); 0 for others.
+	Code int `json:"code,omitempty"`
+	// Warning marks a field beyond those documented: a compatible change
+	// (T6), reported but not a failure.
+	Warning bool `json:"warning,omitempty"`
+}
+
+func (v Violation) String() string {
+	ptr := v.Pointer
+	if ptr == "" {
+		ptr = "/"
+	}
+	s := fmt.Sprintf("%s: %s", ptr, v.Message)
+	if v.Decision != "" {
+		s += " [" + v.Decision + "]"
+	}
+	if v.Warning {
+		s = "warning: " + s
+	}
+	return s
+}
+
+// Failures returns the violations that are not T6 warnings.
+func Failures(vs []Violation) []Violation {
+	var out []Violation
+	for _, v := range vs {
+		if !v.Warning {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Validate checks a decoded value (see Decode) against the named schema.
+func (c *Contract) Validate(schema string, v any) ([]Violation, error) {
+	s, ok := c.compiled[schema]
+	if !ok {
+		return nil, fmt.Errorf("schemas: no schema named %q (have %s)", schema, strings.Join(c.Names(), ", "))
+	}
+	err := s.Validate(v)
+	if err == nil {
+		return nil, nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return nil, err
+	}
+	var out []Violation
+	c.flatten(ve, v, &out)
+	return out, nil
+}
+
+// ValidateRequest checks a decoded request body of an operation.
+func (c *Contract) ValidateRequest(op string, v any) ([]Violation, error) {
+	o, ok := c.Operation(op)
+	if !ok {
+		return nil, fmt.Errorf("schemas: no operation %q", op)
+	}
+	vs, err := c.Validate(o.Request, v)
+	for i := range vs {
+		vs[i].Operation = op
+	}
+	return vs, err
+}
+
+// ValidateResponse checks a decoded response body of an operation and says
+// which documented variant it is. A body that matches a variant but for
+// extra fields matches it with T6 warnings. A body that matches none is
+// reported against the closest variant (the one with fewest failures).
+func (c *Contract) ValidateResponse(op string, v any) (variant string, vs []Violation, err error) {
+	o, ok := c.Operation(op)
+	if !ok {
+		return "", nil, fmt.Errorf("schemas: no operation %q", op)
+	}
+	if len(o.Variants) == 0 {
+		vs, err := c.Validate(o.Response, v)
+		return "", tag(vs, op), err
+	}
+	best, bestFails := -1, 0
+	var bestVs []Violation
+	for i, vr := range o.Variants {
+		got, err := c.Validate(vr.Schema, v)
+		if err != nil {
+			return "", nil, err
+		}
+		fails := 0
+		for _, f := range Failures(got) {
+			// A wrong top-level shape says "not this variant" louder than
+			// any number of wrong fields inside the right shape.
+			if f.Pointer == "" {
+				fails += 1000
+			} else {
+				fails++
+			}
+		}
+		if best < 0 || fails < bestFails {
+			best, bestFails, bestVs = i, fails, got
+		}
+	}
+	return o.Variants[best].Name, tag(bestVs, op), nil
+}
+
+func tag(vs []Violation, op string) []Violation {
+	for i := range vs {
+		vs[i].Operation = op
+	}
+	return vs
+}
+
+var quoted = regexp.MustCompile(`'([^']*)'|"([^"]*)"`)
+
+func (c *Contract) flatten(ve *jsonschema.ValidationError, instance any, out *[]Violation) {
+	if len(ve.Causes) > 0 {
+		for _, cause := range ve.Causes {
+			c.flatten(cause, instance, out)
+		}
+		return
+	}
+	schema, ptr := splitLocation(ve.AbsoluteKeywordLocation)
+	keyword := ptr[strings.LastIndex(ptr, "/")+1:]
+	node, decision, errKey := c.walk(schema, ptr)
+	base := Violation{Schema: schema, Pointer: ve.InstanceLocation, Keyword: schema + ".json#" + ptr, Message: ve.Message, Decision: decision}
+	switch keyword {
+	case "required":
+		// One violation per missing property, pointing where it belongs,
+		// so a caller can key errors by field (S5).
+		for _, m := range quoted.FindAllStringSubmatch(ve.Message, -1) {
+			name := m[1] + m[2]
+			v := base
+			v.Pointer = ve.InstanceLocation + "/" + escape(name)
+			v.Message = "required property is missing"
+			v.Field = propertyKey(node, name)
+			c.finish(&v, instance)
+			*out = append(*out, v)
+		}
+		return
+	case "additionalProperties", "unevaluatedProperties":
+		// T6: a field beyond those documented is a compatible change.
+		for _, m := range quoted.FindAllStringSubmatch(ve.Message, -1) {
+			v := base
+			v.Pointer = ve.InstanceLocation + "/" + escape(m[1]+m[2])
+			v.Message = "field not in the contract"
+			v.Decision = "T6"
+			v.Warning = true
+			c.finish(&v, instance)
+			*out = append(*out, v)
+		}
+		return
+	}
+	base.Field = errKey
+	c.finish(&base, instance)
+	*out = append(*out, base)
+}
+
+// finish fills Argument, Field and Code from the pointer.
+func (c *Contract) finish(v *Violation, _ any) {
+	if rest, ok := strings.CutPrefix(v.Pointer, "/params/"); ok {
+		arg, _, _ := strings.Cut(rest, "/")
+		v.Argument = unescape(arg)
+		if v.Field == "" {
+			v.Field = v.Argument
+		}
+	}
+	if v.Schema == "jsonrpc-request" {
+		codes, _ := c.tree["jsonrpc-request"].(map[string]any)["x-jsonrpc-codes"].(map[string]any)
+		p := v.Pointer
+		if p == "" {
+			p = "/"
+		}
+		if n, ok := codes[p]; ok {
+			v.Code = toInt(n)
+		} else if n, ok := codes["/"]; ok {
+			v.Code = toInt(n)
+		}
+	}
+}
+
+func toInt(v any) int {
+	switch n := v.(type) {
+	case float64:
+		return int(n)
+	case string:
+		i, _ := strconv.Atoi(n)
+		return i
+	}
+	return 0
+}
+
+// propertyKey is the x-error-key of a property of an object schema node.
+func propertyKey(node map[string]any, name string) string {
+	props, _ := node["properties"].(map[string]any)
+	p, _ := props[name].(map[string]any)
+	k, _ := p["x-error-key"].(string)
+	return k
+}
+
+// walk follows a JSON pointer into a schema file and returns the schema node
+// holding the failing keyword, the innermost x-decision on the way and the
+// innermost x-error-key.
+func (c *Contract) walk(schema, ptr string) (node map[string]any, decision, errKey string) {
+	cur := c.tree[schema]
+	segs := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
+	for i := 0; ; i++ {
+		if m, ok := cur.(map[string]any); ok {
+			node = m
+			if d, ok := m["x-decision"].(string); ok {
+				decision = d
+			}
+			if k, ok := m["x-error-key"].(string); ok {
+				errKey = k
+			}
+		}
+		if i >= len(segs)-1 || ptr == "" {
+			return node, decision, errKey
+		}
+		seg := unescape(segs[i])
+		switch x := cur.(type) {
+		case map[string]any:
+			cur = x[seg]
+		case []any:
+			n, err := strconv.Atoi(seg)
+			if err != nil || n < 0 || n >= len(x) {
+				return node, decision, errKey
+			}
+			cur = x[n]
+		default:
+			return node, decision, errKey
+		}
+	}
+}
+
+func splitLocation(abs string) (schema, ptr string) {
+	u, frag, _ := strings.Cut(abs, "#")
+	if p, err := url.Parse(u); err == nil {
+		u = p.Path
+	}
+	schema = strings.TrimSuffix(u[strings.LastIndex(u, "/")+1:], ".json")
+	if f, err := url.PathUnescape(frag); err == nil {
+		frag = f
+	}
+	return schema, frag
+}
+
+func escape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+func unescape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+}
