@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return exitCode(err, &errb), out.String(), errb.String()
+}
+
+func TestGenerateThenCheck(t *testing.T) {
+	out := t.TempDir()
+	page, overlay := filepath.Join("..", "..", "spec", "source", "index.html.md"), filepath.Join("..", "..", "spec", "overlay.yaml")
+	code, stdout, stderr := runCLI(t, "", "generate", "--page", page, "--overlay", overlay, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "wrote 25 files") {
+		t.Fatalf("generate: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// T1's copy error on the page is a warning naming both lines.
+	if !strings.Contains(stderr, "warning:") || !strings.Contains(stderr, "line 216") {
+		t.Errorf("no T1 warning in %q", stderr)
+	}
+	if code, stdout, _ := runCLI(t, "", "check", "--page", page, "--overlay", overlay, "--out", out); code != 0 || !strings.Contains(stdout, "up to date") {
+		t.Fatalf("check after generate: exit %d %s", code, stdout)
+	}
+	target := filepath.Join(out, "spec", "openapi.yaml")
+	b, _ := os.ReadFile(target)
+	os.WriteFile(target, append(b, "# edited\n"...), 0o644)
+	code, _, stderr = runCLI(t, "", "check", "--page", page, "--overlay", overlay, "--out", out)
+	if code != 1 || !strings.Contains(stderr, "1 generated file(s) out of date") || !strings.Contains(stderr, "spec/openapi.yaml:") {
+		t.Errorf("check after an edit: exit %d, %q", code, stderr)
+	}
+}
+
+func TestGenerateReportsMalformedPageWithLine(t *testing.T) {
+	out := t.TempDir()
+	page := filepath.Join("..", "..", "spec", "slate", "testdata", "malformed", "missing_columns.md")
+	code, _, stderr := runCLI(t, "", "generate", "--page", page, "--overlay", "", "--out", out)
+	if code != 1 || !strings.Contains(stderr, "missing_columns.md:11: argument table lacks column(s)") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("a failed generate wrote %d entries", len(entries))
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		code        int
+		want        []string
+	}{
+		{"valid file", "", []string{"validate", "--schema", "signin.response", "testdata/signin-ok.json"}, 0, []string{"valid against signin.response"}},
+		{"invalid file names pointer and decision", "", []string{"validate", "--schema", "signin.response", "testdata/signin-bad.json"}, 1,
+			[]string{"/0/result/session_id: length must be >= 1, but got 0 [S1]", "warning: /0/result/extra: field not in the contract [T6]", "1 violation(s)"}},
+		{"stdin request", `{"jsonrpc":"2.0","params":{"login":"x"}}`, []string{"validate", "--schema", "reset_password.request", "-"}, 1,
+			[]string{"/params/login: 'x' is not valid 'email' [S4]"}},
+		{"not JSON", `{`, []string{"validate", "--schema", "signin.request"}, 1, []string{"not valid JSON"}},
+		{"unknown schema", `{}`, []string{"validate", "--schema", "nope"}, 2, []string{`no schema "nope"`}},
+		{"missing schema flag", ``, []string{"validate"}, 2, []string{"--schema NAME"}},
+		{"unknown command", ``, []string{"frobnicate"}, 2, []string{`unknown command "frobnicate"`}},
+		{"help", ``, []string{"validate", "--help"}, 0, []string{"-schema"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tc.stdin, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, tc.code, stdout, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout+stderr, w) {
+					t.Errorf("output lacks %q:\n%s%s", w, stdout, stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestListNamesEveryOperation(t *testing.T) {
+	code, stdout, _ := runCLI(t, "", "list")
+	for _, op := range []string{"/signin/1.0/json", "/logout/1.0/json", "/reset_password/1.0/json", "/signup/1.0/json", "/get_countries/1.0/json"} {
+		if !strings.Contains(stdout, op) {
+			t.Errorf("list lacks %s", op)
+		}
+	}
+	if code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}
+
