@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/mockserver"
+	"github.com/nebeus/nebeus-contract/schemas"
+)
+
+// envPrefix prefixes the environment variable of every flag: --cors-origins
+// is NEBEUS_MOCK_CORS_ORIGINS.
+const envPrefix = "NEBEUS_MOCK_"
+
+// Server timeouts. WriteTimeout must exceed the longest forced delay
+// (mockserver.MaxDelay) so a delayed answer still gets written.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = mockserver.MaxDelay + 15*time.Second
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = mockserver.MaxDelay + 5*time.Second
+)
+
+type options struct {
+	addr, fixtures, corsOrigins, db, defaultTZ, logFormat, logLevel, controlToken string
+	idleTimeout                                                                   time.Duration
+	companyID, journalSize                                                        int
+	maxBody                                                                       int64
+	control                                                                       bool
+}
+
+func envName(flagName string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// parseFlags reads args, then, for each flag not given, its environment
+// variable: a flag beats the environment, which beats the default.
+func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("nebeus-mock", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
+	fs.StringVar(&o.fixtures, "fixtures", "", "folder overriding countries.json, active.json, accounts.json (default: embedded)")
+	fs.StringVar(&o.corsOrigins, "cors-origins", strings.Join(mockserver.DefaultCORSOrigins, ","), "comma-separated allowed browser origins; a port of * means any port")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", 30*time.Minute, "session idle timeout (M3)")
+	fs.IntVar(&o.companyID, "company-id", mockserver.DefaultCompanyID, "signin's company_id (M1)")
+	fs.StringVar(&o.db, "db", mockserver.DefaultDB, "signin's db (M1)")
+	fs.StringVar(&o.defaultTZ, "default-tz", "Europe/Madrid", "user_context.tz without a whole-hour signup timezone (M1)")
+	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.BoolVar(&o.control, "control", false, "enable the control API under /_mock/")
+	fs.StringVar(&o.controlToken, "control-token", "", "bearer token for the control API from non-loopback clients")
+	fs.IntVar(&o.journalSize, "journal-size", 1000, "request journal entries kept per namespace")
+	fs.Int64Var(&o.maxBody, "max-body", mockserver.DefaultMaxBody, "request body limit in bytes (413 above)")
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(fs, stdout)
+			return nil, nil
+		}
+		return nil, fmt.Errorf("%w (see --help)", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] || err != nil {
+			return
+		}
+		if v := getenv(envName(f.Name)); v != "" {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%s=%q: %w", envName(f.Name), v, e)
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch o.logFormat {
+	case "text", "json":
+	default:
+		return nil, fmt.Errorf("--log-format %q: want text or json", o.logFormat)
+	}
+	return o, nil
+}
+
+func usage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintf(w, "Usage: nebeus-mock [flags]\n\n")
+	fmt.Fprintf(w, "A stateful mock of the Nebeus account API (contract-notes T1-T6, S1-S6, M1-M4).\n")
+	fmt.Fprintf(w, "Each flag may also be set by its environment variable; a flag given wins.\n\nFlags:\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		name, help := flag.UnquoteUsage(f)
+		fmt.Fprintf(w, "  --%s %s\n", f.Name, name)
+		fmt.Fprintf(w, "        %s\n        env %s", help, envName(f.Name))
+		if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(w, ", default %s", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+func newLogger(o *options, stderr io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", o.logLevel)
+	}
+	hopts := &slog.HandlerOptions{Level: level}
+	if o.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(stderr, hopts)), nil
+	}
+	return slog.New(slog.NewTextHandler(stderr, hopts)), nil
+}
+
+// run starts the mock and serves until ctx ends, then shuts down
+// gracefully: in-flight requests finish (a forced delay included).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, getenv, stdout)
+	if err != nil || o == nil {
+		return err
+	}
+	logger, err := newLogger(o, stderr)
+	if err != nil {
+		return err
+	}
+	var fx fixtures.Set
+	if o.fixtures != "" {
+		fx, err = fixtures.Load(o.fixtures)
+	} else {
+		fx, err = fixtures.Default()
+	}
+	if err != nil {
+		return err
+	}
+	contract, err := schemas.Default()
+	if err != nil {
+		return err
+	}
+	var origins []string
+	for _, p := range strings.Split(o.corsOrigins, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			origins = append(origins, p)
+		}
+	}
+	if origins == nil {
+		origins = []string{} // none allowed, rather than the defaults
+	}
+	srv, err := mockserver.New(mockserver.Config{
+		Contract: contract, Fixtures: &fx,
+		CompanyID: o.companyID, DB: o.db, DefaultTZ: o.defaultTZ,
+		IdleTimeout: o.idleTimeout, JournalSize: o.journalSize,
+		CORSOrigins: origins, Control: o.control, ControlToken: o.controlToken,
+		MaxBody: o.maxBody, Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	banner(stdout, "http://"+ln.Addr().String(), contract, fx, o)
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down; letting in-flight requests finish")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(stdout, "nebeus-mock: stopped")
+	return nil
+}
+
+// banner tells a frontend developer everything needed to start: where the
+// mock listens, which accounts exist (the demo passwords are public), where
+// the control API and the contract are.
+func banner(w io.Writer, base string, c *schemas.Contract, fx fixtures.Set, o *options) {
+	fmt.Fprintf(w, "nebeus-mock: listening on %s\n", base)
+	fmt.Fprintf(w, "  operations (POST, JSON-RPC 2.0):\n")
+	for _, op := range c.Operations() {
+		fmt.Fprintf(w, "    %s%s\n", base, op.Path)
+	}
+	fmt.Fprintf(w, "  demo accounts (login / password):\n")
+	for _, a := range fx.Accounts {
+		fmt.Fprintf(w, "    %s / %s\n", a.Login, a.Password)
+	}
+	fmt.Fprintf(w, "  active countries: %d\n", len(fx.Active))
+	switch {
+	case !o.control:
+		fmt.Fprintf(w, "  control API: disabled (--control)\n")
+	case o.controlToken != "":
+		fmt.Fprintf(w, "  control API: %s/_mock/ (loopback, or Authorization: Bearer token)\n", base)
+	default:
+		fmt.Fprintf(w, "  control API: %s/_mock/ (loopback only)\n", base)
+	}
+	fmt.Fprintf(w, "  contract: %s/openapi.yaml %s/openapi.json %s/schemas/\n", base, base, base)
+	fmt.Fprintf(w, "  health: %s/healthz  metrics: %s/metrics\n", base, base)
+	fmt.Fprintf(w, "  headers: X-Mock-Namespace: NAME, Prefer: variant=error, delay=250ms\n")
+}

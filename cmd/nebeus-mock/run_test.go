@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// lineWriter passes stdout through and reports the listen address from the
+// banner's first line.
+type lineWriter struct {
+	syncBuffer
+	once sync.Once
+	addr chan string
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	n, err := l.syncBuffer.Write(p)
+	sc := bufio.NewScanner(strings.NewReader(l.String()))
+	for sc.Scan() {
+		if u, ok := strings.CutPrefix(sc.Text(), "nebeus-mock: listening on "); ok {
+			l.once.Do(func() { l.addr <- u })
+		}
+	}
+	return n, err
+}
+
+func startRun(t *testing.T, args []string, env map[string]string) (base string, stdout *lineWriter, stderr *syncBuffer, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout = &lineWriter{addr: make(chan string, 1)}
+	stderr = &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, args, func(k string) string { return env[k] }, stdout, stderr)
+	}()
+	select {
+	case base = <-stdout.addr:
+	case err := <-done:
+		cancel()
+		t.Fatalf("run ended before listening: %v\nstderr: %s", err, stderr.String())
+	case <-time.After(10 * time.Second):
+		cancel()
+		t.Fatal("no banner within 10s")
+	}
+	stopped := false
+	stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			t.Fatal("run did not return within 10s of cancellation")
+			return nil
+		}
+	}
+	t.Cleanup(func() { _ = stop() })
+	return base, stdout, stderr, stop
+}
+
+// waitHealthy polls /healthz until the server answers 200.
+func waitHealthy(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz not ready: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond) // polling, not synchronisation
+	}
+}
+
+func TestRunServesAndShutsDownCleanly(t *testing.T) {
+	base, stdout, _, stop := startRun(t, []string{"--addr", "127.0.0.1:0", "--control"}, nil)
+	waitHealthy(t, base)
+
+	resp, err := http.Post(base+"/signin/1.0/json", "application/json",
+		strings.NewReader(`{"jsonrpc":"2.0","id":1,"params":{"login":"demo@example.com","password":"demo-password-1"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"session_id"`) {
+		t.Fatalf("signin: %d %s", resp.StatusCode, body)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"demo@example.com / demo-password-1", // the demo accounts (public)
+		base + "/_mock/",                     // control URL
+		base + "/openapi.yaml",               // contract URLs
+		base + "/signin/1.0/json",
+		"nebeus-mock: stopped",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("banner lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRunGracefulShutdownFinishesInFlight(t *testing.T) {
+	base, _, _, stop := startRun(t, []string{"--addr", "127.0.0.1:0"}, nil)
+	waitHealthy(t, base)
+	type result struct {
+		status int
+		err    error
+	}
+	got := make(chan result, 1)
+	req, _ := http.NewRequest("POST", base+"/get_countries/1.0/json", strings.NewReader(`{"jsonrpc":"2.0"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Prefer", "delay=300ms")
+	// The request is in flight once the server has accepted its
+	// connection: Shutdown then waits for it. Connections are accepted in
+	// order, so once the request is written, a fresh connection answered
+	// after it proves the first was accepted.
+	wrote := make(chan struct{})
+	var once sync.Once
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { once.Do(func() { close(wrote) }) },
+	}))
+	client := &http.Client{Transport: &http.Transport{}}
+	go func() {
+		resp, err := client.Do(req)
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		got <- result{status: resp.StatusCode}
+	}()
+	<-wrote
+	probe := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := probe.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := stop(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	r := <-got
+	if r.err != nil || r.status != 200 {
+		t.Fatalf("in-flight request: status %d, err %v", r.status, r.err)
+	}
+}
+
+func TestRunFlagsAndEnvironment(t *testing.T) {
+	env := map[string]string{
+		"NEBEUS_MOCK_ADDR":       "127.0.0.1:0",
+		"NEBEUS_MOCK_COMPANY_ID": "7",
+		"NEBEUS_MOCK_DB":         "envdb",
+	}
+	// A flag beats the environment: --db wins over NEBEUS_MOCK_DB.
+	base, stdout, _, _ := startRun(t, []string{"--db", "flagdb"}, env)
+	waitHealthy(t, base)
+	if !strings.Contains(stdout.String(), "control API: disabled") {
+		t.Errorf("banner should say the control API is disabled:\n%s", stdout.String())
+	}
+	resp, err := http.Post(base+"/signin/1.0/json", "application/json",
+		strings.NewReader(`{"jsonrpc":"2.0","params":{"login":"demo@example.com","password":"demo-password-1"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `"company_id":7`) || !strings.Contains(string(b), `"db":"flagdb"`) {
+		t.Errorf("signin result ignores the configuration: %s", b)
+	}
+}
+
+func TestRunHelpListsEveryFlagWithItsEnvironmentVariable(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"--help"}, func(string) string { return "" }, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"addr", "fixtures", "cors-origins", "idle-timeout", "company-id", "db", "default-tz",
+		"log-format", "control", "control-token", "journal-size", "max-body"} {
+		if !strings.Contains(out.String(), "--"+f+" ") || !strings.Contains(out.String(), envName(f)) {
+			t.Errorf("--help lacks --%s or %s:\n%s", f, envName(f), out.String())
+		}
+	}
+}
+
+func TestRunRejectsBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"unknown flag", []string{"--nope"}, nil, "nope"},
+		{"bad log format", []string{"--log-format", "xml"}, nil, "log-format"},
+		{"bad env duration", nil, map[string]string{"NEBEUS_MOCK_IDLE_TIMEOUT": "soon"}, "NEBEUS_MOCK_IDLE_TIMEOUT"},
+		{"missing fixtures", []string{"--fixtures", "/nonexistent/dir"}, nil, "fixtures"},
+		{"bad cors origin", []string{"--cors-origins", "localhost:3000"}, nil, "CORS"},
+		{"stray argument", []string{"serve"}, nil, "serve"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := run(context.Background(), append(tc.args, "--addr", "127.0.0.1:0"), func(k string) string { return tc.env[k] }, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
+			}
+		})
+	}
+}

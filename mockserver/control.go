@@ -1,0 +1,258 @@
+package mockserver
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+
+	"github.com/nebeus/nebeus-contract/schemas"
+)
+
+// controlPrefix is where the control API lives (doc.go lists it).
+const controlPrefix = "/_mock/"
+
+// controlError is the control API's error body.
+type controlError struct {
+	Error  string                `json:"error"`
+	Errors map[string]fieldError `json:"errors,omitempty"`
+}
+
+func controlFail(w http.ResponseWriter, status int, msg string) {
+	encode(w, status, controlError{Error: msg})
+}
+
+// controlAuth lets a request through when it comes from a loopback address
+// or carries "Authorization: Bearer <ControlToken>" (compared in constant
+// time). A browser request from an origin the CORS policy does not allow is
+// refused too: a page on another site must not reset a developer's mock
+// through the browser (loopback alone is no defence against that).
+func (s *Server) controlAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if o := r.Header.Get("Origin"); o != "" && !s.origins.allows(o) {
+			controlFail(w, http.StatusForbidden, "control API: origin not allowed")
+			return
+		}
+		if s.tokenOK(r) || isLoopback(r.RemoteAddr) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		controlFail(w, http.StatusForbidden, "control API: only from loopback or with Authorization: Bearer <token>")
+	})
+}
+
+func (s *Server) tokenOK(r *http.Request) bool {
+	if s.cfg.ControlToken == "" {
+		return false
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.cfg.ControlToken)) == 1
+}
+
+func isLoopback(remote string) bool {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		host = remote
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
+}
+
+// controlNamespace reads ?namespace= (absent or empty: the default).
+func (s *Server) controlNamespace(w http.ResponseWriter, r *http.Request) (string, bool) {
+	name := r.URL.Query().Get("namespace")
+	if name != "" && !validNamespace(name) {
+		controlFail(w, http.StatusBadRequest, "namespace must be 1 to 64 characters of A-Z a-z 0-9 . _ -")
+		return "", false
+	}
+	return name, true
+}
+
+func (s *Server) controlNS(w http.ResponseWriter, r *http.Request, f func(name string)) {
+	name, ok := s.controlNamespace(w, r)
+	if !ok {
+		return
+	}
+	if _, e := s.namespaceNamed(name); e != nil {
+		controlFail(w, e.Status, e.Message)
+		return
+	}
+	f(name)
+}
+
+// handleReset: POST /_mock/reset resets every namespace; with ?namespace=X
+// (empty: the default) only that one. Faults go too: a reset is a fresh
+// start.
+func (s *Server) handleReset() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, one := r.URL.Query()["namespace"]; !one {
+			s.store.ResetAll()
+			s.faults.clearAll()
+			encode(w, http.StatusOK, map[string]any{"reset": "all"})
+			return
+		}
+		name, ok := s.controlNamespace(w, r)
+		if !ok {
+			return
+		}
+		s.store.Reset(name)
+		s.faults.clear(name, "")
+		encode(w, http.StatusOK, map[string]any{"reset": name})
+	})
+}
+
+func (s *Server) handleNamespaces() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		encode(w, http.StatusOK, map[string]any{"namespaces": s.store.Namespaces()})
+	})
+}
+
+// handleAccounts: GET lists the accounts (no password material, M4).
+func (s *Server) handleAccounts() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.controlNS(w, r, func(name string) {
+			ns, _ := s.store.Namespace(name)
+			encode(w, http.StatusOK, map[string]any{"namespace": name, "accounts": ns.Accounts()})
+		})
+	})
+}
+
+// handleCreateAccount: POST /_mock/accounts with signup's params as the
+// body; the same checks as signup (S5), 201 with the account or 422 with the
+// errors by field.
+func (s *Server) handleCreateAccount() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.controlNS(w, r, func(name string) {
+			op, ok := s.ops["signup"]
+			if !ok {
+				controlFail(w, http.StatusNotFound, "the contract has no signup operation")
+				return
+			}
+			params, ok := s.controlBody(w, r)
+			if !ok {
+				return
+			}
+			pm, isObj := params.(map[string]any)
+			if !isObj {
+				controlFail(w, http.StatusBadRequest, "want a JSON object of signup's arguments")
+				return
+			}
+			vs, err := s.contract.ValidateRequest(op.Name, map[string]any{"jsonrpc": "2.0", "params": pm})
+			if err != nil {
+				controlFail(w, http.StatusInternalServerError, err.Error())
+				return
+			}
+			ns, _ := s.store.Namespace(name)
+			errs, in := s.checkSignup(op, ns, pm, paramFailures(schemas.Failures(vs)))
+			if len(errs) == 0 {
+				acc, err := ns.Signup(in)
+				if err == nil {
+					encode(w, http.StatusCreated, acc)
+					return
+				}
+				errs = map[string]fieldError{}
+				addErr(errs, signupErrorKey(err), signupErrorMessage(err))
+			}
+			encode(w, http.StatusUnprocessableEntity, controlError{Error: "the account breaks signup's rules (S5)", Errors: errs})
+		})
+	})
+}
+
+func (s *Server) controlBody(w http.ResponseWriter, r *http.Request) (any, bool) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	if err != nil {
+		controlFail(w, http.StatusRequestEntityTooLarge, "body too large or unreadable")
+		return nil, false
+	}
+	v, err := schemas.Decode(b)
+	if err != nil {
+		controlFail(w, http.StatusBadRequest, "body is not JSON: "+err.Error())
+		return nil, false
+	}
+	return v, true
+}
+
+func (s *Server) handleSessions() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.controlNS(w, r, func(name string) {
+			ns, _ := s.store.Namespace(name)
+			encode(w, http.StatusOK, map[string]any{"namespace": name, "sessions": ns.Sessions()})
+		})
+	})
+}
+
+func (s *Server) handleJournal() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.controlNS(w, r, func(name string) {
+			ns, _ := s.store.Namespace(name)
+			encode(w, http.StatusOK, map[string]any{"namespace": name, "entries": ns.Journal().Entries()})
+		})
+	})
+}
+
+func (s *Server) handleClearJournal() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.controlNS(w, r, func(name string) {
+			ns, _ := s.store.Namespace(name)
+			n := ns.Journal().Len()
+			ns.Journal().Clear()
+			encode(w, http.StatusOK, map[string]any{"namespace": name, "cleared": n})
+		})
+	})
+}
+
+func (s *Server) handleOutbox() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.controlNS(w, r, func(name string) {
+			ns, _ := s.store.Namespace(name)
+			encode(w, http.StatusOK, map[string]any{"namespace": name, "messages": ns.Outbox()})
+		})
+	})
+}
+
+// handleSetFault: POST /_mock/faults?namespace=X with a Fault; 201 with the
+// fault in force, 400 when it names no operation or variant of the contract.
+func (s *Server) handleSetFault() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.controlNS(w, r, func(name string) {
+			dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+			dec.DisallowUnknownFields()
+			var f Fault
+			if err := dec.Decode(&f); err != nil {
+				controlFail(w, http.StatusBadRequest, "fault: "+err.Error())
+				return
+			}
+			f.Namespace = name
+			if err := s.checkFault(&f); err != nil {
+				controlFail(w, http.StatusBadRequest, "fault: "+err.Error())
+				return
+			}
+			s.faults.set(f)
+			f.Remaining = f.Count
+			encode(w, http.StatusCreated, f)
+		})
+	})
+}
+
+func (s *Server) handleFaults() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.controlNS(w, r, func(name string) {
+			encode(w, http.StatusOK, map[string]any{"namespace": name, "faults": s.faults.list(name)})
+		})
+	})
+}
+
+// handleClearFaults: DELETE /_mock/faults?namespace=X[&operation=OP].
+func (s *Server) handleClearFaults() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name, ok := s.controlNamespace(w, r)
+		if !ok {
+			return
+		}
+		n := s.faults.clear(name, r.URL.Query().Get("operation"))
+		encode(w, http.StatusOK, map[string]any{"namespace": name, "cleared": n})
+	})
+}

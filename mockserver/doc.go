@@ -1,0 +1,85 @@
+// Package mockserver is a stateful mock of the Nebeus account API for
+// frontend teams: it answers the five operations of the contract exactly as
+// ../shared/contract-notes.md decides (T1-T6, S1-S6, M1-M4), validating every
+// request and shaping every response with the generated schemas of package
+// schemas, never with a second hand-written copy of the contract.
+//
+// [New] returns a [*Server], a plain http.Handler:
+//
+//	srv, err := mockserver.New(mockserver.Config{Control: true})
+//	http.ListenAndServe("127.0.0.1:8080", srv)
+//
+// # Routes (routes.go)
+//
+//	POST /{operation}/1.0/json   every operation of the contract index (T1)
+//	GET  /healthz, /readyz       liveness and readiness
+//	GET  /metrics                Prometheus metrics
+//	GET  /openapi.yaml, /openapi.json, /schemas/, /schemas/{NAME}.json
+//	     /_mock/...              the control API, only with Config.Control
+//
+// # Headers a client may send
+//
+// X-Mock-Namespace: NAME selects an isolated state (accounts, sessions,
+// outbox, journal and faults), created on first use; NAME is 1 to 64
+// characters of [A-Za-z0-9._-]. Absent (or empty): the default namespace.
+// Anything else is answered 400 with a JSON-RPC error -32600.
+//
+// Prefer chooses the answer of one request without touching state, in the
+// spirit of Prism's Prefer header and of RFC 7240 (preferences separated by
+// commas, each token=value, the value optionally quoted):
+//
+//	Prefer: variant=error            the operation's documented error variant
+//	Prefer: variant=success          its success variant (the page's example)
+//	Prefer: delay=250ms              add latency before answering
+//	Prefer: variant=error, delay=1s  both
+//
+// variant names a documented variant of the operation (schemas index:
+// success, error); an unknown one is answered 400 with a JSON-RPC error whose
+// data lists the operation's variants. delay is a Go duration ("250ms",
+// "1.5s") or a whole number of milliseconds ("250"), at most [MaxDelay];
+// waiting ends early when the client goes away. Other preferences are
+// ignored, as RFC 7240 asks; the ones applied are listed in the
+// Preference-Applied response header.
+//
+// A forced variant's body: signin's error is the documented "Login or
+// password is incorrect"; reset_password's error a generic message; signup's
+// error one plausible field error (email already registered); a success
+// variant is the page's example (signin's example session id is not a live
+// session); get_countries' success is the active countries.
+//
+// A session (S2) is found in the session_id cookie, the
+// X-Openerp-Session-Id header or params.session_id.
+//
+// # Headers the mock answers with
+//
+// X-Mock-Violations: N when the request broke the request schema in N ways
+// (exposed to browsers through CORS, so it shows in the devtools).
+//
+// # Control API (control.go)
+//
+// Off unless Config.Control; then reachable only from loopback addresses or
+// with "Authorization: Bearer TOKEN" (Config.ControlToken), else 403. With
+// the control API off, /_mock/ paths answer 404 exactly like unknown paths.
+//
+//	POST   /_mock/reset[?namespace=X]     reset all namespaces, or one
+//	GET    /_mock/namespaces              the namespaces in use
+//	GET    /_mock/accounts?namespace=X    accounts, no password material (M4)
+//	POST   /_mock/accounts?namespace=X    create one: signup's params, 201 or 422
+//	GET    /_mock/sessions?namespace=X    live sessions, ids redacted
+//	GET    /_mock/journal?namespace=X     the request journal, oldest first
+//	DELETE /_mock/journal?namespace=X     clear it
+//	GET    /_mock/outbox?namespace=X      reset_password messages (S4)
+//	POST   /_mock/faults?namespace=X      {"operation","variant","delay","status","close","count"}
+//	GET    /_mock/faults?namespace=X      the faults in force
+//	DELETE /_mock/faults?namespace=X[&operation=OP]
+//
+// # Status codes (T3, T5)
+//
+// Business outcomes, success or documented error, are HTTP 200. Protocol
+// errors carry a JSON-RPC error object: 400 (-32700 parse error, -32600
+// invalid request, -32602 invalid params), 404 (-32601 unknown path), 405
+// (non-POST on an operation path, with Allow: POST), 413 (body over
+// Config.MaxBody, -32600) and 415 (Content-Type not application/json,
+// -32600). Nothing a client sends causes a 5xx; only a fault set through the
+// control API answers one on purpose.
+package mockserver

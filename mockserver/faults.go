@@ -1,0 +1,172 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Fault is a failure the control API injects into an operation of one
+// namespace, for the next Count calls (0: until cleared). Delay is applied
+// first; then Close drops the connection without an answer, or Status
+// answers that 5xx, or Variant forces a documented variant (like Prefer,
+// without touching state).
+type Fault struct {
+	Operation string   `json:"operation"`
+	Variant   string   `json:"variant,omitempty"`
+	Delay     Duration `json:"delay,omitempty"`
+	Status    int      `json:"status,omitempty"`
+	Close     bool     `json:"close,omitempty"`
+	Count     int      `json:"count"`               // calls to affect; 0 until cleared
+	Remaining int      `json:"remaining,omitempty"` // calls left when Count > 0
+	Namespace string   `json:"namespace"`
+}
+
+// Duration is a time.Duration written as a Go duration string in JSON
+// ("500ms"); a number is read as milliseconds.
+type Duration time.Duration
+
+// D returns d as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// MarshalJSON writes "500ms".
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+// UnmarshalJSON reads "500ms" or 500 (milliseconds), 0..MaxDelay.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("delay: want a duration like \"500ms\" or a number of milliseconds")
+		}
+		s = n.String()
+	}
+	v, err := parseDelay(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// faultTable holds the faults of every namespace, one per operation.
+type faultTable struct {
+	mu sync.Mutex
+	m  map[string]map[string]*Fault // namespace -> operation -> fault
+}
+
+func newFaultTable() *faultTable { return &faultTable{m: map[string]map[string]*Fault{}} }
+
+// set replaces the fault of f's operation in f's namespace.
+func (t *faultTable) set(f Fault) {
+	f.Remaining = f.Count
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ops := t.m[f.Namespace]
+	if ops == nil {
+		ops = map[string]*Fault{}
+		t.m[f.Namespace] = ops
+	}
+	ops[f.Operation] = &f
+}
+
+// take returns the fault in force for one call and counts the call.
+func (t *faultTable) take(ns, op string) (Fault, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f, ok := t.m[ns][op]
+	if !ok {
+		return Fault{}, false
+	}
+	out := *f
+	if f.Count > 0 {
+		f.Remaining--
+		if f.Remaining <= 0 {
+			delete(t.m[ns], op)
+		}
+	}
+	return out, true
+}
+
+// list returns the faults of a namespace, by operation.
+func (t *faultTable) list(ns string) []Fault {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]Fault, 0, len(t.m[ns]))
+	for _, f := range t.m[ns] {
+		out = append(out, *f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Operation < out[j].Operation })
+	return out
+}
+
+// clear removes the faults of a namespace, of one operation when op != "".
+func (t *faultTable) clear(ns, op string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if op == "" {
+		n := len(t.m[ns])
+		delete(t.m, ns)
+		return n
+	}
+	if _, ok := t.m[ns][op]; ok {
+		delete(t.m[ns], op)
+		return 1
+	}
+	return 0
+}
+
+// clearAll removes every fault (a reset of all namespaces).
+func (t *faultTable) clearAll() {
+	t.mu.Lock()
+	clear(t.m)
+	t.mu.Unlock()
+}
+
+// check validates a fault against the contract.
+func (s *Server) checkFault(f *Fault) error {
+	op, ok := s.ops[f.Operation]
+	if !ok {
+		return fmt.Errorf("operation %q is not in the contract", f.Operation)
+	}
+	if f.Variant != "" {
+		if _, ok := op.Variant(f.Variant); !ok {
+			return fmt.Errorf("%s has no variant %q (have %v)", f.Operation, f.Variant, variantNames(op))
+		}
+	}
+	if f.Status != 0 && (f.Status < 500 || f.Status > 599) {
+		return fmt.Errorf("status %d: a fault answers a 5xx (500..599)", f.Status)
+	}
+	if f.Count < 0 {
+		return fmt.Errorf("count %d: want 0 (until cleared) or more", f.Count)
+	}
+	if f.Variant == "" && f.Delay == 0 && f.Status == 0 && !f.Close {
+		return fmt.Errorf("the fault does nothing: set variant, delay, status or close")
+	}
+	return nil
+}
+
+// faultError is the JSON-RPC-style body of a fault's 5xx.
+func faultError(f Fault) *rpcError {
+	return &rpcError{Status: f.Status, Code: CodeInternalError,
+		Message: "Internal error (fault injected by the mock: HTTP " + strconv.Itoa(f.Status) + " " + http.StatusText(f.Status) + ")"}
+}
+
+// closeConnection drops the connection without an answer: hijacked and
+// closed where the connection allows it (HTTP/1), else the handler is
+// aborted, which net/http turns into a closed connection or reset stream.
+func closeConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err == nil {
+		_ = conn.Close()
+		return
+	}
+	panic(http.ErrAbortHandler)
+}

@@ -1,0 +1,56 @@
+package mockserver
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Outcomes of an operation request, the outcome label of
+// nebeus_mock_requests_total.
+const (
+	outcomeSuccess       = "success"        // a success variant (T3)
+	outcomeError         = "error"          // a documented error variant (T3)
+	outcomeProtocolError = "protocol_error" // a JSON-RPC error, 4xx (T5)
+	outcomeFault         = "fault"          // a fault of the control API applied
+)
+
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	panics   prometheus.Counter
+}
+
+func newMetrics(reg *prometheus.Registry) (*metrics, error) {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nebeus_mock_requests_total",
+			Help: "Operation requests answered, by operation and outcome (success, error, protocol_error, fault).",
+		}, []string{"operation", "outcome"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "nebeus_mock_request_duration_seconds",
+			Help: "Time to answer an operation request, forced delays included.",
+			// From tens of microseconds (the mock's own work) to the
+			// longest forced delay (MaxDelay).
+			Buckets: []float64{.00005, .0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"operation"}),
+		panics: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nebeus_mock_panics_total",
+			Help: "Requests that hit a bug (recovered panics); always 0 in a healthy mock.",
+		}),
+	}
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.panics} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (m *metrics) observe(op, outcome string, d time.Duration) {
+	if outcome == "" {
+		outcome = outcomeProtocolError
+	}
+	m.requests.WithLabelValues(op, outcome).Inc()
+	m.duration.WithLabelValues(op).Observe(d.Seconds())
+}

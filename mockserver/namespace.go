@@ -1,0 +1,55 @@
+package mockserver
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/nebeus/nebeus-contract/mockserver/state"
+)
+
+// NamespaceHeader names the isolated state a request works on; absent or
+// empty: the default namespace.
+const NamespaceHeader = "X-Mock-Namespace"
+
+// maxNamespace is the longest namespace name.
+const maxNamespace = 64
+
+// validNamespace: 1 to 64 characters of [A-Za-z0-9._-], safe in a header, a
+// URL query, a log line and a file name.
+func validNamespace(name string) bool {
+	if len(name) == 0 || len(name) > maxNamespace {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func errNamespace(name string) *rpcError {
+	return errInvalidRequest(NamespaceHeader + " must be 1 to 64 characters of A-Z a-z 0-9 . _ -")
+}
+
+// namespace returns the namespace the request names.
+func (s *Server) namespace(r *http.Request) (*state.Namespace, *rpcError) {
+	return s.namespaceNamed(r.Header.Get(NamespaceHeader))
+}
+
+func (s *Server) namespaceNamed(name string) (*state.Namespace, *rpcError) {
+	if name != "" && !validNamespace(name) {
+		return nil, errNamespace(name)
+	}
+	ns, err := s.store.Namespace(name)
+	if err != nil {
+		if errors.Is(err, state.ErrTooManyNamespaces) {
+			e := errInvalidRequest("too many namespaces in use; reset some with POST /_mock/reset")
+			e.Status = http.StatusTooManyRequests
+			return nil, e
+		}
+		return nil, errNamespace(name)
+	}
+	return ns, nil
+}

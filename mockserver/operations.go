@@ -1,0 +1,523 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/nebeus/nebeus-contract/mockserver/state"
+	"github.com/nebeus/nebeus-contract/schemas"
+)
+
+// operation is one operation of the contract with the mock's business logic.
+type operation struct {
+	schemas.Operation
+	// args are the request schema's params properties, for messages that
+	// name the rule broken (minimum, minLength...), read from the schema
+	// rather than restated here.
+	args map[string]map[string]any
+	// needsParams: the request schema requires params (T2: logout and
+	// get_countries may omit them).
+	needsParams bool
+	run         func(c *call) reply // nil: answer the documented example
+}
+
+// call is one operation request, after the protocol checks.
+type call struct {
+	s      *Server
+	op     *operation
+	r      *http.Request
+	ns     *state.Namespace
+	id     json.RawMessage
+	params map[string]any      // never nil
+	bizVs  []schemas.Violation // request-schema failures under /params, keyed by Field
+}
+
+// reply is a business outcome (T3): always HTTP 200.
+type reply struct {
+	variant string // a documented variant of the operation
+	result  any    // wrapped according to the variant's shape (T4)
+	raw     []byte // or the whole body, already encoded
+	cookie  *http.Cookie
+}
+
+// Variant names of the schemas index.
+const (
+	variantSuccess = "success"
+	variantError   = "error"
+)
+
+// buildOperations binds every operation of the contract index (T1: the list
+// comes from the contract, never from this file) to its business logic.
+func (s *Server) buildOperations() error {
+	runs := map[string]func(*call) reply{
+		"signin":         (*call).signin,
+		"logout":         (*call).logout,
+		"reset_password": (*call).resetPassword,
+		"signup":         (*call).signup,
+		"get_countries":  (*call).getCountries,
+	}
+	s.ops = map[string]*operation{}
+	for _, o := range s.contract.Operations() {
+		op := &operation{Operation: o, args: map[string]map[string]any{}, run: runs[o.Name]}
+		if _, ok := o.Variant(variantSuccess); !ok {
+			return fmt.Errorf("mockserver: operation %s has no %q variant", o.Name, variantSuccess)
+		}
+		if tree, ok := s.contract.Schema(o.Request); ok {
+			props, _ := tree["properties"].(map[string]any)
+			params, _ := props["params"].(map[string]any)
+			pprops, _ := params["properties"].(map[string]any)
+			for name, node := range pprops {
+				if m, ok := node.(map[string]any); ok {
+					op.args[name] = m
+				}
+			}
+			req, _ := tree["required"].([]any)
+			for _, r := range req {
+				if r == "params" {
+					op.needsParams = true
+				}
+			}
+		}
+		if op.run == nil {
+			// A new operation in the contract still gets a route and its
+			// documented example (like Prism), until the mock learns it.
+			s.log.Warn("operation has no business logic; answering its documented example", "op", o.Name)
+		}
+		s.ops[o.Name] = op
+	}
+	return nil
+}
+
+// operationHandler serves POST /{op}/1.0/json (T1): protocol checks (T2,
+// T5), request validation, Prefer and faults, the business logic, the
+// response in the documented shape (T3, T4), the journal.
+func (s *Server) operationHandler(op *operation) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := infoFrom(r)
+		info.op = op.Name
+		ns, rerr := s.namespace(r)
+		if rerr != nil {
+			s.fail(w, info, rerr)
+			return
+		}
+		info.namespace = ns.Name()
+		ex := &exchange{s: s, op: op, ns: ns, info: info}
+		defer ex.record()
+
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			ex.fail(w, nullID, errMethod(r.Method))
+			return
+		}
+		if ct := r.Header.Get("Content-Type"); !isJSON(ct) {
+			ex.fail(w, nullID, errMediaType(ct))
+			return
+		}
+		body, rerr := readBody(w, r, s.cfg.MaxBody)
+		ex.reqRaw = body
+		if rerr != nil {
+			ex.fail(w, nullID, rerr)
+			return
+		}
+		v, err := schemas.Decode(body)
+		if err != nil {
+			ex.fail(w, nullID, errParse(err.Error()))
+			return
+		}
+		ex.reqDecoded = v
+		id := rawID(v)
+		vs, err := s.contract.ValidateRequest(op.Name, v)
+		if err != nil {
+			s.log.Error("validating request", "op", op.Name, "err", err)
+			ex.fail(w, id, errInternal())
+			return
+		}
+		ex.violations = schemas.Failures(vs)
+		if n := len(ex.violations); n > 0 {
+			w.Header().Set("X-Mock-Violations", strconv.Itoa(n))
+		}
+		if e := fromViolations(ex.violations); e != nil {
+			ex.fail(w, id, e)
+			return
+		}
+		pref, rerr := parsePrefer(r.Header.Values("Prefer"), op)
+		if rerr != nil {
+			ex.fail(w, id, rerr)
+			return
+		}
+		fault, faulted := s.faults.take(ns.Name(), op.Name)
+		if faulted {
+			info.outcome = outcomeFault
+		}
+		delay := min(pref.delay+fault.Delay.D(), MaxDelay)
+		if delay > 0 && !sleep(r.Context(), delay) {
+			ex.status = statusClientGone
+			info.status = statusClientGone
+			return // the client went away; nobody reads an answer
+		}
+		if faulted && fault.Close {
+			ex.status = statusClosed
+			info.status = statusClosed
+			closeConnection(w)
+			return
+		}
+		if faulted && fault.Status != 0 {
+			ex.write(w, fault.Status, encodeError(id, faultError(fault)))
+			return
+		}
+		if len(pref.applied) > 0 {
+			w.Header().Set("Preference-Applied", strings.Join(pref.applied, ", "))
+		}
+
+		obj, ok := v.(map[string]any)
+		if !ok { // the schema's type check answers first (T5); a second guard
+			ex.fail(w, id, errInvalidRequest("the body is not a JSON object"))
+			return
+		}
+		c := &call{s: s, op: op, r: r, ns: ns, id: id}
+		c.params, _ = obj["params"].(map[string]any)
+		c.bizVs = paramFailures(ex.violations)
+		if c.params == nil {
+			c.params = map[string]any{}
+			if op.needsParams {
+				// T2: params missing where the operation takes arguments is
+				// reported like missing arguments, each under its field.
+				norm := make(map[string]any, len(obj)+1)
+				for k, x := range obj {
+					norm[k] = x
+				}
+				norm["params"] = c.params
+				nvs, _ := s.contract.ValidateRequest(op.Name, norm)
+				c.bizVs = paramFailures(schemas.Failures(nvs))
+			}
+		}
+
+		var rep reply
+		switch variant := firstNonEmpty(pref.variant, fault.Variant); {
+		case variant != "":
+			rep = c.forced(variant) // never touches state
+		case op.run != nil:
+			rep = op.run(c)
+		default:
+			rep = c.forced(variantSuccess)
+		}
+		out := rep.raw
+		if out == nil {
+			vr, _ := op.Variant(rep.variant)
+			if out, err = wrap(vr.Shape, id, rep.result); err != nil {
+				s.log.Error("encoding response", "op", op.Name, "err", err)
+				ex.fail(w, id, errInternal())
+				return
+			}
+		}
+		if rep.cookie != nil {
+			http.SetCookie(w, rep.cookie)
+		}
+		if !faulted {
+			info.outcome = outcomeSuccess
+			if vr, _ := op.Variant(rep.variant); vr.Error {
+				info.outcome = outcomeError
+			}
+		}
+		ex.write(w, http.StatusOK, out)
+	})
+}
+
+// exchange collects what the journal and the metrics need of one operation
+// request.
+type exchange struct {
+	s          *Server
+	op         *operation
+	ns         *state.Namespace
+	info       *requestInfo
+	reqRaw     []byte
+	reqDecoded any
+	violations []schemas.Violation
+	status     int
+	resp       []byte
+}
+
+// Pseudo statuses for the journal and the log: no HTTP answer was sent.
+const (
+	statusClientGone = 499 // the client went away during a delay
+	statusClosed     = 0   // a fault closed the connection
+)
+
+func (ex *exchange) write(w http.ResponseWriter, status int, b []byte) {
+	ex.status, ex.resp = status, b
+	writeJSON(w, status, b)
+}
+
+func (ex *exchange) fail(w http.ResponseWriter, id json.RawMessage, e *rpcError) {
+	if ex.info.outcome == "" {
+		ex.info.outcome = outcomeProtocolError
+	}
+	ex.write(w, e.Status, encodeError(id, e))
+}
+
+// fail answers a protocol error outside an exchange (a bad namespace).
+func (s *Server) fail(w http.ResponseWriter, info *requestInfo, e *rpcError) {
+	info.outcome = outcomeProtocolError
+	writeError(w, nullID, e)
+}
+
+func (ex *exchange) record() {
+	ex.s.journalAppend(ex)
+}
+
+// isJSON: T2's Content-Type, application/json with any parameters.
+func isJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
+}
+
+// readBody reads at most limit bytes (T5: 413 above).
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *rpcError) {
+	if r.ContentLength > limit {
+		return nil, errTooLarge(limit)
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, errTooLarge(limit)
+		}
+		return nil, errInvalidRequest("reading the body: " + err.Error())
+	}
+	return b, nil
+}
+
+// paramFailures keeps the violations of the arguments (not the envelope's,
+// T5), which the operations report as business errors (S1, S4, S5).
+func paramFailures(vs []schemas.Violation) []schemas.Violation {
+	var out []schemas.Violation
+	for _, v := range vs {
+		if v.Code == 0 && !v.Warning && strings.HasPrefix(v.Pointer, "/params") {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// signinFailure is S1's one failure text, for every cause alike.
+const signinFailure = "Login or password is incorrect"
+
+type statusMessage struct {
+	Status  string `json:"status"`
+	Message string `json:"message"`
+}
+
+type statusOnly struct {
+	Status string `json:"status"`
+}
+
+var successResult = statusOnly{Status: "success"}
+
+type userContext struct {
+	Lang string `json:"lang"`
+	TZ   string `json:"tz"`
+	UID  int    `json:"uid"`
+}
+
+// signinResult is S1's success result, in the page's field order; exactly
+// the documented fields (T6).
+type signinResult struct {
+	CompanyID   int         `json:"company_id"`
+	DB          string      `json:"db"`
+	SessionID   string      `json:"session_id"`
+	UID         int         `json:"uid"`
+	Name        string      `json:"name"`
+	Surname     string      `json:"surname"`
+	UserContext userContext `json:"user_context"`
+	Username    string      `json:"username"`
+}
+
+// signin (S1): the same failure for an unknown login, a wrong password or
+// bad arguments; success starts a new session (S2) with the M1 fields.
+func (c *call) signin() reply {
+	fail := reply{variant: variantError, result: statusMessage{Status: "error", Message: signinFailure}}
+	if len(c.bizVs) > 0 {
+		return fail
+	}
+	login, _ := c.params["login"].(string)
+	password, _ := c.params["password"].(string)
+	acc, ok := c.ns.Authenticate(login, password)
+	if !ok {
+		return fail
+	}
+	sess, err := c.ns.StartSession(acc.UID)
+	if err != nil { // the account vanished between the two calls (a reset)
+		return fail
+	}
+	return reply{
+		variant: variantSuccess,
+		result: signinResult{
+			CompanyID: c.s.cfg.CompanyID, DB: c.s.cfg.DB, SessionID: sess.ID, UID: acc.UID,
+			Name: acc.Name, Surname: acc.Surname, Username: acc.Login,
+			UserContext: userContext{Lang: acc.Lang, TZ: acc.TZ, UID: acc.UID},
+		},
+		cookie: sessionCookie(sess.ID),
+	}
+}
+
+// logout (S3): ends the session the request carries, always succeeds, clears
+// the cookie.
+func (c *call) logout() reply {
+	for _, id := range sessionIDs(c.r, c.params) {
+		c.ns.EndSession(id)
+	}
+	return reply{variant: variantSuccess, result: successResult, cookie: clearedSessionCookie()}
+}
+
+// resetPassword (S4): success for any well-formed email, existing or not
+// (no account enumeration); an outbox message when the account exists.
+func (c *call) resetPassword() reply {
+	if len(c.bizVs) > 0 {
+		return reply{variant: variantError, result: statusMessage{Status: "error", Message: c.s.message(c.op, c.bizVs[0])}}
+	}
+	login, _ := c.params["login"].(string)
+	c.ns.RequestReset(login)
+	return reply{variant: variantSuccess, result: successResult}
+}
+
+// getCountries (S6): the active countries, encoded once at start-up.
+func (c *call) getCountries() reply {
+	return reply{variant: variantSuccess, raw: c.s.countries}
+}
+
+// fieldError is one entry of signup's errors (S5).
+type fieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+type signupErrors struct {
+	Status string                `json:"status"`
+	Errors map[string]fieldError `json:"errors"`
+}
+
+// signup (S5): every problem at once, keyed by field: first what the request
+// schema finds (keys from x-error-key), then the checks that need state.
+func (c *call) signup() reply {
+	errs, in := c.s.checkSignup(c.op, c.ns, c.params, c.bizVs)
+	if len(errs) == 0 {
+		if _, err := c.ns.Signup(in); err != nil {
+			errs = map[string]fieldError{}
+			addErr(errs, signupErrorKey(err), signupErrorMessage(err))
+		}
+	}
+	if len(errs) > 0 {
+		return reply{variant: variantError, result: signupErrors{Status: "error", Errors: errs}}
+	}
+	return reply{variant: variantSuccess, result: successResult}
+}
+
+// checkSignup runs S5's checks and returns the errors by field and, when
+// there are none, the account to create. The control API's account creation
+// shares it.
+func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]any, vs []schemas.Violation) (map[string]fieldError, state.NewAccount) {
+	errs := map[string]fieldError{}
+	bad := map[string]bool{} // arguments with a schema violation
+	for _, v := range vs {
+		addErr(errs, v.Field, s.message(op, v))
+		bad[v.Argument] = true
+	}
+	str := func(k string) string { x, _ := p[k].(string); return x }
+	in := state.NewAccount{
+		Login: str("login"), Password: str("password"), Name: str("name"), Surname: str("surname"),
+		Language: str("language"), Identifier: str("identifier"), AppVersion: str("app_version"),
+		DeviceModel: str("device_model"), DeviceOS: str("device_os"),
+	}
+	if !bad["password"] && !bad["confirm_password"] && str("password") != str("confirm_password") {
+		addErr(errs, errorKey(op, "confirm_password"), "password and confirm_password differ")
+	}
+	if !bad["country"] {
+		id, ok := intArg(p["country"])
+		if !ok || !s.activeIDs[id] {
+			addErr(errs, errorKey(op, "country"), fmt.Sprintf("country %v is not the id of an active country", p["country"]))
+		}
+		in.Country = id
+	}
+	if !bad["login"] {
+		if _, exists := ns.Lookup(in.Login); exists {
+			addErr(errs, errorKey(op, "login"), "this email is already registered")
+		}
+	}
+	if n, ok := intArg(p["timezone"]); ok && !bad["timezone"] {
+		in.Timezone = &n
+	}
+	if n, ok := intArg(p["device_type"]); ok && !bad["device_type"] {
+		in.DeviceType = &n
+	}
+	if len(errs) > 0 {
+		return errs, state.NewAccount{}
+	}
+	return nil, in
+}
+
+// addErr keeps the first problem of each field: one message a form can show
+// under it.
+func addErr(errs map[string]fieldError, key, msg string) {
+	if key == "" {
+		key = "params"
+	}
+	if _, dup := errs[key]; !dup {
+		errs[key] = fieldError{Field: key, Message: msg}
+	}
+}
+
+// errorKey is the key signup reports an argument under (S5): the schema's
+// x-error-key, else the argument's name.
+func errorKey(op *operation, arg string) string {
+	if k, ok := op.args[arg]["x-error-key"].(string); ok {
+		return k
+	}
+	return arg
+}
+
+func signupErrorKey(err error) string {
+	if errors.Is(err, state.ErrDuplicateLogin) {
+		return "email"
+	}
+	return "email" // ErrFull and the defensive invariants: the account cannot be created
+}
+
+func signupErrorMessage(err error) string {
+	if errors.Is(err, state.ErrDuplicateLogin) {
+		return "this email is already registered"
+	}
+	return "the account cannot be created: " + strings.TrimPrefix(err.Error(), "state: ")
+}
+
+// intArg converts a JSON integer (json.Number, possibly "2.0") to int.
+func intArg(v any) (int, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	if i, err := n.Int64(); err == nil {
+		if i < math.MinInt32 || i > math.MaxInt32 {
+			return 0, false
+		}
+		return int(i), true
+	}
+	f, err := n.Float64()
+	if err != nil || f != math.Trunc(f) || f < math.MinInt32 || f > math.MaxInt32 {
+		return 0, false
+	}
+	return int(f), true
+}

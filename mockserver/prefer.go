@@ -1,0 +1,153 @@
+package mockserver
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nebeus/nebeus-contract/schemas"
+)
+
+// preference is what a request's Prefer header asks for (see doc.go).
+type preference struct {
+	variant string        // a documented variant of the operation; "" none
+	delay   time.Duration // extra latency
+	applied []string      // for Preference-Applied (RFC 7240)
+}
+
+// parsePrefer reads the Prefer header values: preferences separated by
+// commas (or semicolons, as some clients write them), each token[=value],
+// the value optionally double-quoted. variant and delay are the mock's;
+// others (Prism's code and example, RFC 7240's return, wait...) are ignored
+// as RFC 7240 asks.
+func parsePrefer(values []string, op *operation) (preference, *rpcError) {
+	var p preference
+	for _, h := range values {
+		for _, item := range strings.FieldsFunc(h, func(r rune) bool { return r == ',' || r == ';' }) {
+			key, val, _ := strings.Cut(strings.TrimSpace(item), "=")
+			key = strings.ToLower(strings.TrimSpace(key))
+			val = strings.Trim(strings.TrimSpace(val), `"`)
+			switch key {
+			case "variant":
+				if _, ok := op.Variant(val); !ok {
+					return p, errUnknownVariant(op, val)
+				}
+				p.variant = val
+				p.applied = append(p.applied, "variant="+val)
+			case "delay":
+				d, err := parseDelay(val)
+				if err != nil {
+					return p, errInvalidRequest("Prefer: " + err.Error())
+				}
+				p.delay = d
+				p.applied = append(p.applied, "delay="+d.String())
+			}
+		}
+	}
+	return p, nil
+}
+
+func errUnknownVariant(op *operation, name string) *rpcError {
+	names := variantNames(op)
+	return &rpcError{
+		Status:  http.StatusBadRequest,
+		Code:    CodeInvalidRequest,
+		Message: "Invalid Request: " + op.Name + " has no variant " + strconv.Quote(name) + "; its documented variants are " + strings.Join(names, ", "),
+		Data:    map[string]any{"operation": op.Name, "variants": names},
+	}
+}
+
+func variantNames(op *operation) []string {
+	names := make([]string, 0, len(op.Variants))
+	for _, v := range op.Variants {
+		names = append(names, v.Name)
+	}
+	return names
+}
+
+// delayError is a bad delay value.
+type delayError string
+
+func (e delayError) Error() string { return string(e) }
+
+// parseDelay reads a Go duration ("250ms", "1.5s") or a whole number of
+// milliseconds, 0..MaxDelay.
+func parseDelay(s string) (time.Duration, error) {
+	var d time.Duration
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n < 0 || n > MaxDelay.Milliseconds() {
+			return 0, delayError("delay " + strconv.Quote(s) + " is outside 0.." + MaxDelay.String())
+		}
+		d = time.Duration(n) * time.Millisecond
+	} else {
+		d, err = time.ParseDuration(s)
+		if err != nil {
+			return 0, delayError("delay " + strconv.Quote(s) + " is not a duration like 250ms or a number of milliseconds")
+		}
+	}
+	if d < 0 || d > MaxDelay {
+		return 0, delayError("delay " + strconv.Quote(s) + " is outside 0.." + MaxDelay.String())
+	}
+	return d, nil
+}
+
+// sleep waits d or until ctx ends, and reports whether it waited d: a
+// client that goes away stops the wait.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// forced answers a documented variant without touching state (Prefer or a
+// fault). Error variants get a plausible body; success variants the page's
+// example, except get_countries which has the real list.
+func (c *call) forced(variant string) reply {
+	vr, _ := c.op.Variant(variant)
+	if vr.Error {
+		switch c.op.Name {
+		case "signin":
+			return reply{variant: variant, result: statusMessage{Status: "error", Message: signinFailure}}
+		case "reset_password":
+			return reply{variant: variant, result: statusMessage{Status: "error", Message: "The password cannot be reset right now; please try again later"}}
+		case "signup":
+			return reply{variant: variant, result: signupErrors{Status: "error", Errors: map[string]fieldError{
+				"email": {Field: "email", Message: "this email is already registered"},
+			}}}
+		}
+	}
+	if c.op.Name == "get_countries" && variant == variantSuccess {
+		return c.getCountries()
+	}
+	return reply{variant: variant, result: c.s.example(vr)}
+}
+
+// example is a variant's result as the page shows it: the schema's first
+// example, unwrapped from the variant's shape (T4).
+func (s *Server) example(vr schemas.Variant) any {
+	tree, _ := s.contract.Schema(vr.Schema)
+	exs, _ := tree["examples"].([]any)
+	if len(exs) == 0 {
+		return map[string]any{}
+	}
+	ex := exs[0]
+	switch vr.Shape {
+	case schemas.ShapeArray:
+		if a, ok := ex.([]any); ok && len(a) > 0 {
+			ex = a[0]
+		}
+		fallthrough
+	case schemas.ShapeEnvelope:
+		if m, ok := ex.(map[string]any); ok {
+			return m["result"]
+		}
+	}
+	return ex
+}

@@ -1,0 +1,101 @@
+package mockserver
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/nebeus/nebeus-contract/spec"
+)
+
+// routes is the whole URL space of the mock; maintenance starts here.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	// T1: one route per operation of the contract index. No method in the
+	// pattern: the handler answers other methods itself with 405, Allow:
+	// POST and a JSON-RPC error body (T5).
+	for _, o := range s.contract.Operations() {
+		mux.Handle(o.Path, s.operationHandler(s.ops[o.Name]))
+	}
+
+	mux.Handle("GET /healthz", s.handleHealth())
+	mux.Handle("GET /readyz", s.handleHealth())
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+
+	// The mock serves its own contract.
+	mux.Handle("GET /openapi.yaml", serveBytes("application/yaml; charset=utf-8", spec.OpenAPIYAML))
+	mux.Handle("GET /openapi.json", serveBytes(contentTypeJSON, spec.OpenAPIJSON))
+	mux.Handle("GET /schemas/{$}", s.handleSchemaList())
+	mux.Handle("GET /schemas/{file}", s.handleSchema())
+
+	if s.cfg.Control {
+		// Off by default; when off, /_mock/ falls to the catch-all below
+		// and answers exactly like an unknown path.
+		c := s.controlAuth
+		mux.Handle("POST /_mock/reset", c(s.handleReset()))
+		mux.Handle("GET /_mock/namespaces", c(s.handleNamespaces()))
+		mux.Handle("GET /_mock/accounts", c(s.handleAccounts()))
+		mux.Handle("POST /_mock/accounts", c(s.handleCreateAccount()))
+		mux.Handle("GET /_mock/sessions", c(s.handleSessions()))
+		mux.Handle("GET /_mock/journal", c(s.handleJournal()))
+		mux.Handle("DELETE /_mock/journal", c(s.handleClearJournal()))
+		mux.Handle("GET /_mock/outbox", c(s.handleOutbox()))
+		mux.Handle("POST /_mock/faults", c(s.handleSetFault()))
+		mux.Handle("GET /_mock/faults", c(s.handleFaults()))
+		mux.Handle("DELETE /_mock/faults", c(s.handleClearFaults()))
+	}
+
+	// T5: anything else is an unknown operation.
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		infoFrom(r).outcome = outcomeProtocolError
+		writeError(w, nullID, errUnknownPath(r.URL.Path))
+	}))
+
+	return s.observe(s.cors(mux))
+}
+
+func (s *Server) handleHealth() http.Handler {
+	body := []byte(`{"status":"ok"}`)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, body)
+	})
+}
+
+func serveBytes(contentType string, b []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		_, _ = w.Write(b)
+	})
+}
+
+// handleSchemaList: GET /schemas/ lists the schema files.
+func (s *Server) handleSchemaList() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		names := s.contract.Names()
+		urls := make([]string, len(names))
+		for i, n := range names {
+			urls[i] = "/schemas/" + n + ".json"
+		}
+		encode(w, http.StatusOK, map[string]any{"schemas": urls, "index": "/schemas/index.json"})
+	})
+}
+
+// handleSchema: GET /schemas/{NAME}.json, a generated schema as is, and
+// index.json, the operations and their variants.
+func (s *Server) handleSchema() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name, ok := strings.CutSuffix(r.PathValue("file"), ".json")
+		if ok && name == "index" {
+			encode(w, http.StatusOK, s.contract.Index())
+			return
+		}
+		b, found := s.contract.Raw(name)
+		if !ok || !found {
+			writeError(w, nullID, errUnknownPath(r.URL.Path))
+			return
+		}
+		writeJSON(w, http.StatusOK, b)
+	})
+}

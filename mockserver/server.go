@@ -1,0 +1,168 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/mockserver/state"
+	"github.com/nebeus/nebeus-contract/schemas"
+)
+
+// Config configures a Server. The zero value of each field means its
+// default.
+type Config struct {
+	Contract     *schemas.Contract    // nil: schemas.Default()
+	Fixtures     *fixtures.Set        // nil: fixtures.Default()
+	CompanyID    int                  // signin's company_id; default 1 (M1)
+	DB           string               // signin's db; default "nebeus" (M1)
+	DefaultTZ    string               // user_context.tz without a whole-hour signup timezone; default "Europe/Madrid" (M1)
+	IdleTimeout  time.Duration        // session idle expiry; default 30m (M3)
+	JournalSize  int                  // journal entries kept per namespace; default 1000
+	CORSOrigins  []string             // allowed origins (see cors.go); default any port of http://localhost and http://127.0.0.1
+	Control      bool                 // serve the control API under /_mock/
+	ControlToken string               // with Control: the bearer token non-loopback clients need; "" allows loopback only
+	MaxBody      int64                // request body limit in bytes; default 1 MiB (T5: 413 above)
+	Logger       *slog.Logger         // nil: discard
+	Registry     *prometheus.Registry // nil: a private one; /metrics serves it
+	Now          func() time.Time     // the clock, for tests; default time.Now
+}
+
+// Defaults of Config.
+const (
+	DefaultCompanyID = 1
+	DefaultDB        = "nebeus"
+	DefaultMaxBody   = 1 << 20
+)
+
+// DefaultCORSOrigins are the origins allowed without Config.CORSOrigins: a
+// frontend dev server on any port of the local machine.
+var DefaultCORSOrigins = []string{"http://localhost:*", "http://127.0.0.1:*"}
+
+// MaxDelay bounds the latency a request may ask for (Prefer: delay=...) or a
+// fault may add, in total. A server's WriteTimeout must exceed it.
+const MaxDelay = 30 * time.Second
+
+// Server is the mock: an http.Handler serving the contract's operations, the
+// contract itself, health, metrics and (optionally) the control API. It is
+// safe for concurrent use.
+type Server struct {
+	cfg      Config
+	contract *schemas.Contract
+	fixtures fixtures.Set
+	store    *state.Store
+	faults   *faultTable
+	origins  *corsPolicy
+	log      *slog.Logger
+	metrics  *metrics
+	registry *prometheus.Registry
+	now      func() time.Time
+
+	ops       map[string]*operation // by name
+	countries []byte                // get_countries' answer, computed once (S6)
+	activeIDs map[int]bool          // ids of the active countries (S5)
+	handler   http.Handler
+}
+
+// New builds a Server. It fails on a contract without the operations the mock
+// implements' schemas, bad fixtures, a bad CORS pattern or metrics that cannot
+// be registered.
+func New(cfg Config) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, contract: cfg.Contract, fixtures: *cfg.Fixtures, log: cfg.Logger, registry: cfg.Registry, now: cfg.Now}
+	s.origins, err = newCORSPolicy(cfg.CORSOrigins)
+	if err != nil {
+		return nil, err
+	}
+	s.store, err = state.New(state.Config{
+		Accounts:    s.fixtures.Accounts,
+		IdleTimeout: cfg.IdleTimeout,
+		JournalSize: cfg.JournalSize,
+		Now:         cfg.Now,
+		DefaultTZ:   cfg.DefaultTZ,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mockserver: %w", err)
+	}
+	s.faults = newFaultTable()
+	s.activeIDs = make(map[int]bool, len(s.fixtures.Active))
+	for _, c := range s.fixtures.Active {
+		s.activeIDs[c.ID] = true
+	}
+	// S6: the active countries never change while the mock runs, so the
+	// answer is encoded once; get_countries is then a plain write.
+	if s.countries, err = json.Marshal(s.fixtures.Active); err != nil {
+		return nil, fmt.Errorf("mockserver: countries: %w", err)
+	}
+	if len(s.fixtures.Active) == 0 {
+		return nil, errors.New("mockserver: no active countries (S6: the list is never empty)")
+	}
+	if s.metrics, err = newMetrics(s.registry); err != nil {
+		return nil, err
+	}
+	if err := s.buildOperations(); err != nil {
+		return nil, err
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.Contract == nil {
+		ct, err := schemas.Default()
+		if err != nil {
+			return c, fmt.Errorf("mockserver: %w", err)
+		}
+		c.Contract = ct
+	}
+	if c.Fixtures == nil {
+		fx, err := fixtures.Default()
+		if err != nil {
+			return c, fmt.Errorf("mockserver: %w", err)
+		}
+		c.Fixtures = &fx
+	}
+	if c.CompanyID == 0 {
+		c.CompanyID = DefaultCompanyID
+	}
+	if c.DB == "" {
+		c.DB = DefaultDB
+	}
+	if c.DefaultTZ == "" {
+		c.DefaultTZ = state.DefaultTZ
+	}
+	if c.IdleTimeout < 0 || c.JournalSize < 0 || c.MaxBody < 0 {
+		return c, errors.New("mockserver: negative IdleTimeout, JournalSize or MaxBody")
+	}
+	if c.MaxBody == 0 {
+		c.MaxBody = DefaultMaxBody
+	}
+	if c.CORSOrigins == nil {
+		c.CORSOrigins = DefaultCORSOrigins
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c, nil
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
