@@ -10,9 +10,10 @@ PKGS     := ./...
 
 all: build
 
-## run: build and start the mock on $(ADDR) with the embedded fixtures
+## run: build and start the mock on $(ADDR) with the embedded fixtures; the control API
+## is on because $(ADDR) is loopback (it answers loopback clients only without a token)
 run: build
-	$(BIN)/nebeus-mock --addr $(ADDR)
+	$(BIN)/nebeus-mock --addr $(ADDR) --control
 
 ## build: the three binaries into bin/
 build:
