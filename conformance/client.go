@@ -1,0 +1,282 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nebeus/nebeus-contract/schemas"
+)
+
+// maxBody bounds what the suite reads of a response: a conforming answer
+// is small, and a runaway one must not exhaust memory.
+const maxBody = 4 << 20
+
+// request is one HTTP request the suite sends.
+type request struct {
+	// Op is the operation the request is for (the report's row); Path
+	// defaults to its documented path (T1).
+	Op     string
+	Method string // default POST
+	Path   string
+	// ContentType defaults to application/json (T2); "-" sends none.
+	ContentType string
+	Header      http.Header
+	Body        []byte
+	// ID is the JSON-RPC id sent; HasID false when the call has none.
+	ID    any
+	HasID bool
+}
+
+// exchange is a request and what came back.
+type exchange struct {
+	Req     request
+	URL     string
+	Status  int
+	Header  http.Header
+	Body    []byte
+	Err     error // transport failure or timeout
+	Elapsed time.Duration
+	curl    string
+}
+
+// call is a JSON-RPC 2.0 call object (T2). Params nil omits params.
+type call struct {
+	JSONRPC any    `json:"jsonrpc"`
+	Method  string `json:"method,omitempty"`
+	Params  any    `json:"params,omitempty"`
+	ID      any    `json:"id"`
+}
+
+// rpc builds the request for operation op with params and a non-null id
+// (T3: the id must come back; a null id would hide a server that never
+// echoes).
+func (s *suite) rpc(op string, params any) request {
+	id := s.nextID()
+	b, err := json.Marshal(call{JSONRPC: "2.0", Method: "call", Params: params, ID: id})
+	if err != nil {
+		panic(err) // params are built by the suite: a bug here
+	}
+	return request{Op: op, Body: b, ID: id, HasID: true}
+}
+
+// marshal encodes v (a body the suite builds); it cannot fail for the values
+// the suite makes.
+func marshal(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// do sends r, bounded by the run's timeout.
+func (s *suite) do(ctx context.Context, r request) *exchange {
+	if r.Method == "" {
+		r.Method = http.MethodPost
+	}
+	if r.Path == "" {
+		r.Path = "/" + r.Op + "/1.0/json"
+	}
+	if r.ContentType == "" {
+		r.ContentType = "application/json"
+	}
+	ex := &exchange{Req: r, URL: s.opts.BaseURL + r.Path}
+	hdr := http.Header{}
+	for k, vs := range s.opts.Header {
+		hdr[k] = append([]string(nil), vs...)
+	}
+	if r.ContentType != "-" && r.Body != nil {
+		hdr.Set("Content-Type", r.ContentType)
+	}
+	hdr.Set("Accept", "application/json")
+	for k, vs := range r.Header {
+		hdr[k] = append([]string(nil), vs...)
+	}
+	ex.curl = s.curl(r.Method, ex.URL, hdr, r.Body)
+
+	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
+	defer cancel()
+	var body io.Reader
+	if r.Body != nil {
+		body = bytes.NewReader(r.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, ex.URL, body)
+	if err != nil {
+		ex.Err = err
+		return ex
+	}
+	req.Header = hdr
+	start := time.Now()
+	resp, err := s.opts.Client.Do(req)
+	if err != nil {
+		ex.Err, ex.Elapsed = err, time.Since(start)
+		return ex
+	}
+	defer resp.Body.Close()
+	ex.Body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	ex.Status, ex.Header, ex.Elapsed = resp.StatusCode, resp.Header, time.Since(start)
+	if err != nil {
+		ex.Err = err
+	}
+	return ex
+}
+
+// failure describes a transport failure for the report.
+func (ex *exchange) failure() string {
+	if errors.Is(ex.Err, context.DeadlineExceeded) {
+		return fmt.Sprintf("no answer within the timeout (%s)", ex.Elapsed.Round(time.Millisecond))
+	}
+	return ex.Err.Error()
+}
+
+// mediaType is the response's media type without parameters ("" if none
+// or malformed).
+func (ex *exchange) mediaType() string {
+	mt, _, err := mime.ParseMediaType(ex.Header.Get("Content-Type"))
+	if err != nil {
+		return ""
+	}
+	return mt
+}
+
+// decode decodes the body as one JSON value with numbers kept exact.
+func (ex *exchange) decode() (any, error) { return schemas.Decode(ex.Body) }
+
+// cookie returns the response's Set-Cookie named name.
+func (ex *exchange) cookie(name string) *http.Cookie {
+	for _, c := range (&http.Response{Header: ex.Header}).Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// snippet is the body as the report shows it: short and redacted.
+func (s *suite) snippet(b []byte) string {
+	const max = 300
+	t := string(b)
+	if len(t) > max {
+		t = t[:max] + fmt.Sprintf("... (%d bytes)", len(b))
+	}
+	if t == "" {
+		t = "(empty body)"
+	}
+	return s.redact(t)
+}
+
+// curl renders a request as a curl command that reproduces it. Password
+// arguments are redacted as '***' (and so is the account password given to
+// the run, wherever it occurs), as is an Authorization header.
+func (s *suite) curl(method, url string, hdr http.Header, body []byte) string {
+	var b strings.Builder
+	b.WriteString("curl -sS -i")
+	if method != http.MethodPost || body == nil {
+		b.WriteString(" -X " + method)
+	}
+	b.WriteString(" " + shellQuote(url))
+	keys := make([]string, 0, len(hdr))
+	for k := range hdr {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range hdr[k] {
+			if strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "Proxy-Authorization") {
+				v = "***"
+			}
+			b.WriteString(" -H " + shellQuote(k+": "+v))
+		}
+	}
+	if body != nil {
+		b.WriteString(" --data-raw " + shellQuote(string(redactBody(body))))
+	}
+	return s.redact(b.String())
+}
+
+// redactBody replaces the value of every key naming a password in a JSON
+// body with "***"; a body that is not JSON, or holds no password, is
+// returned as sent.
+func redactBody(body []byte) []byte {
+	v, err := schemas.Decode(body)
+	if err != nil || !redactValue(v) {
+		return body
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+func redactValue(v any) bool {
+	changed := false
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if strings.Contains(strings.ToLower(k), "password") {
+				if _, isStr := e.(string); isStr {
+					x[k], changed = "***", true
+					continue
+				}
+			}
+			changed = redactValue(e) || changed
+		}
+	case []any:
+		for _, e := range x {
+			changed = redactValue(e) || changed
+		}
+	}
+	return changed
+}
+
+// redact removes every secret of the run (the given account's password)
+// from text bound for a report.
+func (s *suite) redact(t string) string {
+	if s.opts.Password != "" {
+		t = strings.ReplaceAll(t, s.opts.Password, "***")
+	}
+	return t
+}
+
+// shellQuote quotes s for a POSIX shell. A run of more than 64 copies of
+// one letter or digit (the suite's very long strings) is written as a printf
+// expansion, so the command stays short and still sends the same bytes.
+func shellQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	var b strings.Builder
+	b.WriteByte('\'')
+	for i := 0; i < len(s); {
+		c := s[i]
+		j := i
+		for j < len(s) && s[j] == c {
+			j++
+		}
+		switch {
+		case j-i > 64 && isAlnum(c):
+			fmt.Fprintf(&b, `'"$(printf '%c%%.0s' $(seq 1 %d))"'`, c, j-i)
+		case c == '\'':
+			b.WriteString(strings.Repeat(`'\''`, j-i))
+		default:
+			b.WriteString(s[i:j])
+		}
+		i = j
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}

@@ -1,0 +1,135 @@
+package conformance
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Options says which deployment to check and how.
+type Options struct {
+	// BaseURL is the deployment's base URL, without a trailing slash: an
+	// operation is POST BaseURL/{operation}/1.0/json (T1).
+	BaseURL string
+	// Timeout bounds every request (T5: a hang past it fails). Default 5s.
+	Timeout time.Duration
+	// Header is added to every request (a staging gateway's token, say).
+	Header http.Header
+	// EmailDomain is the domain of the accounts the suite creates. Default
+	// example.com.
+	EmailDomain string
+	// Login and Password name an existing account; when set, the readonly
+	// specs also check signin, sessions and logout with it. Password never
+	// appears in any output.
+	Login, Password string
+	// Relax names the T4 shape relaxations to apply (see Relaxations).
+	Relax []string
+	// RunID makes this run's emails unique; default random.
+	RunID string
+	// Out receives the run header and the summary table. Default os.Stdout.
+	Out io.Writer
+	// Client sends the requests. Default a new http.Client per run.
+	Client *http.Client
+}
+
+// Relaxations are the shape relaxations a run may opt into (T4: a
+// deployment known to answer differently is checked with an explicit
+// relaxation that the report names, never silently).
+var Relaxations = map[string]string{
+	RelaxBareEnvelope:  "accept a bare envelope where an array holding one envelope is documented",
+	RelaxArrayEnvelope: "accept an array holding one envelope where a bare envelope is documented",
+	RelaxEnvelopeList:  "accept an envelope whose result is the list where a bare list is documented (get_countries)",
+}
+
+// Names of the relaxations.
+const (
+	RelaxBareEnvelope  = "bare-envelope"
+	RelaxArrayEnvelope = "array-envelope"
+	RelaxEnvelopeList  = "envelope-list"
+	// RelaxOdoo is shorthand for what stock Odoo answers: a bare envelope
+	// everywhere.
+	RelaxOdoo = "odoo"
+)
+
+// RelaxationNames returns the names Relax accepts, sorted.
+func RelaxationNames() []string {
+	ns := []string{RelaxOdoo}
+	for n := range Relaxations {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	return ns
+}
+
+// ErrOptions wraps every problem Options.check finds: a usage error.
+var ErrOptions = errors.New("conformance: bad options")
+
+// withDefaults checks o and fills its defaults; relaxations are expanded
+// and sorted.
+func (o Options) withDefaults() (Options, error) {
+	if o.BaseURL == "" {
+		return o, fmt.Errorf("%w: no base URL", ErrOptions)
+	}
+	u, err := url.Parse(o.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return o, fmt.Errorf("%w: base URL %q is not an http(s) URL", ErrOptions, o.BaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return o, fmt.Errorf("%w: base URL %q has a query or fragment", ErrOptions, o.BaseURL)
+	}
+	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
+	if o.Timeout == 0 {
+		o.Timeout = 5 * time.Second
+	}
+	if o.Timeout < 0 {
+		return o, fmt.Errorf("%w: negative timeout", ErrOptions)
+	}
+	if o.EmailDomain == "" {
+		o.EmailDomain = "example.com"
+	}
+	if strings.ContainsAny(o.EmailDomain, "@ \t") || !strings.Contains(o.EmailDomain, ".") {
+		return o, fmt.Errorf("%w: email domain %q is not a domain", ErrOptions, o.EmailDomain)
+	}
+	if (o.Login == "") != (o.Password == "") {
+		return o, fmt.Errorf("%w: login and password go together", ErrOptions)
+	}
+	var relax []string
+	for _, r := range o.Relax {
+		switch {
+		case r == RelaxOdoo:
+			relax = append(relax, RelaxBareEnvelope, RelaxEnvelopeList)
+		case Relaxations[r] != "":
+			relax = append(relax, r)
+		default:
+			return o, fmt.Errorf("%w: unknown relaxation %q (have %s)", ErrOptions, r, strings.Join(RelaxationNames(), ", "))
+		}
+	}
+	sort.Strings(relax)
+	o.Relax = slices.Compact(relax)
+	if o.RunID == "" {
+		b := make([]byte, 4)
+		rand.Read(b)
+		o.RunID = hex.EncodeToString(b)
+	}
+	if o.Out == nil {
+		o.Out = os.Stdout
+	}
+	if o.Client == nil {
+		o.Client = &http.Client{
+			// A redirect is an answer to check, not to follow.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	return o, nil
+}
+
+func (o Options) relaxed(name string) bool { return slices.Contains(o.Relax, name) }

@@ -1,0 +1,214 @@
+package conformance
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// Finding is one deviation from the contract, or a T6 warning.
+type Finding struct {
+	Operation string `json:"operation"`
+	Decision  string `json:"decision"`
+	Pointer   string `json:"pointer"`
+	Expected  string `json:"expected"`
+	Got       string `json:"got"`
+	Warning   bool   `json:"warning,omitempty"`
+	// Request reproduces the request as a curl command (passwords '***').
+	Request string `json:"request,omitempty"`
+	// Response is the status line, media type and the start of the body.
+	Response string `json:"response,omitempty"`
+}
+
+func (f Finding) String() string {
+	ptr := f.Pointer
+	if ptr == "" {
+		ptr = "(whole body)"
+	}
+	kind := "violation"
+	if f.Warning {
+		kind = "warning"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "[%s] %s %s, %s at %s\n", f.Decision, kind, f.Operation, decisionTitle(f.Decision), ptr)
+	fmt.Fprintf(&b, "  expected: %s\n", f.Expected)
+	fmt.Fprintf(&b, "  got:      %s\n", f.Got)
+	if f.Request != "" {
+		fmt.Fprintf(&b, "  request:  %s\n", f.Request)
+	}
+	if f.Response != "" {
+		fmt.Fprintf(&b, "  response: %s\n", f.Response)
+	}
+	return b.String()
+}
+
+// decisionTitles name the decisions in the report, so a reader need not
+// look each id up.
+var decisionTitles = map[string]string{
+	"T1": "paths", "T2": "request body", "T3": "status, media type and id",
+	"T4": "documented shape", "T5": "protocol errors", "T6": "additive changes",
+	"S1": "signin", "S2": "sessions", "S3": "logout", "S4": "reset_password",
+	"S5": "signup", "S6": "get_countries",
+}
+
+func decisionTitle(id string) string {
+	if t, ok := decisionTitles[id]; ok {
+		return t
+	}
+	return "contract"
+}
+
+// tally counts the checks of one operation and decision.
+type tally struct {
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Warned  int `json:"warned"`
+	Relaxed int `json:"relaxed,omitempty"` // passes thanks to a relaxation
+}
+
+// checksEntry is the report entry under which every spec records its
+// checks, so ReportAfterSuite can build the summary from the suite report,
+// which Ginkgo aggregates across parallel processes.
+const (
+	checksEntry   = "nebeus-checks"
+	warningsEntry = "nebeus-warnings"
+	runEntry      = "nebeus-run"
+)
+
+// specChecks is a spec's tallies as recorded in its report entry.
+type specChecks struct {
+	Tallies  map[string]tally `json:"tallies"` // key "op decision"
+	Relaxed  []string         `json:"relaxed,omitempty"`
+	Warnings []Finding        `json:"warnings,omitempty"`
+}
+
+// Summary is the run's result per operation and decision.
+type Summary struct {
+	Tallies     map[[2]string]tally
+	Warnings    []Finding
+	Relaxations []string
+	// Relaxed counts the responses each relaxation let through.
+	Relaxed map[string]int
+	Specs   struct{ Passed, Failed, Skipped int }
+}
+
+// summarize builds the summary from the suite report.
+func summarize(r types.Report, relax []string) Summary {
+	sum := Summary{Tallies: map[[2]string]tally{}, Relaxations: relax, Relaxed: map[string]int{}}
+	seen := map[string]bool{}
+	for _, sr := range r.SpecReports {
+		if sr.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		switch {
+		case sr.State.Is(types.SpecStatePassed):
+			sum.Specs.Passed++
+		case sr.State.Is(types.SpecStateSkipped | types.SpecStatePending):
+			sum.Specs.Skipped++
+		default:
+			sum.Specs.Failed++
+		}
+		for _, e := range sr.ReportEntries {
+			if e.Name != checksEntry {
+				continue
+			}
+			var sc specChecks
+			if err := json.Unmarshal([]byte(entryString(e)), &sc); err != nil {
+				continue
+			}
+			for k, t := range sc.Tallies {
+				op, dec, _ := strings.Cut(k, " ")
+				cur := sum.Tallies[[2]string{op, dec}]
+				cur.Passed += t.Passed
+				cur.Failed += t.Failed
+				cur.Warned += t.Warned
+				cur.Relaxed += t.Relaxed
+				sum.Tallies[[2]string{op, dec}] = cur
+			}
+			for _, n := range sc.Relaxed {
+				sum.Relaxed[n]++
+			}
+			for _, w := range sc.Warnings {
+				k := w.Operation + " " + w.Pointer
+				if !seen[k] {
+					seen[k] = true
+					sum.Warnings = append(sum.Warnings, w)
+				}
+			}
+		}
+	}
+	return sum
+}
+
+// entryString is a report entry's string value, whether it was made in this
+// process or decoded from a parallel process's report.
+func entryString(e types.ReportEntry) string {
+	if s, ok := e.Value.GetRawValue().(string); ok {
+		return s
+	}
+	return e.Value.AsJSON
+}
+
+// operationOrder sorts the summary's rows: the page's order, then the
+// rest.
+var operationOrder = []string{"signin", "logout", "reset_password", "signup", "get_countries", "(unknown)"}
+
+// write prints the summary table: operations by decisions.
+func (sum Summary) write(w io.Writer, header string) {
+	fmt.Fprintf(w, "\n%s\n", header)
+	keys := slices.Collect(maps.Keys(sum.Tallies))
+	rank := func(op string) int {
+		if i := slices.Index(operationOrder, op); i >= 0 {
+			return i
+		}
+		return len(operationOrder)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if rank(a[0]) != rank(b[0]) {
+			return rank(a[0]) < rank(b[0])
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		return a[1] < b[1]
+	})
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "operation\tdecision\tpassed\tfailed\twarned\t")
+	var total tally
+	for _, k := range keys {
+		t := sum.Tallies[k]
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", k[0], k[1], t.Passed, t.Failed, t.Warned)
+		total.Passed += t.Passed
+		total.Failed += t.Failed
+		total.Warned += t.Warned
+	}
+	fmt.Fprintf(tw, "total\t\t%d\t%d\t%d\t\n", total.Passed, total.Failed, total.Warned)
+	tw.Flush()
+	fmt.Fprintf(w, "specs: %d passed, %d failed, %d skipped\n", sum.Specs.Passed, sum.Specs.Failed, sum.Specs.Skipped)
+	if len(sum.Relaxations) == 0 {
+		fmt.Fprintln(w, "relaxations: none (T4 shapes demanded exactly)")
+	} else {
+		for _, r := range sum.Relaxations {
+			fmt.Fprintf(w, "relaxation %s: %s; applied to %d responses\n", r, Relaxations[r], sum.Relaxed[r])
+		}
+	}
+	if len(sum.Warnings) > 0 {
+		fmt.Fprintf(w, "warnings (T6, fields beyond the contract; not failures): %d\n", len(sum.Warnings))
+		for _, f := range sum.Warnings {
+			fmt.Fprintf(w, "  %s %s: %s\n", f.Operation, f.Pointer, f.Got)
+		}
+	}
+	verdict := "CONFORMS"
+	if total.Failed > 0 || sum.Specs.Failed > 0 {
+		verdict = "DOES NOT CONFORM"
+	}
+	fmt.Fprintln(w, verdict)
+}

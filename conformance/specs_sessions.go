@@ -1,0 +1,123 @@
+package conformance
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+)
+
+// carrier is one way a request carries a session (S2).
+type carrier struct {
+	name  string
+	apply func(s *suite, sid string) request
+}
+
+// carriers are S2's three ways to carry a session: the cookie, the header
+// and params.session_id.
+var carriers = []carrier{
+	{"the session_id cookie", func(s *suite, sid string) request {
+		r := s.rpc("logout", map[string]any{})
+		r.Header = http.Header{"Cookie": {"session_id=" + sid}}
+		return r
+	}},
+	{"the X-Openerp-Session-Id header", func(s *suite, sid string) request {
+		r := s.rpc("logout", map[string]any{})
+		r.Header = http.Header{"X-Openerp-Session-Id": {sid}}
+		return r
+	}},
+	{"params.session_id", func(s *suite, sid string) request {
+		return s.rpc("logout", map[string]any{"session_id": sid})
+	}},
+}
+
+// sessionSpecs registers the specs that sign in with an existing account:
+// the success's result (S1), sessions (S2) and logout with each carrier
+// (S3). The account comes from acct when the spec runs.
+func (s *suite) sessionSpecs(acct func() account) {
+	s.it("S1 signin of an existing account answers the success array with a well-formed result", func(ctx SpecContext, p *probe) {
+		s.signin(ctx, p, acct())
+	})
+
+	s.it("S1 logins compare case-insensitively at signin", func(ctx SpecContext, p *probe) {
+		a := acct()
+		res, _ := s.signin(ctx, p, a)
+		other, ex := s.signin(ctx, p, account{swapCase(a.Login), a.Password})
+		if sameJSON(res["uid"], other["uid"]) {
+			p.pass("signin", "S1")
+		} else {
+			p.fail(ex, "S1", "", "the uid of "+a.Login+": "+jsonText(res["uid"]), jsonText(other["uid"]))
+		}
+	})
+
+	s.it("S2 two signins start two sessions with distinct session ids", func(ctx SpecContext, p *probe) {
+		a := acct()
+		first, _ := s.signin(ctx, p, a)
+		second, ex := s.signin(ctx, p, a)
+		if jsonText(first["session_id"]) != jsonText(second["session_id"]) {
+			p.pass("signin", "S2")
+		} else {
+			p.fail(ex, "S2", "", "a session_id other than the first signin's", jsonText(second["session_id"]))
+		}
+	})
+
+	s.it("S1 signin failure text is the same for a wrong password", func(ctx SpecContext, p *probe) {
+		a := acct()
+		s.expectSigninFailure(ctx, p, s.rpc("signin", map[string]any{"login": a.Login, "password": a.Password + "-wrong"}))
+	})
+
+	for _, c := range carriers {
+		s.it("S3 logout with the session as "+c.name+" answers success and clears the cookie, twice", func(ctx SpecContext, p *probe) {
+			res, _ := s.signin(ctx, p, acct())
+			sid, _ := res["session_id"].(string)
+			for range 2 { // S3: idempotent
+				ex := s.do(ctx, c.apply(s, sid))
+				s.expectLogout(p, ex)
+				s.expectCookieCleared(p, ex)
+			}
+		})
+	}
+}
+
+// expectLogout checks logout's one answer: success (S3).
+func (s *suite) expectLogout(p *probe, ex *exchange) {
+	GinkgoHelper()
+	v, ok := p.answer(ex)
+	p.require(ok)
+	p.documented(ex, v, "success")
+}
+
+// expectCookieCleared checks that logout cleared the session cookie (S3):
+// a Set-Cookie session_id with Max-Age<=0 or an Expires in the past.
+func (s *suite) expectCookieCleared(p *probe, ex *exchange) {
+	c := ex.cookie("session_id")
+	if c != nil && (c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now()))) {
+		p.pass("logout", "S3")
+		return
+	}
+	p.fail(ex, "S3", "", "Set-Cookie session_id cleared (Max-Age<=0 or Expires in the past)", jsonText(ex.Header.Values("Set-Cookie")))
+}
+
+// defineLogout registers logout's readonly specs: success with no session
+// and with an unknown one, by each carrier (S3: idempotent).
+func (s *suite) defineLogout() {
+	Describe("logout", Label("readonly"), func() {
+		s.it("S3 logout without a session answers success", func(ctx SpecContext, p *probe) {
+			s.expectLogout(p, s.do(ctx, s.rpc("logout", map[string]any{})))
+		})
+		for _, c := range carriers {
+			s.it("S3 logout with an unknown session as "+c.name+" answers success", func(ctx SpecContext, p *probe) {
+				s.expectLogout(p, s.do(ctx, c.apply(s, unknownSession())))
+			})
+		}
+	})
+}
+
+// unknownSession is a session id no server issued: 128 random bits.
+func unknownSession() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,147 @@
+package conformance
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+)
+
+// defineSignup registers signup's readonly specs: answers that create
+// nothing, because each request has a problem S5 names.
+func (s *suite) defineSignup() {
+	Describe("signup", Label("readonly"), func() {
+		s.it("S5 signup reports every problem together, one error key per field", func(ctx SpecContext, p *probe) {
+			params := map[string]any{}
+			var keys []string
+			for _, a := range s.arguments("signup") {
+				for _, n := range s.negatives("signup") {
+					if n.Arg.Name == a.Name && n.Invalid && !n.Missing {
+						params[a.Name] = n.Value
+						keys = appendKey(keys, a.Field)
+						break
+					}
+				}
+			}
+			s.expectSignupErrors(ctx, p, params, keys, false)
+		})
+
+		s.it("S5 signup with empty params reports every required field", func(ctx SpecContext, p *probe) {
+			var keys []string
+			for _, a := range s.arguments("signup") {
+				if a.Required {
+					keys = appendKey(keys, a.Field)
+				}
+			}
+			s.expectSignupErrors(ctx, p, map[string]any{}, keys, false)
+		})
+
+		s.it("S5 signup reports a confirm_password that differs under password", func(ctx SpecContext, p *probe) {
+			params := s.validParams("signup", false)
+			params["confirm_password"] = fmt.Sprint(params["password"], "-other")
+			s.expectSignupErrors(ctx, p, params, []string{"password"}, false)
+		})
+
+		s.it("S5 signup reports a country that is not an active one under country", func(ctx SpecContext, p *probe) {
+			list := s.expectCountries(ctx, p, s.rpc("get_countries", map[string]any{}))
+			p.require(len(list) > 0)
+			params := s.validParams("signup", false)
+			params["country"] = inactiveID(list)
+			s.expectSignupErrors(ctx, p, params, []string{"country"}, false)
+		})
+	})
+}
+
+// inactiveID is an integer id that is no active country's: one past the
+// largest (S6 ids are integers > 0).
+func inactiveID(list []any) json.Number {
+	var max int64
+	for _, c := range list {
+		m, _ := c.(map[string]any)
+		if n, ok := m["id"].(json.Number); ok {
+			if i, err := n.Int64(); err == nil && i > max {
+				max = i
+			}
+		}
+	}
+	return json.Number(fmt.Sprint(max + 1))
+}
+
+func appendKey(keys []string, k string) []string {
+	if slices.Contains(keys, k) {
+		return keys
+	}
+	return append(keys, k)
+}
+
+// expectSignupErrors sends a signup that must fail and checks S5: the
+// error variant whose errors name at least every key in keys (every
+// problem reported together). With reject, a clean rejection (T5) is also
+// accepted: the derived negative inputs allow it.
+func (s *suite) expectSignupErrors(ctx SpecContext, p *probe, params map[string]any, keys []string, reject bool) {
+	GinkgoHelper()
+	ex := s.do(ctx, s.rpc("signup", params))
+	if reject && cleanRejection(ex) {
+		p.rejected(ex, "S5", "a signup with bad arguments")
+		return
+	}
+	v, ok := p.answer(ex)
+	p.require(ok)
+	out, ok := p.documented(ex, v, "error")
+	if out.Result == nil {
+		return // documented reported the shape
+	}
+	errs, _ := out.Result["errors"].(map[string]any)
+	base := "/result/errors/"
+	if _, isArr := v.([]any); isArr {
+		base = "/0" + base
+	}
+	var missingKeys []string
+	for _, k := range keys {
+		if _, has := errs[k]; !has {
+			missingKeys = append(missingKeys, k)
+		}
+	}
+	if len(missingKeys) == 0 {
+		p.pass("signup", "S5")
+		return
+	}
+	got := slices.Sorted(mapKeys(errs))
+	for _, k := range missingKeys {
+		p.fail(ex, "S5", base+k, fmt.Sprintf("an error under %q (every problem reported together; expected keys %s)", k, strings.Join(keys, ", ")), "keys "+jsonText(got))
+	}
+	_ = ok
+}
+
+// cleanRejection tells a protocol-level rejection (a 4xx, or a JSON-RPC
+// error object) from an answer that claims to be an outcome.
+func cleanRejection(ex *exchange) bool {
+	if ex.Err != nil {
+		return false
+	}
+	if ex.Status >= 400 && ex.Status < 500 {
+		return true
+	}
+	v, err := ex.decode()
+	if err != nil {
+		return false
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	_, isErr := m["error"]
+	return isErr
+}
+
+func mapKeys(m map[string]any) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package conformance
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+	. "github.com/onsi/gomega"
+
+	"github.com/nebeus/nebeus-contract/schemas"
+)
+
+// Result is what a run found, as far as this process saw it: with
+// Ginkgo's parallel processes only process 1 builds the Summary.
+type Result struct {
+	Passed  bool
+	Summary *Summary
+}
+
+// Description is the suite's name in Ginkgo's reports; Run appends the
+// relaxations in force.
+const Description = "Nebeus API conformance"
+
+// Run defines the conformance specs for opts and runs them with Ginkgo.
+// config is passed to RunSpecs as is (types.SuiteConfig, types.ReporterConfig
+// or Labels: ginkgo.GinkgoConfiguration() under "go test", values built
+// from flags in the binary). Ginkgo allows one RunSpecs per process, so Run
+// too can be called once. The error is for bad options (ErrOptions) only;
+// a non-conforming target gives Passed false.
+func Run(t GinkgoTestingT, opts Options, config ...any) (Result, error) {
+	s, err := newSuite(opts)
+	if err != nil {
+		return Result{}, err
+	}
+	s.define()
+	RegisterFailHandler(Fail)
+	passed := RunSpecs(t, s.description(), config...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Result{Passed: passed, Summary: s.summary}, nil
+}
+
+// suite is one run's state.
+type suite struct {
+	opts     Options
+	contract *schemas.Contract
+	seq      atomic.Int64
+
+	mu      sync.Mutex
+	summary *Summary
+}
+
+func newSuite(opts Options) (*suite, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	c, err := schemas.Default()
+	if err != nil {
+		return nil, err
+	}
+	return &suite{opts: opts, contract: c}, nil
+}
+
+func (s *suite) description() string {
+	if len(s.opts.Relax) == 0 {
+		return Description
+	}
+	return Description + " (relaxed: " + strings.Join(s.opts.Relax, ", ") + ")"
+}
+
+// header names the target and, as T4 demands, every relaxation in force.
+func (s *suite) header() string {
+	relax := "none"
+	if len(s.opts.Relax) > 0 {
+		relax = strings.Join(s.opts.Relax, ", ")
+	}
+	acct := "none (session specs use an account the mutating specs create)"
+	if s.opts.Login != "" {
+		acct = s.opts.Login + " (password from flags or environment, not shown)"
+	}
+	return fmt.Sprintf("%s\n  target:      %s\n  run id:      %s\n  timeout:     %s per request\n  relaxations: %s\n  account:     %s",
+		s.description(), s.opts.BaseURL, s.opts.RunID, s.opts.Timeout, relax, acct)
+}
+
+// define registers every spec. It is called once, before RunSpecs.
+func (s *suite) define() {
+	ReportBeforeSuite(func(types.Report) {
+		fmt.Fprintln(s.opts.Out, s.header())
+	})
+	ReportAfterSuite("conformance summary", func(r types.Report) {
+		sum := summarize(r, s.opts.Relax)
+		s.mu.Lock()
+		s.summary = &sum
+		s.mu.Unlock()
+		sum.write(s.opts.Out, s.header())
+	})
+	s.defineTransport()
+	s.defineProtocol()
+	s.defineSignin()
+	s.defineLogout()
+	s.defineResetPassword()
+	s.defineSignup()
+	s.defineGetCountries()
+	s.defineNegative()
+	s.defineAccountFlows()
+}
+
+// it registers a spec whose body checks through a probe; the spec fails
+// with every finding at its end. Every request is bounded by the run's
+// timeout; the node timeout is a backstop for a spec's several requests.
+func (s *suite) it(text string, body func(ctx SpecContext, p *probe), decorators ...any) {
+	args := append([]any{}, decorators...)
+	args = append(args, NodeTimeout(s.nodeTimeout()), func(ctx SpecContext) {
+		p := s.probe()
+		body(ctx, p)
+		p.verify()
+	})
+	It(text, args...)
+}
+
+func (s *suite) nodeTimeout() time.Duration { return 10*s.opts.Timeout + time.Second }
+
+// nextID is the next JSON-RPC id: strings and numbers in turn, never null,
+// so that every answer shows whether the id is echoed (T3).
+func (s *suite) nextID() any {
+	n := s.seq.Add(1)
+	if n%2 == 0 {
+		return fmt.Sprintf("nc-%s-%d-%d", s.opts.RunID, GinkgoParallelProcess(), n)
+	}
+	return 1000 + n
+}
+
+// email returns an address unique to the run, the parallel process and the
+// call: nc-RUNID-PROC-N@DOMAIN.
+func (s *suite) email() string {
+	return fmt.Sprintf("nc-%s-%d-%d@%s", s.opts.RunID, GinkgoParallelProcess(), s.seq.Add(1), s.opts.EmailDomain)
+}
+
+// password returns a fresh password for an account the suite creates (S5:
+// at least 8 characters).
+func (s *suite) password() string {
+	return fmt.Sprintf("Pw-%s-%d", s.opts.RunID, s.seq.Add(1))
+}
