@@ -27,6 +27,6 @@ func Example() {
 	// request /params/login -> signup error key "email" [S5]
 	// request /params/password -> signup error key "password" [S5]
 	// closest variant: error
-	// /result/message: value must be "Login or password is incorrect" [S1]
 	// warning: /result/hint: field not in the contract [T6]
+	// /result/message: value must be "Login or password is incorrect" [S1]
 }

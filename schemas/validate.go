@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -81,6 +82,14 @@ func (c *Contract) Validate(schema string, v any) ([]Violation, error) {
 	}
 	var out []Violation
 	c.flatten(ve, v, &out)
+	// The validator walks properties in map order; reports and tests need
+	// one order.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Pointer != out[j].Pointer {
+			return out[i].Pointer < out[j].Pointer
+		}
+		return out[i].Keyword < out[j].Keyword
+	})
 	return out, nil
 }
 
