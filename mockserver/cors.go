@@ -25,7 +25,7 @@ type corsPolicy struct {
 const allowedHeaders = "Content-Type, Accept, X-Openerp-Session-Id, X-Mock-Namespace, Prefer, Authorization"
 
 // exposedHeaders are the response headers scripts may read.
-const exposedHeaders = "X-Mock-Violations, Preference-Applied"
+const exposedHeaders = "X-Mock-Violations, X-Mock-Fault, Preference-Applied"
 
 func newCORSPolicy(patterns []string) (*corsPolicy, error) {
 	p := &corsPolicy{exact: map[string]bool{}}

@@ -155,6 +155,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		fault, faulted := s.faults.take(ns.Name(), op.Name)
 		if faulted {
 			info.outcome = outcomeFault
+			w.Header().Set("X-Mock-Fault", "true") // so devtools show why
 		}
 		delay := min(pref.delay+fault.Delay.D(), MaxDelay)
 		if delay > 0 && !sleep(r.Context(), delay) {

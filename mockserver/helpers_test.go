@@ -1,0 +1,272 @@
+package mockserver_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/nebeus/nebeus-contract/mockserver"
+	"github.com/nebeus/nebeus-contract/schemas"
+)
+
+// Demo credentials of the embedded fixtures (public, listed in the banner).
+const (
+	demoLogin    = "demo@example.com"
+	demoPassword = "demo-password-1"
+)
+
+// syncBuffer collects the server's log output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// fakeClock is Config.Now for the session expiry tests (M3).
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// harness is a server with its logs, metrics and clock, and checks every
+// operation answer against the contract.
+type harness struct {
+	t        testing.TB
+	srv      *mockserver.Server
+	contract *schemas.Contract
+	logs     *syncBuffer
+	reg      *prometheus.Registry
+	clock    *fakeClock
+}
+
+// newHarness builds a server with the control API on (loopback only) and
+// the log captured; cfg may adjust the Config. At cleanup it checks that no
+// request hit the last-resort recovery (T5: nothing causes a 5xx).
+func newHarness(t testing.TB, cfg func(*mockserver.Config)) *harness {
+	t.Helper()
+	h := &harness{t: t, contract: schemas.MustDefault(), logs: &syncBuffer{}, reg: prometheus.NewRegistry(),
+		clock: &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}
+	c := mockserver.Config{
+		Control:  true,
+		Logger:   slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Registry: h.reg,
+		Now:      h.clock.Now,
+	}
+	if cfg != nil {
+		cfg(&c)
+	}
+	srv, err := mockserver.New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.srv = srv
+	t.Cleanup(func() {
+		if n := h.counter("nebeus_mock_panics_total"); n != 0 {
+			t.Errorf("%v requests hit the panic recovery; logs:\n%s", n, h.logs.String())
+		}
+		if strings.Contains(h.logs.String(), "panic") {
+			t.Errorf("a panic was logged:\n%s", h.logs.String())
+		}
+	})
+	return h
+}
+
+// counter sums a counter family in the registry.
+func (h *harness) counter(name string) float64 {
+	mfs, err := h.reg.Gather()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var sum float64
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			sum += m.GetCounter().GetValue()
+		}
+	}
+	return sum
+}
+
+func (h *harness) requestsTotal(op, outcome string) float64 {
+	mfs, _ := h.reg.Gather()
+	for _, mf := range mfs {
+		if mf.GetName() != "nebeus_mock_requests_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["operation"] == op && labels["outcome"] == outcome {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
+}
+
+// answer is one response.
+type answer struct {
+	Status  int
+	Header  http.Header
+	Body    []byte
+	Value   any    // decoded body (UseNumber); nil when not JSON
+	Variant string // the documented variant a 200 matched
+	Cookies []*http.Cookie
+}
+
+// hdr is a request header pair.
+type hdr struct{ k, v string }
+
+// do serves one request through the handler. remote "" is a non-loopback
+// client (httptest's 192.0.2.1).
+func (h *harness) do(method, path, body string, headers ...hdr) *answer {
+	h.t.Helper()
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	if body != "" || method == http.MethodPost {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	for _, x := range headers {
+		if x.k == "RemoteAddr" {
+			r.RemoteAddr = x.v
+			continue
+		}
+		if x.v == "" {
+			r.Header.Del(x.k)
+			continue
+		}
+		r.Header.Add(x.k, x.v)
+	}
+	w := httptest.NewRecorder()
+	h.srv.ServeHTTP(w, r)
+	res := w.Result()
+	a := &answer{Status: res.StatusCode, Header: res.Header, Cookies: res.Cookies()}
+	a.Body, _ = io.ReadAll(res.Body)
+	if len(a.Body) > 0 {
+		a.Value, _ = schemas.Decode(a.Body)
+	}
+	if op, ok := h.contract.OperationByPath(r.URL.Path); ok && method != http.MethodOptions {
+		h.checkContract(op.Name, a)
+	}
+	if a.Status >= 500 && a.Header.Get("X-Mock-Fault") == "" {
+		h.t.Errorf("%s %s answered %d: %s", method, path, a.Status, a.Body)
+	}
+	return a
+}
+
+// checkContract: every 200 of an operation validates against the
+// operation's response schemas with no failure (T3, T4, T6); every other
+// answer is a JSON-RPC error object (T5).
+func (h *harness) checkContract(op string, a *answer) {
+	h.t.Helper()
+	if a.Status == http.StatusOK {
+		if ct := a.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			h.t.Errorf("%s: Content-Type %q (T3)", op, ct)
+		}
+		variant, vs, err := h.contract.ValidateResponse(op, a.Value)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if len(vs) > 0 { // T6: the mock sends exactly the documented fields, so not even warnings
+			h.t.Errorf("%s response breaks the contract (%s): %v\n%s", op, variant, vs, a.Body)
+		}
+		a.Variant = variant
+		return
+	}
+	if a.Value == nil {
+		h.t.Errorf("%s: status %d with a body that is not JSON: %q", op, a.Status, a.Body)
+		return
+	}
+	if vs, err := h.contract.Validate("jsonrpc-error", a.Value); err != nil || len(vs) > 0 {
+		h.t.Errorf("%s: status %d body is not a JSON-RPC error (T5): %v %v\n%s", op, a.Status, vs, err, a.Body)
+	}
+}
+
+// call posts a JSON-RPC call with params to an operation.
+func (h *harness) call(op string, params any, headers ...hdr) *answer {
+	h.t.Helper()
+	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1, "params": params})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return h.do(http.MethodPost, "/"+op+"/1.0/json", string(body), headers...)
+}
+
+// control calls the control API from loopback.
+func (h *harness) control(method, path, body string, headers ...hdr) *answer {
+	h.t.Helper()
+	return h.do(method, path, body, append([]hdr{{"RemoteAddr", "127.0.0.1:40000"}}, headers...)...)
+}
+
+// result returns the result object of a 200 answer, whatever its shape.
+func (a *answer) result() map[string]any {
+	v := a.Value
+	if arr, ok := v.([]any); ok && len(arr) == 1 {
+		v = arr[0]
+	}
+	m, _ := v.(map[string]any)
+	r, _ := m["result"].(map[string]any)
+	return r
+}
+
+// rpcCode returns a JSON-RPC error's code.
+func (a *answer) rpcCode() int {
+	m, _ := a.Value.(map[string]any)
+	e, _ := m["error"].(map[string]any)
+	n, _ := e["code"].(json.Number)
+	i, _ := n.Int64()
+	return int(i)
+}
+
+func (a *answer) decodeInto(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(a.Body, v); err != nil {
+		t.Fatalf("decoding %s: %v", a.Body, err)
+	}
+}
+
+func signupParams(login string) map[string]any {
+	return map[string]any{
+		"login": login, "name": "Ana", "surname": "García", "password": "correct-horse",
+		"confirm_password": "correct-horse", "country": 2,
+	}
+}
+
+type mockserverConfig = mockserver.Config
+
+func decode(b []byte) (any, error) { return schemas.Decode(b) }
