@@ -39,7 +39,17 @@ type Options struct {
 	Out io.Writer
 	// Client sends the requests. Default a new http.Client per run.
 	Client *http.Client
+	// Shard and Shards run the Shard-th (from 0) of Shards parts of the
+	// specs, for a parallel run in several processes; Shards 0 or 1 runs
+	// them all.
+	Shard, Shards int
+	// NoSummary leaves the summary out of Out (a parallel run's parent
+	// prints one for all its shards).
+	NoSummary bool
 }
+
+// WithDefaults checks opts and fills in its defaults (what Run does first).
+func (o Options) WithDefaults() (Options, error) { return o.withDefaults() }
 
 // Relaxations are the shape relaxations a run may opt into (T4: a
 // deployment known to answer differently is checked with an explicit
@@ -119,6 +129,9 @@ func (o Options) withDefaults() (Options, error) {
 		b := make([]byte, 4)
 		rand.Read(b)
 		o.RunID = hex.EncodeToString(b)
+	}
+	if o.Shards < 0 || o.Shard < 0 || (o.Shards > 1 && o.Shard >= o.Shards) {
+		return o, fmt.Errorf("%w: shard %d of %d", ErrOptions, o.Shard, o.Shards)
 	}
 	if o.Out == nil {
 		o.Out = os.Stdout

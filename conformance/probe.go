@@ -15,19 +15,19 @@ import (
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
-// probe collects the checks of one spec: a tally per operation and
+// probe collects the checks of one spec: a Tally per operation and
 // decision for the summary, and the findings that fail the spec.
 type probe struct {
 	s        *suite
 	findings []Finding
 	warnings []Finding
-	tallies  map[string]tally
+	tallies  map[string]Tally
 	relaxed  []string
 }
 
-func (s *suite) probe() *probe { return &probe{s: s, tallies: map[string]tally{}} }
+func (s *suite) probe() *probe { return &probe{s: s, tallies: map[string]Tally{}} }
 
-func (p *probe) count(op, dec string, f func(*tally)) {
+func (p *probe) count(op, dec string, f func(*Tally)) {
 	if op == "" {
 		op = "(unknown)"
 	}
@@ -37,7 +37,7 @@ func (p *probe) count(op, dec string, f func(*tally)) {
 	p.tallies[k] = t
 }
 
-func (p *probe) pass(op, dec string) { p.count(op, dec, func(t *tally) { t.Passed++ }) }
+func (p *probe) pass(op, dec string) { p.count(op, dec, func(t *Tally) { t.Passed++ }) }
 
 // fail records a violation of decision dec by the answer ex.
 func (p *probe) fail(ex *exchange, dec, ptr, expected, got string) {
@@ -45,13 +45,13 @@ func (p *probe) fail(ex *exchange, dec, ptr, expected, got string) {
 	if ex != nil {
 		op = ex.Req.Op
 	}
-	p.count(op, dec, func(t *tally) { t.Failed++ })
+	p.count(op, dec, func(t *Tally) { t.Failed++ })
 	p.findings = append(p.findings, p.finding(ex, dec, ptr, expected, got))
 }
 
 // warn records a field beyond the contract (T6): reported, not a failure.
 func (p *probe) warn(ex *exchange, ptr, got string) {
-	p.count(ex.Req.Op, "T6", func(t *tally) { t.Warned++ })
+	p.count(ex.Req.Op, "T6", func(t *Tally) { t.Warned++ })
 	f := p.finding(ex, "T6", ptr, "only documented fields (extra fields are a compatible change)", got)
 	f.Warning = true
 	p.warnings = append(p.warnings, f)
@@ -79,7 +79,7 @@ func (p *probe) ok() bool { return len(p.findings) == 0 }
 func (p *probe) flush() {
 	b, _ := json.Marshal(specChecks{Tallies: p.tallies, Relaxed: p.relaxed, Warnings: p.warnings})
 	AddReportEntry(checksEntry, string(b), ReportEntryVisibilityNever)
-	p.tallies = map[string]tally{}
+	p.tallies = map[string]Tally{}
 	p.relaxed = nil
 	if len(p.warnings) > 0 {
 		var t strings.Builder
@@ -300,7 +300,7 @@ func (p *probe) documented(ex *exchange, v any, want ...string) (outcome, bool) 
 	vr, val := shaped[best], values[best]
 	if relaxedBy[best] != "" {
 		p.relaxed = append(p.relaxed, relaxedBy[best])
-		p.count(ex.Req.Op, "T4", func(t *tally) { t.Relaxed++ })
+		p.count(ex.Req.Op, "T4", func(t *Tally) { t.Relaxed++ })
 	}
 	out := outcome{Variant: vr.Name, Value: val}
 	env := envelopeOf(val, vr.Shape)

@@ -65,8 +65,8 @@ func decisionTitle(id string) string {
 	return "contract"
 }
 
-// tally counts the checks of one operation and decision.
-type tally struct {
+// Tally counts the checks of one operation and decision.
+type Tally struct {
 	Passed  int `json:"passed"`
 	Failed  int `json:"failed"`
 	Warned  int `json:"warned"`
@@ -84,14 +84,15 @@ const (
 
 // specChecks is a spec's tallies as recorded in its report entry.
 type specChecks struct {
-	Tallies  map[string]tally `json:"tallies"` // key "op decision"
+	Tallies  map[string]Tally `json:"tallies"` // key "op decision"
 	Relaxed  []string         `json:"relaxed,omitempty"`
 	Warnings []Finding        `json:"warnings,omitempty"`
 }
 
 // Summary is the run's result per operation and decision.
 type Summary struct {
-	Tallies     map[[2]string]tally
+	Header      string
+	Tallies     map[[2]string]Tally
 	Warnings    []Finding
 	Relaxations []string
 	// Relaxed counts the responses each relaxation let through.
@@ -99,9 +100,10 @@ type Summary struct {
 	Specs   struct{ Passed, Failed, Skipped int }
 }
 
-// summarize builds the summary from the suite report.
-func summarize(r types.Report, relax []string) Summary {
-	sum := Summary{Tallies: map[[2]string]tally{}, Relaxations: relax, Relaxed: map[string]int{}}
+// Summarize builds the summary of a run with opts from its suite report
+// (Ginkgo's, or several shards' merged).
+func Summarize(r types.Report, opts Options) Summary {
+	sum := Summary{Header: Header(opts), Tallies: map[[2]string]Tally{}, Relaxations: opts.Relax, Relaxed: map[string]int{}}
 	seen := map[string]bool{}
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
@@ -160,9 +162,20 @@ func entryString(e types.ReportEntry) string {
 // rest.
 var operationOrder = []string{"signin", "logout", "reset_password", "signup", "get_countries", "(unknown)"}
 
-// write prints the summary table: operations by decisions.
-func (sum Summary) write(w io.Writer, header string) {
-	fmt.Fprintf(w, "\n%s\n", header)
+// Conforms reports whether the run found no violation.
+func (sum Summary) Conforms() bool {
+	for _, t := range sum.Tallies {
+		if t.Failed > 0 {
+			return false
+		}
+	}
+	return sum.Specs.Failed == 0
+}
+
+// Write prints the summary: the header, a table of operations by
+// decisions, the relaxations applied, the T6 warnings and the verdict.
+func (sum Summary) Write(w io.Writer) {
+	fmt.Fprintf(w, "\n%s\n", sum.Header)
 	keys := slices.Collect(maps.Keys(sum.Tallies))
 	rank := func(op string) int {
 		if i := slices.Index(operationOrder, op); i >= 0 {
@@ -182,7 +195,7 @@ func (sum Summary) write(w io.Writer, header string) {
 	})
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "operation\tdecision\tpassed\tfailed\twarned\t")
-	var total tally
+	var total Tally
 	for _, k := range keys {
 		t := sum.Tallies[k]
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", k[0], k[1], t.Passed, t.Failed, t.Warned)
@@ -207,7 +220,7 @@ func (sum Summary) write(w io.Writer, header string) {
 		}
 	}
 	verdict := "CONFORMS"
-	if total.Failed > 0 || sum.Specs.Failed > 0 {
+	if !sum.Conforms() {
 		verdict = "DOES NOT CONFORM"
 	}
 	fmt.Fprintln(w, verdict)

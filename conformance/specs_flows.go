@@ -10,6 +10,12 @@ import (
 // container is Ordered: once signup fails, what depends on it is skipped.
 func (s *suite) defineAccountFlows() {
 	Describe("account lifecycle", Label("mutating"), Ordered, func() {
+		// The container's specs depend on each other: one shard runs them all.
+		if !s.claim() {
+			return
+		}
+		s.whole = true
+		defer func() { s.whole = false }()
 		var acct, full account
 		var country any
 

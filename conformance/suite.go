@@ -50,6 +50,12 @@ type suite struct {
 	contract *schemas.Contract
 	seq      atomic.Int64
 
+	// specs counts the specs (or Ordered containers) defined so far, for
+	// sharding; whole is set while an Ordered container is defined, whose
+	// specs go to one shard together.
+	specs int
+	whole bool
+
 	mu      sync.Mutex
 	summary *Summary
 }
@@ -74,7 +80,12 @@ func (s *suite) description() string {
 }
 
 // header names the target and, as T4 demands, every relaxation in force.
-func (s *suite) header() string {
+func (s *suite) header() string { return Header(s.opts) }
+
+// Header is the report's header for a run with opts (after defaults): the
+// target and, as T4 demands, every relaxation in force.
+func Header(opts Options) string {
+	s := &suite{opts: opts}
 	relax := "none"
 	if len(s.opts.Relax) > 0 {
 		relax = strings.Join(s.opts.Relax, ", ")
@@ -83,8 +94,12 @@ func (s *suite) header() string {
 	if s.opts.Login != "" {
 		acct = s.opts.Login + " (password from flags or environment, not shown)"
 	}
+	shard := ""
+	if s.opts.Shards > 1 {
+		shard = fmt.Sprintf("\n  shard:       %d of %d", s.opts.Shard+1, s.opts.Shards)
+	}
 	return fmt.Sprintf("%s\n  target:      %s\n  run id:      %s\n  timeout:     %s per request\n  relaxations: %s\n  account:     %s",
-		s.description(), s.opts.BaseURL, s.opts.RunID, s.opts.Timeout, relax, acct)
+		s.description(), s.opts.BaseURL, s.opts.RunID, s.opts.Timeout, relax, acct) + shard
 }
 
 // define registers every spec. It is called once, before RunSpecs.
@@ -93,11 +108,13 @@ func (s *suite) define() {
 		fmt.Fprintln(s.opts.Out, s.header())
 	})
 	ReportAfterSuite("conformance summary", func(r types.Report) {
-		sum := summarize(r, s.opts.Relax)
+		sum := Summarize(r, s.opts)
 		s.mu.Lock()
 		s.summary = &sum
 		s.mu.Unlock()
-		sum.write(s.opts.Out, s.header())
+		if !s.opts.NoSummary {
+			sum.Write(s.opts.Out)
+		}
 	})
 	s.defineTransport()
 	s.defineProtocol()
@@ -114,6 +131,9 @@ func (s *suite) define() {
 // with every finding at its end. Every request is bounded by the run's
 // timeout; the node timeout is a backstop for a spec's several requests.
 func (s *suite) it(text string, body func(ctx SpecContext, p *probe), decorators ...any) {
+	if !s.whole && !s.claim() {
+		return
+	}
 	args := append([]any{}, decorators...)
 	args = append(args, NodeTimeout(s.nodeTimeout()), func(ctx SpecContext) {
 		p := s.probe()
@@ -121,6 +141,15 @@ func (s *suite) it(text string, body func(ctx SpecContext, p *probe), decorators
 		p.verify()
 	})
 	It(text, args...)
+}
+
+// claim reports whether the next spec (or Ordered container) belongs to
+// this run's shard. Specs are defined in the same order in every process,
+// so the shards of one run partition the specs.
+func (s *suite) claim() bool {
+	n := s.specs
+	s.specs++
+	return s.opts.Shards <= 1 || n%s.opts.Shards == s.opts.Shard
 }
 
 func (s *suite) nodeTimeout() time.Duration { return 10*s.opts.Timeout + time.Second }

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+
+	"github.com/onsi/ginkgo/v2/reporters"
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/nebeus/nebeus-contract/conformance"
+)
+
+// runParallel runs the specs in o.parallel processes of this binary, each
+// a shard (--shard I/N) with its own run id, so their data never collide.
+// Ginkgo's own parallel mode needs the ginkgo CLI as its server; shards
+// need nothing but this binary. The shards' Ginkgo reports are merged into
+// one summary and one JUnit and JSON report.
+func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	dir, err := os.MkdirTemp("", "nebeus-conformance-")
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	defer os.RemoveAll(dir)
+
+	type shard struct {
+		out    bytes.Buffer
+		report string
+		err    error
+	}
+	shards := make([]*shard, o.parallel)
+	var wg sync.WaitGroup
+	for i := range shards {
+		sh := &shard{report: filepath.Join(dir, fmt.Sprintf("shard-%d.json", i))}
+		shards[i] = sh
+		args := []string{
+			"--base-url", o.BaseURL, "--timeout", o.Timeout.String(), "--email-domain", o.EmailDomain,
+			"--shard", fmt.Sprintf("%d/%d", i, o.parallel), "--run-id", fmt.Sprintf("%s-%d", o.RunID, i+1),
+			"--json-report", sh.report, "--no-summary", "--no-color",
+		}
+		for _, h := range o.headers {
+			args = append(args, "--header", h)
+		}
+		for _, r := range o.Relax {
+			args = append(args, "--relax", r)
+		}
+		if o.labelFilter != "" {
+			args = append(args, "--label-filter", o.labelFilter)
+		}
+		if o.Login != "" {
+			args = append(args, "--login", o.Login)
+		}
+		if o.seed != 0 {
+			args = append(args, "--seed", strconv.FormatInt(o.seed, 10))
+		}
+		if o.verbose {
+			args = append(args, "-v")
+		}
+		cmd := exec.CommandContext(ctx, exe, args...)
+		// The password goes by environment, never on a command line.
+		cmd.Env = append(os.Environ(), envPassword+"="+o.Password)
+		cmd.Stdout, cmd.Stderr = &sh.out, &sh.out
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sh.err = cmd.Run()
+		}()
+	}
+	wg.Wait()
+
+	var merged types.Report
+	code := 0
+	for i, sh := range shards {
+		fmt.Fprintf(stdout, "=== shard %d of %d ===\n", i+1, len(shards))
+		stdout.Write(sh.out.Bytes())
+		var ee *exec.ExitError
+		switch {
+		case sh.err == nil:
+		case errors.As(sh.err, &ee) && ee.ExitCode() == 1:
+			code = max(code, 1)
+		default:
+			fmt.Fprintf(stderr, "nebeus-conformance: shard %d: %v\n", i+1, sh.err)
+			code = 2
+		}
+		r, err := readReport(sh.report)
+		if err != nil {
+			fmt.Fprintf(stderr, "nebeus-conformance: shard %d: %v\n", i+1, err)
+			code = 2
+			continue
+		}
+		merged = merge(merged, r, i == 0)
+	}
+	opts := o.Options
+	sum := conformance.Summarize(merged, opts)
+	sum.Header += fmt.Sprintf("\n  parallel:    %d processes (run ids %s-1..%d)", o.parallel, o.RunID, o.parallel)
+	sum.Write(stdout)
+	if !sum.Conforms() {
+		code = max(code, 1)
+	}
+	if o.junit != "" {
+		if err := reporters.GenerateJUnitReport(merged, o.junit); err != nil {
+			return &exitError{code: 2, err: err}
+		}
+	}
+	if o.jsonReport != "" {
+		if err := reporters.GenerateJSONReport(merged, o.jsonReport); err != nil {
+			return &exitError{code: 2, err: err}
+		}
+	}
+	if code != 0 {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+// readReport reads a Ginkgo JSON report: a list of suite reports.
+func readReport(path string) (types.Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return types.Report{}, err
+	}
+	var rs []types.Report
+	if err := json.Unmarshal(b, &rs); err != nil {
+		return types.Report{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(rs) != 1 {
+		return types.Report{}, fmt.Errorf("%s: %d suite reports, want 1", path, len(rs))
+	}
+	return rs[0], nil
+}
+
+// merge adds a shard's report to the merged one.
+func merge(into, r types.Report, first bool) types.Report {
+	if first {
+		return r
+	}
+	into.SuiteSucceeded = into.SuiteSucceeded && r.SuiteSucceeded
+	into.SpecialSuiteFailureReasons = append(into.SpecialSuiteFailureReasons, r.SpecialSuiteFailureReasons...)
+	into.PreRunStats.TotalSpecs = max(into.PreRunStats.TotalSpecs, r.PreRunStats.TotalSpecs)
+	into.PreRunStats.SpecsThatWillRun += r.PreRunStats.SpecsThatWillRun
+	into.RunTime = max(into.RunTime, r.RunTime)
+	if r.EndTime.After(into.EndTime) {
+		into.EndTime = r.EndTime
+	}
+	into.SpecReports = append(into.SpecReports, r.SpecReports...)
+	return into
+}

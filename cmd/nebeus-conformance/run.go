@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/nebeus/nebeus-contract/conformance"
+)
+
+// Environment variables read for flags not given.
+const (
+	envBaseURL  = "NEBEUS_BASE_URL"
+	envLogin    = "NEBEUS_LOGIN"
+	envPassword = "NEBEUS_PASSWORD"
+)
+
+// exitError carries the exit status: 1 the target violates the contract,
+// 2 a usage error or an unreachable target. err nil: already reported.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+// list is a repeatable string flag.
+type list []string
+
+func (l *list) String() string     { return strings.Join(*l, ", ") }
+func (l *list) Set(v string) error { *l = append(*l, v); return nil }
+
+type options struct {
+	conformance.Options
+	headers, relax         list
+	labelFilter            string
+	junit, jsonReport      string
+	verbose, noColor, help bool
+	parallel               int
+	seed                   int64
+	shard                  string
+}
+
+func parseFlags(args []string, getenv func(string) string) (*options, *flag.FlagSet, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("nebeus-conformance", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.BaseURL, "base-url", "", "the deployment's base URL (env "+envBaseURL+"); operations are POST {base}/{operation}/1.0/json")
+	fs.DurationVar(&o.Timeout, "timeout", 5*time.Second, "per-request timeout; an answer later than this fails (T5)")
+	fs.Var(&o.headers, "header", "'Name: value' added to every request (repeatable), e.g. a gateway token")
+	fs.StringVar(&o.EmailDomain, "email-domain", "example.com", "domain of the accounts the mutating specs create")
+	fs.StringVar(&o.Login, "login", "", "login of an existing account for the readonly session specs (env "+envLogin+")")
+	fs.StringVar(&o.Password, "password", "", "its password (env "+envPassword+", preferred: a flag shows in process listings); never echoed")
+	fs.Var(&o.relax, "relax", "a T4 shape relaxation, named in the report (repeatable or comma-separated): "+strings.Join(conformance.RelaxationNames(), ", "))
+	fs.StringVar(&o.labelFilter, "label-filter", "", "Ginkgo label filter: 'readonly' is safe against production, 'mutating' creates accounts")
+	fs.StringVar(&o.junit, "junit-report", "", "write a JUnit XML report to this file")
+	fs.StringVar(&o.jsonReport, "json-report", "", "write Ginkgo's JSON report to this file")
+	fs.BoolVar(&o.verbose, "v", false, "verbose: every spec as it runs")
+	fs.BoolVar(&o.verbose, "verbose", false, "same as -v")
+	fs.IntVar(&o.parallel, "parallel", 1, "run the specs in N processes (each a shard of them; data unique per process)")
+	fs.Int64Var(&o.seed, "seed", 0, "Ginkgo's random seed, to repeat a run's spec order (default: the time)")
+	fs.BoolVar(&o.noColor, "no-color", false, "no ANSI colours (default when stdout is not a terminal)")
+	fs.StringVar(&o.RunID, "run-id", "", "make the created accounts' emails nc-RUNID-... (default random)")
+	fs.StringVar(&o.shard, "shard", "", "internal (--parallel): run shard I/N of the specs")
+	fs.BoolVar(&o.NoSummary, "no-summary", false, "internal (--parallel): leave the summary out")
+	fs.BoolVar(&o.help, "help", false, "show this help")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			o.help = true
+			return o, fs, nil
+		}
+		return nil, fs, usageError("%v (see --help)", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fs, usageError("unexpected argument %q (see --help)", fs.Arg(0))
+	}
+	env := map[string]*string{envBaseURL: &o.BaseURL, envLogin: &o.Login, envPassword: &o.Password}
+	for name, p := range env {
+		if *p == "" {
+			*p = getenv(name)
+		}
+	}
+	if o.BaseURL == "" && !o.help {
+		return nil, fs, usageError("no target: give --base-url or %s", envBaseURL)
+	}
+	o.Header = http.Header{}
+	for _, h := range o.headers {
+		k, v, ok := strings.Cut(h, ":")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" || strings.ContainsAny(k, " \t") {
+			return nil, fs, usageError("--header %q: want 'Name: value'", h)
+		}
+		o.Header.Add(k, strings.TrimSpace(v))
+	}
+	for _, r := range o.relax {
+		for _, n := range strings.Split(r, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				o.Relax = append(o.Relax, n)
+			}
+		}
+	}
+	if o.parallel < 1 {
+		return nil, fs, usageError("--parallel %d: want 1 or more", o.parallel)
+	}
+	if o.shard != "" {
+		if _, err := fmt.Sscanf(o.shard, "%d/%d", &o.Shard, &o.Shards); err != nil || o.Shards < 1 || o.Shard < 0 || o.Shard >= o.Shards {
+			return nil, fs, usageError("--shard %q: want I/N with 0 <= I < N", o.shard)
+		}
+	}
+	if o.labelFilter != "" {
+		if _, err := types.ParseLabelFilter(o.labelFilter); err != nil {
+			return nil, fs, usageError("--label-filter %q: %v", o.labelFilter, err)
+		}
+	}
+	return o, fs, nil
+}
+
+func usage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintf(w, `Usage: nebeus-conformance --base-url URL [flags]
+
+Checks a deployment of the Nebeus account API against the contract
+(decisions T1-T6, S1-S6) and prints a report: every violation with its
+operation, decision, JSON pointer, expected and got, and a curl command that
+reproduces the request (passwords as '***'); then a summary table of
+operations by decisions. Fields beyond the contract are warnings (T6).
+
+Exit status: 0 conforms, 1 violates the contract, 2 usage error or target
+unreachable.
+
+Flags:
+`)
+	fs.VisitAll(func(f *flag.Flag) {
+		name, help := flag.UnquoteUsage(f)
+		fmt.Fprintf(w, "  --%s %s\n        %s", f.Name, name, help)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(w, " (default %s)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+	fmt.Fprintf(w, "\nRelaxations (T4):\n")
+	for _, n := range conformance.RelaxationNames() {
+		d := conformance.Relaxations[n]
+		if n == conformance.RelaxOdoo {
+			d = "bare-envelope and envelope-list: what stock Odoo answers"
+		}
+		fmt.Fprintf(w, "  %-15s %s\n", n, d)
+	}
+}
+
+// run checks the target the flags name. main maps its error to the exit
+// status (exitError; 2 for any other).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	o, fs, err := parseFlags(args, getenv)
+	if err != nil {
+		return err
+	}
+	if o.help {
+		usage(fs, stdout)
+		return nil
+	}
+	o.Out = stdout
+	if o.Options, err = o.WithDefaults(); err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if err := reachable(ctx, o.Options); err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if o.parallel > 1 {
+		return runParallel(ctx, o, stdout, stderr)
+	}
+	var t failer
+	sc, rc := ginkgoConfig(o, stdout)
+	res, err := conformance.Run(&t, o.Options, sc, rc)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if !res.Passed || t.failed {
+		return &exitError{code: 1}
+	}
+	return nil
+}
+
+// failer is the GinkgoTestingT RunSpecs reports a failed suite to.
+type failer struct{ failed bool }
+
+func (f *failer) Fail() { f.failed = true }
+
+// ginkgoConfig builds Ginkgo's configuration from the flags.
+func ginkgoConfig(o *options, stdout io.Writer) (types.SuiteConfig, types.ReporterConfig) {
+	sc := types.NewDefaultSuiteConfig()
+	sc.LabelFilter = o.labelFilter
+	if o.seed != 0 {
+		sc.RandomSeed = o.seed
+	}
+	rc := types.NewDefaultReporterConfig()
+	rc.Verbose = o.verbose
+	rc.NoColor = o.noColor || !isTerminal(stdout)
+	rc.JUnitReport = o.junit
+	rc.JSONReport = o.jsonReport
+	return sc, rc
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// reachable probes the target once: any HTTP answer will do (the specs
+// judge it); no answer at all is exit status 2, not a violation.
+func reachable(ctx context.Context, o conformance.Options) error {
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	body := []byte(`{"jsonrpc": "2.0", "method": "call", "params": {}, "id": 0}`)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.BaseURL+"/get_countries/1.0/json", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	for k, vs := range o.Header {
+		req.Header[k] = vs
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err := o.Client.Do(req)
+	if err != nil {
+		return fmt.Errorf("target unreachable: %w", err)
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	return nil
+}
