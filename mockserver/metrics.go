@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,9 +20,14 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	panics   prometheus.Counter
+
+	// Resolved children for the contract's operations, so the hot path
+	// does no label hashing; read-only after newMetrics.
+	counters  map[[2]string]prometheus.Counter
+	observers map[string]prometheus.Observer
 }
 
-func newMetrics(reg *prometheus.Registry) (*metrics, error) {
+func newMetrics(reg *prometheus.Registry, ops []string) (*metrics, error) {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nebeus_mock_requests_total",
@@ -41,8 +47,16 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.duration, m.panics} {
 		if err := reg.Register(c); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("mockserver: metrics: %w", err)
 		}
+	}
+	m.counters = map[[2]string]prometheus.Counter{}
+	m.observers = map[string]prometheus.Observer{}
+	for _, op := range ops {
+		for _, o := range []string{outcomeSuccess, outcomeError, outcomeProtocolError, outcomeFault} {
+			m.counters[[2]string{op, o}] = m.requests.WithLabelValues(op, o)
+		}
+		m.observers[op] = m.duration.WithLabelValues(op)
 	}
 	return m, nil
 }
@@ -51,6 +65,14 @@ func (m *metrics) observe(op, outcome string, d time.Duration) {
 	if outcome == "" {
 		outcome = outcomeProtocolError
 	}
-	m.requests.WithLabelValues(op, outcome).Inc()
-	m.duration.WithLabelValues(op).Observe(d.Seconds())
+	if c, ok := m.counters[[2]string{op, outcome}]; ok {
+		c.Inc()
+	} else {
+		m.requests.WithLabelValues(op, outcome).Inc()
+	}
+	if o, ok := m.observers[op]; ok {
+		o.Observe(d.Seconds())
+	} else {
+		m.duration.WithLabelValues(op).Observe(d.Seconds())
+	}
 }

@@ -107,7 +107,11 @@ func New(cfg Config) (*Server, error) {
 	if len(s.fixtures.Active) == 0 {
 		return nil, errors.New("mockserver: no active countries (S6: the list is never empty)")
 	}
-	if s.metrics, err = newMetrics(s.registry); err != nil {
+	var opNames []string
+	for _, o := range s.contract.Operations() {
+		opNames = append(opNames, o.Name)
+	}
+	if s.metrics, err = newMetrics(s.registry, opNames); err != nil {
 		return nil, err
 	}
 	if err := s.buildOperations(); err != nil {
