@@ -23,6 +23,9 @@ type probe struct {
 	warnings []Finding
 	tallies  map[string]Tally
 	relaxed  []string
+	// refused, when set, is the decision a 4xx answer breaks: a spec
+	// sending what T2 allows blames a refusal on T2, not on T3.
+	refused string
 }
 
 func (s *suite) probe() *probe { return &probe{s: s, tallies: map[string]Tally{}} }
@@ -146,7 +149,10 @@ func (p *probe) answer(ex *exchange) (any, bool) {
 		return nil, false
 	}
 	good := true
-	if ex.Status != http.StatusOK {
+	if ex.Status >= 400 && ex.Status < 500 && p.refused != "" {
+		p.fail(ex, p.refused, "", "the request accepted: "+decisionTitle(p.refused)+" allows it", fmt.Sprintf("refused with HTTP %d", ex.Status))
+		good = false
+	} else if ex.Status != http.StatusOK {
 		p.fail(ex, "T3", "", "HTTP status 200 (every business outcome, success or documented error)", fmt.Sprintf("HTTP %d", ex.Status))
 		good = false
 	} else {
