@@ -53,7 +53,17 @@
 // # Headers the mock answers with
 //
 // X-Mock-Violations: N when the request broke the request schema in N ways
-// (exposed to browsers through CORS, so it shows in the devtools).
+// (exposed to browsers through CORS, so it shows in the devtools);
+// X-Mock-Fault: true when a fault of the control API shaped the answer;
+// Preference-Applied: the Prefer preferences honoured.
+//
+// Every operation request (except one with a bad X-Mock-Namespace, which
+// names no namespace to record it in) is appended to its namespace's
+// journal: time, operation, request with password and confirm_password
+// values replaced by "***" (M4) and session ids cut to a prefix, status,
+// response (session ids cut too), and the request-schema violations found.
+// Each namespace keeps Config.JournalSize entries, each at most 16 KiB of
+// request and of response, so memory stays bounded.
 //
 // # Control API (control.go)
 //
@@ -61,7 +71,7 @@
 // with "Authorization: Bearer TOKEN" (Config.ControlToken), else 403. With
 // the control API off, /_mock/ paths answer 404 exactly like unknown paths.
 //
-//	POST   /_mock/reset[?namespace=X]     reset all namespaces, or one
+//	POST   /_mock/reset[?namespace=X]     reset all namespaces, or one (its faults too)
 //	GET    /_mock/namespaces              the namespaces in use
 //	GET    /_mock/accounts?namespace=X    accounts, no password material (M4)
 //	POST   /_mock/accounts?namespace=X    create one: signup's params, 201 or 422
