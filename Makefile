@@ -41,6 +41,8 @@ tidy-check:
 	$(GO) mod tidy -diff
 
 test-go:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 \
+	  || echo "browser test SKIPPED: chromium not found (apt-get install chromium)"
 	$(GO) test -race -count=1 $(PKGS)
 
 ## fuzz: bounded runs of the fuzz targets (corpus committed under testdata/fuzz)
