@@ -61,6 +61,7 @@ func startMockBinary(t *testing.T) string {
 // mock over loopback, sequentially and with --parallel, and writes its
 // JUnit and JSON reports.
 func TestBinariesOverLoopback(t *testing.T) {
+	onlyUnderGoTest(t)
 	url := startMockBinary(t)
 	dir := t.TempDir()
 	junit, jsonReport := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.json")
@@ -107,6 +108,7 @@ func checkJUnit(t *testing.T, path string) {
 // TestUnreachableTargetExits2: a target that cannot be reached is exit
 // status 2, not a violation.
 func TestUnreachableTargetExits2(t *testing.T) {
+	onlyUnderGoTest(t)
 	res := runConformance(context.Background(), t, "http://127.0.0.1:1", nil)
 	if res.code != 2 {
 		t.Errorf("exit status %d, want 2\n%s", res.code, res.out)

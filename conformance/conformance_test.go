@@ -3,6 +3,7 @@ package conformance_test
 import (
 	"bytes"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -12,25 +13,46 @@ import (
 	"github.com/nebeus/nebeus-contract/mockserver"
 )
 
-// TestConformance runs the suite in-process against the real mock: it must
-// conform, and fast (under 5 s).
+// TestConformance runs the suite in this process: against the real mock
+// (in-process, over httptest), or against NEBEUS_BASE_URL when set, so that
+// Ginkgo's CLI can run it in parallel against a deployment:
+//
+//	NEBEUS_BASE_URL=https://staging.example.net ginkgo -p --label-filter readonly ./conformance
+//
+// Against the mock it must conform, in under 5 s.
 func TestConformance(t *testing.T) {
-	mock, err := mockserver.New(mockserver.Config{})
-	if err != nil {
-		t.Fatal(err)
+	opts := conformance.Options{BaseURL: os.Getenv("NEBEUS_BASE_URL"), Login: os.Getenv("NEBEUS_LOGIN"), Password: os.Getenv("NEBEUS_PASSWORD")}
+	if opts.BaseURL == "" {
+		srv := httptest.NewServer(newMock(t, mockserver.Config{}))
+		defer srv.Close()
+		opts.BaseURL = srv.URL
 	}
-	srv := httptest.NewServer(mock)
-	defer srv.Close()
 	var out bytes.Buffer
+	opts.Out = &out
 	start := time.Now()
 	suiteConfig, reporterConfig := GinkgoConfiguration()
-	res, err := conformance.Run(t, conformance.Options{BaseURL: srv.URL, Out: &out}, suiteConfig, reporterConfig)
+	res, err := conformance.Run(t, opts, suiteConfig, reporterConfig)
 	elapsed := time.Since(start)
 	t.Logf("%s\nsuite took %s", out.String(), elapsed.Round(time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !res.Passed {
-		t.Errorf("the mock does not conform")
+		t.Errorf("%s does not conform", opts.BaseURL)
+	}
+	if os.Getenv("NEBEUS_BASE_URL") == "" && elapsed > 5*time.Second {
+		t.Errorf("the suite took %s against the local mock, want under 5s", elapsed)
+	}
+}
+
+// onlyUnderGoTest skips the tests that run the binaries when Ginkgo's CLI
+// runs this package in parallel: every process would run them again.
+func onlyUnderGoTest(t *testing.T) {
+	t.Helper()
+	if sc, _ := GinkgoConfiguration(); sc.ParallelTotal > 1 {
+		t.Skip("run by go test, not by each of ginkgo -p's processes")
+	}
+	if testing.Short() {
+		t.Skip("-short: no subprocess runs")
 	}
 }

@@ -467,6 +467,7 @@ func jsonText(v any, key string) string {
 // TestMutantsAreCaught runs the conformance binary against every mutant:
 // each must make the suite fail (exit status 1).
 func TestMutantsAreCaught(t *testing.T) {
+	onlyUnderGoTest(t)
 	ms := mutants()
 	covered := map[string]bool{}
 	for _, m := range ms {

@@ -37,14 +37,3 @@ func (s *suite) defineGetCountries() {
 		})
 	})
 }
-
-// countryIDs returns the ids of a get_countries answer, as JSON text.
-func countryIDs(list []any) []string {
-	var ids []string
-	for _, c := range list {
-		if m, ok := c.(map[string]any); ok {
-			ids = append(ids, jsonText(m["id"]))
-		}
-	}
-	return ids
-}

@@ -3,6 +3,7 @@ package conformance
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -89,7 +90,7 @@ func (s *suite) expectSignupErrors(ctx SpecContext, p *probe, params map[string]
 	}
 	v, ok := p.answer(ex)
 	p.require(ok)
-	out, ok := p.documented(ex, v, "error")
+	out, _ := p.documented(ex, v, "error")
 	if out.Result == nil {
 		return // documented reported the shape
 	}
@@ -108,11 +109,10 @@ func (s *suite) expectSignupErrors(ctx SpecContext, p *probe, params map[string]
 		p.pass("signup", "S5")
 		return
 	}
-	got := slices.Sorted(mapKeys(errs))
+	got := slices.Sorted(maps.Keys(errs))
 	for _, k := range missingKeys {
 		p.fail(ex, "S5", base+k, fmt.Sprintf("an error under %q (every problem reported together; expected keys %s)", k, strings.Join(keys, ", ")), "keys "+jsonText(got))
 	}
-	_ = ok
 }
 
 // cleanRejection tells a protocol-level rejection (a 4xx, or a JSON-RPC
@@ -134,14 +134,4 @@ func cleanRejection(ex *exchange) bool {
 	}
 	_, isErr := m["error"]
 	return isErr
-}
-
-func mapKeys(m map[string]any) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// These tests call run directly for everything that ends before the specs
+// run: Ginkgo allows one suite per process, so the runs that check a
+// target live in package conformance's tests, which start this binary.
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return 2
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	cases := map[string][]string{
+		"no target":             {},
+		"unknown flag":          {"--base-url", srv.URL, "--nope"},
+		"stray argument":        {"--base-url", srv.URL, "extra"},
+		"bad header":            {"--base-url", srv.URL, "--header", "no colon"},
+		"unknown relaxation":    {"--base-url", srv.URL, "--relax", "everything"},
+		"bad label filter":      {"--base-url", srv.URL, "--label-filter", "readonly &&"},
+		"not an http URL":       {"--base-url", "ftp://example.com"},
+		"login without pass":    {"--base-url", srv.URL, "--login", "a@example.com"},
+		"zero parallel":         {"--base-url", srv.URL, "--parallel", "0"},
+		"bad shard":             {"--base-url", srv.URL, "--shard", "3/2"},
+		"bad timeout":           {"--base-url", srv.URL, "--timeout", "soon"},
+		"unreachable":           {"--base-url", "http://127.0.0.1:1"},
+		"bad email domain":      {"--base-url", srv.URL, "--email-domain", "a@b"},
+		"negative timeout flag": {"--base-url", srv.URL, "--timeout", "-1s"},
+	}
+	for name, args := range cases {
+		t.Run(name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			err := run(context.Background(), args, env(nil), &out, &errb)
+			if got := exitCode(err); got != 2 {
+				t.Errorf("exit status %d (%v), want 2", got, err)
+			}
+		})
+	}
+}
+
+func TestHelpListsFlagsAndRelaxations(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"--help"}, env(nil), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"--base-url", "NEBEUS_BASE_URL", "--timeout", "--header", "--email-domain", "--login", "NEBEUS_PASSWORD",
+		"--relax", "bare-envelope", "array-envelope", "envelope-list", "odoo", "--label-filter", "--junit-report", "--json-report", "--verbose", "--parallel", "Exit status"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--help does not mention %q", want)
+		}
+	}
+}
+
+func TestEnvironmentFillsTargetAndAccount(t *testing.T) {
+	o, _, err := parseFlags([]string{"--relax", "bare-envelope,array-envelope", "--header", "X-Gateway: abc"},
+		env(map[string]string{envBaseURL: "http://example.test", envLogin: "a@example.com", envPassword: "s3cret-pass"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.BaseURL != "http://example.test" || o.Login != "a@example.com" || o.Password != "s3cret-pass" {
+		t.Errorf("from the environment: %q %q %q", o.BaseURL, o.Login, o.Password)
+	}
+	if len(o.Relax) != 2 || o.Header.Get("X-Gateway") != "abc" {
+		t.Errorf("relax %v, header %v", o.Relax, o.Header)
+	}
+	// A flag beats the environment.
+	o, _, err = parseFlags([]string{"--base-url", "http://flag.test"}, env(map[string]string{envBaseURL: "http://env.test"}))
+	if err != nil || o.BaseURL != "http://flag.test" {
+		t.Errorf("flag vs environment: %v %v", o, err)
+	}
+}
+
+func TestUnreachableMessageHidesPassword(t *testing.T) {
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"--base-url", "http://127.0.0.1:1", "--login", "a@example.com"},
+		env(map[string]string{envPassword: "s3cret-pass"}), &out, &errb)
+	if exitCode(err) != 2 {
+		t.Fatalf("exit status %d, want 2", exitCode(err))
+	}
+	if strings.Contains(err.Error()+out.String()+errb.String(), "s3cret-pass") {
+		t.Error("the password shows")
+	}
+}
