@@ -22,6 +22,35 @@
 // for protocol errors (T5 counts any 4xx, or a 200 carrying a JSON-RPC error
 // or a documented error variant, as a clean rejection).
 //
+// # Running it
+//
+// Against a deployment, with the binary (exit 0 conforms, 1 violates, 2
+// usage error or unreachable):
+//
+//	nebeus-conformance --base-url https://staging.example.net \
+//	    --label-filter readonly --junit-report junit.xml --json-report report.json
+//	NEBEUS_LOGIN=qa@example.net NEBEUS_PASSWORD=... nebeus-conformance --base-url URL
+//	nebeus-conformance --base-url URL --relax odoo     # stock Odoo's shapes (T4), named in the report
+//	nebeus-conformance --base-url URL --parallel 4     # 4 processes, each a shard of the specs
+//
+// With go test, against the in-process mock, or against NEBEUS_BASE_URL;
+// Ginkgo's CLI runs the same specs in parallel:
+//
+//	go test ./conformance/...
+//	NEBEUS_BASE_URL=URL ginkgo -p --label-filter readonly ./conformance
+//
+// # Report
+//
+// Each failed spec lists its findings: the operation, the decision id, the
+// JSON pointer, expected and got, the request as a curl command that
+// reproduces it (password arguments and the given account's password
+// shown as '***', an Authorization header too) and the start of the
+// response. Each spec records its checks in a report entry
+// ("nebeus-checks"), so the summary, built in ReportAfterSuite from
+// Ginkgo's suite report, covers parallel processes and shards alike: a
+// table of operations by decisions with passed, failed and warned counts,
+// the relaxations applied and the T6 warnings.
+//
 // Specs are labelled "readonly" (they create nothing: safe against
 // production) or "mutating" (they create accounts, with emails unique to the
 // run and the parallel process: nc-RUNID-PROC-N@DOMAIN).
