@@ -94,4 +94,3 @@ func TestListNamesEveryOperation(t *testing.T) {
 		t.Errorf("exit %d", code)
 	}
 }
-
