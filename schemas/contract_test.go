@@ -160,6 +160,19 @@ func describe(vs []schemas.Violation) string {
 	return strings.Join(s, "\n")
 }
 
+// params that is not an object breaks both the operation's params schema and
+// the shared call object; it is reported once, with its JSON-RPC code (T5).
+func TestT5ParamsNotAnObjectIsReportedOnce(t *testing.T) {
+	v, _ := schemas.Decode([]byte(`{"jsonrpc": "2.0", "params": null}`))
+	vs, err := contract(t).ValidateRequest("get_countries", v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].Decision != "T5" || vs[0].Code != -32602 {
+		t.Fatalf("violations = %s", describe(vs))
+	}
+}
+
 func TestDecodeKeepsNumbersAndRejectsTrailingData(t *testing.T) {
 	v, err := schemas.Decode([]byte(`{"n": 12345678901234567890}`))
 	if err != nil {

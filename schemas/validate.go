@@ -90,7 +90,7 @@ func (c *Contract) Validate(schema string, v any) ([]Violation, error) {
 		}
 		return out[i].Keyword < out[j].Keyword
 	})
-	return out, nil
+	return dedupe(out), nil
 }
 
 // ValidateRequest checks a decoded request body of an operation.
@@ -293,4 +293,27 @@ func escape(s string) string {
 
 func unescape(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+}
+
+// dedupe drops a violation that repeats another's pointer and message: an
+// operation's params schema and the shared call object both say "params is
+// an object". The protocol one (it carries the JSON-RPC code, T5) is kept.
+func dedupe(vs []Violation) []Violation {
+	out := vs[:0]
+	for _, v := range vs {
+		dup := false
+		for i, o := range out {
+			if o.Pointer == v.Pointer && o.Message == v.Message {
+				dup = true
+				if o.Code == 0 && v.Code != 0 {
+					out[i] = v
+				}
+				break
+			}
+		}
+		if !dup {
+			out = append(out, v)
+		}
+	}
+	return out
 }
