@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/nebeus/nebeus-contract/internal/testutil"
 	"github.com/nebeus/nebeus-contract/mockserver"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -26,7 +27,7 @@ func FuzzHandler(f *testing.F) {
 	f.Add("POST", "/signup/1.0/json", "application/json; charset=utf-8", "variant=error", "ns-1", []byte(`{"jsonrpc":"2.0","params":{}}`))
 
 	contract := schemas.MustDefault()
-	logs := &syncBuffer{}
+	logs := &testutil.Buffer{}
 	reg := prometheus.NewRegistry()
 	srv, err := mockserver.New(mockserver.Config{
 		Contract: contract, Control: true, ControlToken: "t", MaxBody: 64 << 10,

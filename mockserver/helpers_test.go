@@ -1,7 +1,6 @@
 package mockserver_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/nebeus/nebeus-contract/internal/testutil"
 	"github.com/nebeus/nebeus-contract/mockserver"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -23,24 +23,6 @@ const (
 	demoLogin    = "demo@example.com"
 	demoPassword = "demo-password-1"
 )
-
-// syncBuffer collects the server's log output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // fakeClock is Config.Now for the session expiry tests (M3).
 type fakeClock struct {
@@ -66,7 +48,7 @@ type harness struct {
 	t        testing.TB
 	srv      *mockserver.Server
 	contract *schemas.Contract
-	logs     *syncBuffer
+	logs     *testutil.Buffer
 	reg      *prometheus.Registry
 	clock    *fakeClock
 }
@@ -76,7 +58,7 @@ type harness struct {
 // request hit the last-resort recovery (T5: nothing causes a 5xx).
 func newHarness(t testing.TB, cfg func(*mockserver.Config)) *harness {
 	t.Helper()
-	h := &harness{t: t, contract: schemas.MustDefault(), logs: &syncBuffer{}, reg: prometheus.NewRegistry(),
+	h := &harness{t: t, contract: schemas.MustDefault(), logs: &testutil.Buffer{}, reg: prometheus.NewRegistry(),
 		clock: &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}
 	c := mockserver.Config{
 		Control:  true,

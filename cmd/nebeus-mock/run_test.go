@@ -11,36 +11,20 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nebeus/nebeus-contract/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // lineWriter passes stdout through and reports the listen address from the
 // banner's first line.
 type lineWriter struct {
-	syncBuffer
+	testutil.Buffer
 	once sync.Once
 	addr chan string
 }
 
 func (l *lineWriter) Write(p []byte) (int, error) {
-	n, err := l.syncBuffer.Write(p)
+	n, err := l.Buffer.Write(p)
 	sc := bufio.NewScanner(strings.NewReader(l.String()))
 	for sc.Scan() {
 		if u, ok := strings.CutPrefix(sc.Text(), "nebeus-mock: listening on "); ok {
@@ -50,11 +34,11 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-func startRun(t *testing.T, args []string, env map[string]string) (base string, stdout *lineWriter, stderr *syncBuffer, stop func() error) {
+func startRun(t *testing.T, args []string, env map[string]string) (base string, stdout *lineWriter, stderr *testutil.Buffer, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout = &lineWriter{addr: make(chan string, 1)}
-	stderr = &syncBuffer{}
+	stderr = &testutil.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, args, func(k string) string { return env[k] }, stdout, stderr)

@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/nebeus/nebeus-contract/internal/testutil"
 	"github.com/nebeus/nebeus-contract/mockserver"
 )
 
@@ -232,7 +233,7 @@ func startServers(t *testing.T) *env {
 // gets its own tab.
 func startBrowser(t *testing.T, ctx context.Context) context.Context {
 	t.Helper()
-	out := &lockedBuffer{}
+	out := &testutil.Buffer{}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(browserPath),
 		// As root in a container the sandbox cannot start; the network is
@@ -487,25 +488,6 @@ func randomHex(t *testing.T, n int) string {
 		t.Fatal(err)
 	}
 	return hex.EncodeToString(b)
-}
-
-// lockedBuffer collects the browser's output, written from chromedp's
-// goroutine and read by the test.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // lockedLines collects console lines from chromedp's event goroutine; they
