@@ -188,7 +188,9 @@ func mutants() []mutant {
 			}
 			return v
 		})},
-		{"countries-phone_code-missing", "T6", rewriteJSON("get_countries", func(r *http.Request, b []byte, v any) any {
+		// A documented field dropped breaks the operation's own rule (S6:
+		// each country is {id, name, code, phone_code}).
+		{"countries-phone_code-missing", "S6", rewriteJSON("get_countries", func(r *http.Request, b []byte, v any) any {
 			if a, ok := v.([]any); ok {
 				for _, c := range a {
 					delete(c.(map[string]any), "phone_code")
@@ -513,6 +515,11 @@ func TestMutantsAreCaught(t *testing.T) {
 		switch {
 		case o.res.code == 1:
 			caught++
+			// Caught for the right reason: the report names the decision
+			// the mutant breaks.
+			if !strings.Contains(o.res.out, "["+o.m.decision+"]") {
+				t.Errorf("mutant %s [%s] was caught, but the report never names %s:\n%s", o.m.name, o.m.decision, o.m.decision, tail(o.res.out, 40))
+			}
 			t.Logf("caught %-45s [%s] in %s: %s", o.m.name, o.m.decision, o.res.elapsed.Round(1e6), firstViolation(o.res.out))
 		default:
 			survivors = append(survivors, o.m.name)

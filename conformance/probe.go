@@ -152,6 +152,11 @@ func (p *probe) answer(ex *exchange) (any, bool) {
 	if ex.Status >= 400 && ex.Status < 500 && p.refused != "" {
 		p.fail(ex, p.refused, "", "the request accepted: "+decisionTitle(p.refused)+" allows it", fmt.Sprintf("refused with HTTP %d", ex.Status))
 		good = false
+	} else if ex.Status >= 500 {
+		// T5: nothing a client sends ever causes a 5xx; that is the
+		// decision broken, whatever the request was.
+		p.fail(ex, "T5", "", "HTTP status 200 (T3), and never a 5xx for anything a client sends (T5)", fmt.Sprintf("HTTP %d", ex.Status))
+		good = false
 	} else if ex.Status != http.StatusOK {
 		p.fail(ex, "T3", "", "HTTP status 200 (every business outcome, success or documented error)", fmt.Sprintf("HTTP %d", ex.Status))
 		good = false
