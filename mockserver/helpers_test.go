@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,24 +23,6 @@ const (
 	demoPassword = "demo-password-1"
 )
 
-// fakeClock is Config.Now for the session expiry tests (M3).
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // harness is a server with its logs, metrics and clock, and checks every
 // operation answer against the contract.
 type harness struct {
@@ -50,7 +31,7 @@ type harness struct {
 	contract *schemas.Contract
 	logs     *testutil.Buffer
 	reg      *prometheus.Registry
-	clock    *fakeClock
+	clock    *testutil.Clock
 }
 
 // newHarness builds a server with the control API on (loopback only) and
@@ -59,7 +40,7 @@ type harness struct {
 func newHarness(t testing.TB, cfg func(*mockserver.Config)) *harness {
 	t.Helper()
 	h := &harness{t: t, contract: schemas.MustDefault(), logs: &testutil.Buffer{}, reg: prometheus.NewRegistry(),
-		clock: &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}
+		clock: testutil.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))}
 	c := mockserver.Config{
 		Control:  true,
 		Logger:   slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
