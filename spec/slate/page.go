@@ -1,9 +1,6 @@
 package slate
 
-import (
-	"encoding/json"
-	"fmt"
-)
+import "fmt"
 
 // Page is a parsed Slate page with its includes appended in front-matter order,
 // as Slate renders them.
@@ -91,5 +88,3 @@ func (e Errors) Error() string {
 	}
 	return s
 }
-
-var _ = json.Number("")
