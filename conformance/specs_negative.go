@@ -23,8 +23,8 @@ import (
 func (s *suite) defineNegative() {
 	Describe("negative inputs derived from the request schemas", Label("readonly"), func() {
 		for _, o := range s.contract.Operations() {
-			for _, n := range s.negatives(o.Name) {
-				switch o.Name {
+			for _, n := range s.negatives(o.ID) {
+				switch o.ID {
 				case "signin":
 					s.it("S1 signin with "+n.String()+" fails with the same text", func(ctx SpecContext, p *probe) {
 						params := map[string]any{"login": s.email(), "password": s.password()}
@@ -51,10 +51,10 @@ func (s *suite) defineNegative() {
 				case "signup":
 					s.defineSignupNegative(n)
 				default:
-					s.it("S3 "+o.Name+" with "+n.String()+" answers success or a clean rejection", func(ctx SpecContext, p *probe) {
+					s.it("S3 "+o.ID+" with "+n.String()+" answers success or a clean rejection", func(ctx SpecContext, p *probe) {
 						params := map[string]any{}
 						n.apply(params)
-						ex := s.do(ctx, s.rpc(o.Name, params))
+						ex := s.do(ctx, s.rpc(o.ID, params))
 						if cleanRejection(ex) {
 							p.rejected(ex, "T5", n.String())
 							return

@@ -32,8 +32,8 @@ func (s *suite) defineProtocol() {
 	Describe("protocol errors", Label("readonly"), func() {
 		for _, o := range s.contract.Operations() {
 			for _, pp := range protocolProbes {
-				s.it("T5 "+o.Name+" rejects "+pp.what, func(ctx SpecContext, p *probe) {
-					r := request{Op: o.Name, Method: pp.method, ID: pp.id, HasID: pp.id != nil}
+				s.it("T5 "+o.ID+" rejects "+pp.what, func(ctx SpecContext, p *probe) {
+					r := request{Op: o.ID, Method: pp.method, ID: pp.id, HasID: pp.id != nil}
 					if pp.body != "" {
 						r.Body = []byte(pp.body)
 					}

@@ -84,14 +84,14 @@ func (s *suite) defineTransport() {
 
 		s.it("T1 every operation answers POST at {base}/{operation}/1.0/json", func(ctx SpecContext, p *probe) {
 			for _, o := range s.contract.Operations() {
-				ex := s.do(ctx, request{Op: o.Name, Body: []byte(`{"jsonrpc":"2.0","method":"call","params":{},"id":1}`), ID: 1, HasID: true})
+				ex := s.do(ctx, request{Op: o.ID, Body: []byte(`{"jsonrpc":"2.0","method":"call","params":{},"id":1}`), ID: 1, HasID: true})
 				switch {
 				case ex.Err != nil:
 					p.fail(ex, "T1", "", "an answer at "+o.Path, ex.failure())
 				case ex.Status == http.StatusNotFound || ex.Status == http.StatusMethodNotAllowed:
 					p.fail(ex, "T1", "", "the operation served at POST "+o.Path, fmt.Sprintf("HTTP %d", ex.Status))
 				default:
-					p.pass(o.Name, "T1")
+					p.pass(o.ID, "T1")
 				}
 			}
 		})

@@ -140,7 +140,7 @@ func (s *Server) handleCreateAccount() http.Handler {
 				controlFail(w, http.StatusBadRequest, "want a JSON object of signup's arguments")
 				return
 			}
-			vs, err := s.contract.ValidateRequest(op.Name, map[string]any{"jsonrpc": "2.0", "params": pm})
+			vs, err := s.contract.ValidateRequest(op.ID, map[string]any{"jsonrpc": "2.0", "params": pm})
 			if err != nil {
 				controlFail(w, http.StatusInternalServerError, err.Error())
 				return

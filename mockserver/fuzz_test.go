@@ -76,14 +76,14 @@ func FuzzHandler(f *testing.F) {
 			t.Fatalf("%s answered %d with a body that is not JSON: %q", path, w.Code, w.Body)
 		}
 		if w.Code == http.StatusOK {
-			variant, vs, err := contract.ValidateResponse(op.Name, v)
+			variant, vs, err := contract.ValidateResponse(op.ID, v)
 			if err != nil || len(vs) > 0 {
-				t.Fatalf("%s 200 breaks the contract (%s): %v %v\n%s", op.Name, variant, vs, err, w.Body)
+				t.Fatalf("%s 200 breaks the contract (%s): %v %v\n%s", op.ID, variant, vs, err, w.Body)
 			}
 			return
 		}
 		if vs, err := contract.Validate("jsonrpc-error", v); err != nil || len(vs) > 0 {
-			t.Fatalf("%s %d is not a JSON-RPC error: %v %v\n%s", op.Name, w.Code, vs, err, w.Body)
+			t.Fatalf("%s %d is not a JSON-RPC error: %v %v\n%s", op.ID, w.Code, vs, err, w.Body)
 		}
 		if strings.Contains(logs.String(), "panic") {
 			t.Fatalf("a panic was logged:\n%s", logs.String())

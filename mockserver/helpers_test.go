@@ -144,7 +144,7 @@ func (h *harness) do(method, path, body string, headers ...hdr) *answer {
 		a.Value, _ = schemas.Decode(a.Body)
 	}
 	if op, ok := h.contract.OperationByPath(r.URL.Path); ok && method != http.MethodOptions {
-		h.checkContract(op.Name, a)
+		h.checkContract(op.ID, a)
 	}
 	if a.Status >= 500 && a.Header.Get("X-Mock-Fault") == "" {
 		h.t.Errorf("%s %s answered %d: %s", method, path, a.Status, a.Body)

@@ -30,7 +30,7 @@ var (
 func (s *Server) journalAppend(ex *exchange) {
 	e := state.Entry{
 		Time:      s.now(),
-		Operation: ex.op.Name,
+		Operation: ex.op.ID,
 		Request:   redactRequest(ex.reqRaw, ex.reqDecoded),
 		Status:    ex.status,
 		Namespace: ex.ns.Name(),

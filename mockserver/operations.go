@@ -65,9 +65,9 @@ func (s *Server) buildOperations() error {
 	}
 	s.ops = map[string]*operation{}
 	for _, o := range s.contract.Operations() {
-		op := &operation{Operation: o, args: map[string]map[string]any{}, run: runs[o.Name]}
+		op := &operation{Operation: o, args: map[string]map[string]any{}, run: runs[o.ID]}
 		if _, ok := o.Variant(variantSuccess); !ok {
-			return fmt.Errorf("mockserver: operation %s has no %q variant", o.Name, variantSuccess)
+			return fmt.Errorf("mockserver: operation %s has no %q variant", o.ID, variantSuccess)
 		}
 		if tree, ok := s.contract.Schema(o.Request); ok {
 			props, _ := tree["properties"].(map[string]any)
@@ -88,9 +88,9 @@ func (s *Server) buildOperations() error {
 		if op.run == nil {
 			// A new operation in the contract still gets a route and its
 			// documented example (like Prism), until the mock learns it.
-			s.log.Warn("operation has no business logic; answering its documented example", "op", o.Name)
+			s.log.Warn("operation has no business logic; answering its documented example", "op", o.ID)
 		}
-		s.ops[o.Name] = op
+		s.ops[o.ID] = op
 	}
 	return nil
 }
@@ -101,7 +101,7 @@ func (s *Server) buildOperations() error {
 func (s *Server) operationHandler(op *operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoFrom(r)
-		info.op = op.Name
+		info.op = op.ID
 		ns, rerr := s.namespace(r)
 		if rerr != nil {
 			s.fail(w, info, rerr)
@@ -133,9 +133,9 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		}
 		ex.reqDecoded = v
 		id := rawID(v)
-		vs, err := s.contract.ValidateRequest(op.Name, v)
+		vs, err := s.contract.ValidateRequest(op.ID, v)
 		if err != nil {
-			s.log.Error("validating request", "op", op.Name, "err", err)
+			s.log.Error("validating request", "op", op.ID, "err", err)
 			ex.fail(w, id, errInternal())
 			return
 		}
@@ -152,7 +152,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			ex.fail(w, id, rerr)
 			return
 		}
-		fault, faulted := s.faults.take(ns.Name(), op.Name)
+		fault, faulted := s.faults.take(ns.Name(), op.ID)
 		if faulted {
 			info.outcome = outcomeFault
 			w.Header().Set("X-Mock-Fault", "true") // so devtools show why
@@ -195,7 +195,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 					norm[k] = x
 				}
 				norm["params"] = c.params
-				nvs, _ := s.contract.ValidateRequest(op.Name, norm)
+				nvs, _ := s.contract.ValidateRequest(op.ID, norm)
 				c.bizVs = paramFailures(schemas.Failures(nvs))
 			}
 		}
@@ -213,7 +213,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		if out == nil {
 			vr, _ := op.Variant(rep.variant)
 			if out, err = wrap(vr.Shape, id, rep.result); err != nil {
-				s.log.Error("encoding response", "op", op.Name, "err", err)
+				s.log.Error("encoding response", "op", op.ID, "err", err)
 				ex.fail(w, id, errInternal())
 				return
 			}

@@ -75,8 +75,8 @@ func TestRequests(t *testing.T) {
 				if a.Variant != tc.Variant {
 					t.Errorf("variant %q, want %q: %s", a.Variant, tc.Variant, a.Body)
 				}
-				if op, _ := h.contract.OperationByPath(tc.Path); op.Name != "" {
-					seen[op.Name+"/"+a.Variant] = true
+				if op, _ := h.contract.OperationByPath(tc.Path); op.ID != "" {
+					seen[op.ID+"/"+a.Variant] = true
 				}
 			}
 			for _, s := range tc.Contains {
@@ -115,8 +115,8 @@ func TestRequests(t *testing.T) {
 	// Every documented variant of every operation has been answered (T4).
 	for _, op := range newHarness(t, nil).contract.Operations() {
 		for _, v := range op.Variants {
-			if !seen[op.Name+"/"+v.Name] {
-				t.Errorf("no case answers %s's %s variant", op.Name, v.Name)
+			if !seen[op.ID+"/"+v.Name] {
+				t.Errorf("no case answers %s's %s variant", op.ID, v.Name)
 			}
 		}
 	}

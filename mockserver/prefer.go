@@ -54,8 +54,8 @@ func errUnknownVariant(op *operation, name string) *rpcError {
 	return &rpcError{
 		Status:  http.StatusBadRequest,
 		Code:    CodeInvalidRequest,
-		Message: "Invalid Request: " + op.Name + " has no variant " + strconv.Quote(name) + "; its documented variants are " + strings.Join(names, ", "),
-		Data:    map[string]any{"operation": op.Name, "variants": names},
+		Message: "Invalid Request: " + op.ID + " has no variant " + strconv.Quote(name) + "; its documented variants are " + strings.Join(names, ", "),
+		Data:    map[string]any{"operation": op.ID, "variants": names},
 	}
 }
 
@@ -112,7 +112,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 func (c *call) forced(variant string) reply {
 	vr, _ := c.op.Variant(variant)
 	if vr.Error {
-		switch c.op.Name {
+		switch c.op.ID {
 		case "signin":
 			return reply{variant: variant, result: statusMessage{Status: "error", Message: signinFailure}}
 		case "reset_password":
@@ -123,7 +123,7 @@ func (c *call) forced(variant string) reply {
 			}}}
 		}
 	}
-	if c.op.Name == "get_countries" && variant == variantSuccess {
+	if c.op.ID == "get_countries" && variant == variantSuccess {
 		return c.getCountries()
 	}
 	return reply{variant: variant, result: c.s.example(vr)}

@@ -17,7 +17,7 @@ func (s *Server) routes() http.Handler {
 	// pattern: the handler answers other methods itself with 405, Allow:
 	// POST and a JSON-RPC error body (T5).
 	for _, o := range s.contract.Operations() {
-		mux.Handle(o.Path, s.operationHandler(s.ops[o.Name]))
+		mux.Handle(o.Path, s.operationHandler(s.ops[o.ID]))
 	}
 
 	mux.Handle("GET /healthz", s.handleHealth())

@@ -109,7 +109,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	var opNames []string
 	for _, o := range s.contract.Operations() {
-		opNames = append(opNames, o.Name)
+		opNames = append(opNames, o.ID)
 	}
 	if s.metrics, err = newMetrics(s.registry, opNames); err != nil {
 		return nil, err

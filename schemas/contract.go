@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nebeus/nebeus-contract/spec/model"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -17,62 +18,24 @@ import (
 var files embed.FS
 
 // Base is the base URL of every schema's $id.
-const Base = "https://schemas.nebeus-contract.invalid/"
+const Base = model.SchemaBase
 
-// Index is schemas/index.json: the operations and their variants.
-type Index struct {
-	Title       string      `json:"title"`
-	Operations  []Operation `json:"operations"`
-	Definitions []string    `json:"definitions"`
-}
-
-// Operation is one documented operation.
-type Operation struct {
-	Name      string     `json:"name"`
-	Title     string     `json:"title"`
-	Method    string     `json:"method"`
-	Path      string     `json:"path"`
-	Request   string     `json:"request"`
-	Response  string     `json:"response"`
-	Arguments []Argument `json:"arguments"`
-	Variants  []Variant  `json:"variants"`
-}
-
-// Argument is one row of the page's argument table.
-type Argument struct {
-	Name        string `json:"name"`
-	Type        string `json:"type"`
-	Required    bool   `json:"required"`
-	Description string `json:"description"`
-}
-
-// Variant is one documented response of an operation.
-type Variant struct {
-	Name   string `json:"name"`
-	Schema string `json:"schema"`
-	// Shape is "array" (a JSON array holding one envelope), "envelope" or
-	// "bare" (T4).
-	Shape string `json:"shape"`
-	Error bool   `json:"error"`
-	Label string `json:"label"`
-}
+// The typed contract model (spec/model), as schemas/index.json holds it.
+type (
+	Index     = model.Contract
+	Operation = model.Operation
+	Argument  = model.Argument
+	Variant   = model.Variant
+	Field     = model.Field
+)
 
 // Shapes of a variant (T4).
 const (
-	ShapeArray    = "array"
-	ShapeEnvelope = "envelope"
-	ShapeBare     = "bare"
+	ShapeArray    = model.ShapeArray
+	ShapeEnvelope = model.ShapeEnvelope
+	ShapeBare     = model.ShapeBare
+	ShapeBinary   = model.ShapeBinary
 )
-
-// Variant returns the operation's variant by name.
-func (o Operation) Variant(name string) (Variant, bool) {
-	for _, v := range o.Variants {
-		if v.Name == name {
-			return v, true
-		}
-	}
-	return Variant{}, false
-}
 
 // Contract is the compiled contract. It is safe for concurrent use.
 type Contract struct {
@@ -152,20 +115,24 @@ func Load(fsys fs.FS) (*Contract, error) {
 // Index returns the contract's index.
 func (c *Contract) Index() Index { return c.index }
 
+// Model returns the typed contract model. Callers must not modify it.
+func (c *Contract) Model() *model.Contract { return &c.index }
+
 // Operations returns the operations in page order.
 func (c *Contract) Operations() []Operation { return c.index.Operations }
 
 // Operation returns an operation by name.
 func (c *Contract) Operation(name string) (Operation, bool) {
 	for _, o := range c.index.Operations {
-		if o.Name == name {
+		if o.ID == name {
 			return o, true
 		}
 	}
 	return Operation{}, false
 }
 
-// OperationByPath returns the operation served at path ("/signin/1.0/json").
+// OperationByPath returns the operation served at path (templates not
+// matched: see the mock's router).
 func (c *Contract) OperationByPath(path string) (Operation, bool) {
 	for _, o := range c.index.Operations {
 		if o.Path == path {

@@ -30,7 +30,7 @@ func TestEverySchemaCompiles(t *testing.T) {
 	for _, o := range c.Operations() {
 		for _, name := range append([]string{o.Request, o.Response}, variantSchemas(o)...) {
 			if _, ok := c.Raw(name); !ok {
-				t.Errorf("operation %s names missing schema %s", o.Name, name)
+				t.Errorf("operation %s names missing schema %s", o.ID, name)
 			}
 		}
 	}
@@ -66,20 +66,20 @@ func TestEveryPageExampleValidates(t *testing.T) {
 			if err != nil {
 				t.Fatalf("line %d: %v", ex.Line, err)
 			}
-			variant, vs, err := c.ValidateResponse(op.Name, v)
+			variant, vs, err := c.ValidateResponse(op.ID, v)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(vs) > 0 {
-				t.Errorf("%s example at line %d (%s): %v", op.Name, ex.Line, ex.Label, vs)
+				t.Errorf("%s example at line %d (%s): %v", op.ID, ex.Line, ex.Label, vs)
 			}
 			vr, _ := op.Variant(variant)
 			if vr.Error != ex.Error {
-				t.Errorf("%s example at line %d (%s) matched variant %s", op.Name, ex.Line, ex.Label, variant)
+				t.Errorf("%s example at line %d (%s) matched variant %s", op.ID, ex.Line, ex.Label, variant)
 			}
 			// The whole-operation schema accepts it too (exactly one variant).
 			if vs, _ := c.Validate(op.Response, v); len(vs) > 0 {
-				t.Errorf("%s example at line %d fails %s: %v", op.Name, ex.Line, op.Response, vs)
+				t.Errorf("%s example at line %d fails %s: %v", op.ID, ex.Line, op.Response, vs)
 			}
 			n++
 		}

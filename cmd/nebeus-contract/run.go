@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/spec/generate"
@@ -13,8 +15,8 @@ import (
 const usage = `nebeus-contract: the Nebeus API contract, generated from its Slate page.
 
 Usage:
-  nebeus-contract generate [--page PATH] [--overlay PATH] [--out DIR] [--strict]
-  nebeus-contract check    [--page PATH] [--overlay PATH] [--out DIR] [--strict]
+  nebeus-contract generate [--page PATH] [--overlay PATH] [--decisions PATH] [--out DIR] [--strict]
+  nebeus-contract check    [--page PATH] [--overlay PATH] [--decisions PATH] [--out DIR] [--strict]
   nebeus-contract validate --schema NAME [FILE|-]
   nebeus-contract list
 
@@ -52,6 +54,7 @@ func runGenerate(args []string, stdout, stderr io.Writer, check bool) error {
 	fs.SetOutput(stderr)
 	page := fs.String("page", "spec/source/index.html.md", "the Slate page (includes resolve to includes/_NAME.md beside it)")
 	overlay := fs.String("overlay", "spec/overlay.yaml", `the decision overlay (OpenAPI Overlay 1.0); "" for none`)
+	decisions := fs.String("decisions", "", "the record of the decisions, whose ids and titles the model carries (default: DECISIONS.md beside the overlay, when there)")
 	out := fs.String("out", ".", "output root: schemas/ and spec/openapi.{yaml,json} are written under it")
 	strict := fs.Bool("strict", false, "treat warnings (unparseable examples, endpoint disagreements) as errors")
 	fs.Usage = func() {
@@ -68,7 +71,12 @@ func runGenerate(args []string, stdout, stderr io.Writer, check bool) error {
 		}
 		return &exitError{code: 2}
 	}
-	res, err := generate.Build(generate.Options{Page: *page, Overlay: *overlay, Root: *out, Strict: *strict})
+	if *decisions == "" && *overlay != "" {
+		if d := filepath.Join(filepath.Dir(*overlay), "DECISIONS.md"); fileExists(d) {
+			*decisions = d
+		}
+	}
+	res, err := generate.Build(generate.Options{Page: *page, Overlay: *overlay, Decisions: *decisions, Root: *out, Strict: *strict})
 	if res != nil {
 		for _, w := range res.Warnings {
 			fmt.Fprintln(stderr, "warning:", w)
@@ -98,4 +106,9 @@ func runGenerate(args []string, stdout, stderr io.Writer, check bool) error {
 	}
 	fmt.Fprintf(stdout, "wrote %d files under %s\n", len(res.Files), *out)
 	return nil
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }

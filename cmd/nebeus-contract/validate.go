@@ -79,7 +79,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 func responseOp(c *schemas.Contract, schema string) (string, bool) {
 	for _, o := range c.Operations() {
 		if o.Response == schema {
-			return o.Name, true
+			return o.ID, true
 		}
 	}
 	return "", false

@@ -6,14 +6,14 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
 type jsonNumber = json.Number
 
-// SchemaBase is the base of every generated schema's $id. The .invalid TLD
-// makes plain that nothing is fetched from it: all refs resolve among the
-// generated files.
-const SchemaBase = "https://schemas.nebeus-contract.invalid/"
+// SchemaBase is the base of every generated schema's $id (spec/model).
+const SchemaBase = model.SchemaBase
 
 const draft2020 = "https://json-schema.org/draft/2020-12/schema"
 
@@ -67,8 +67,9 @@ func variantNames(op map[string]any) []string {
 }
 
 // SchemaFiles returns every schema file of the model, keyed by schema name
-// (the file is NAME.json), plus "index" describing operations and variants.
-func SchemaFiles(m Model, src Sources) (map[string]map[string]any, error) {
+// (the file is NAME.json), plus "index": the typed contract model
+// (spec/model) with the decisions' titles.
+func SchemaFiles(m Model, decisions []model.Decision, src Sources) (map[string]map[string]any, error) {
 	out := map[string]map[string]any{}
 	head := func(name string, body map[string]any) map[string]any {
 		s := map[string]any{"$schema": draft2020, "$id": SchemaBase + name + ".json", "$comment": src.comment()}
@@ -79,7 +80,7 @@ func SchemaFiles(m Model, src Sources) (map[string]map[string]any, error) {
 		return s
 	}
 	defs, _ := m["definitions"].(map[string]any)
-	var defNames []any
+	var defNames []string
 	for _, name := range sortedKeys(defs) {
 		if strings.HasPrefix(name, "x-") {
 			continue // the overlay's decision stamp on the container
@@ -91,7 +92,6 @@ func SchemaFiles(m Model, src Sources) (map[string]map[string]any, error) {
 		head(name, deepCopy(d).(map[string]any))
 		defNames = append(defNames, name)
 	}
-	var index []any
 	for _, opName := range operationNames(m) {
 		op := m["operations"].(map[string]any)[opName].(map[string]any)
 		params, _ := op["params"].(map[string]any)
@@ -100,14 +100,20 @@ func SchemaFiles(m Model, src Sources) (map[string]map[string]any, error) {
 			"$ref":       "jsonrpc-request.json",
 			"properties": map[string]any{"params": deepCopy(params)},
 		}
+		if str(op["protocol"]) == model.ProtocolHTTP {
+			// A plain HTTP operation: its arguments (path and query) as one
+			// object, not a call object.
+			req = deepCopy(params).(map[string]any)
+			req["title"] = opName + " request (path and query arguments)"
+		}
 		if d, ok := op["x-decision"]; ok {
 			req["x-decision"] = d
 		}
-		if len(asSlice(params["required"])) > 0 {
+		if len(asSlice(params["required"])) > 0 && str(op["protocol"]) != model.ProtocolHTTP {
 			req["required"] = []any{"params"}
 		}
 		head(opName+".request", req)
-		var refs, variants []any
+		var refs []any
 		vs, _ := op["variants"].(map[string]any)
 		for _, vn := range variantNames(op) {
 			v := vs[vn].(map[string]any)
@@ -124,7 +130,7 @@ func SchemaFiles(m Model, src Sources) (map[string]map[string]any, error) {
 				}
 			case ShapeEnvelope:
 				body = map[string]any{"$ref": "jsonrpc-envelope.json", "properties": map[string]any{"result": schema}}
-			case ShapeBare:
+			case ShapeBare, model.ShapeBinary:
 				body = schema
 			default:
 				return nil, fmt.Errorf("operation %s variant %s: unknown shape %q", opName, vn, shape)
@@ -135,32 +141,40 @@ func SchemaFiles(m Model, src Sources) (map[string]map[string]any, error) {
 					body["x-decision"] = d
 				}
 			}
-			if ex, ok := v["example"]; ok {
+			if ex, ok := v["example"]; ok && shape != model.ShapeBinary {
 				body["examples"] = []any{ex}
 			}
 			head(name, body)
 			refs = append(refs, map[string]any{"$ref": name + ".json"})
-			variants = append(variants, map[string]any{
-				"name": vn, "schema": name, "shape": shape, "error": v["error"], "label": v["label"],
-			})
 		}
 		resp := map[string]any{"title": opName + " response: exactly one documented variant"}
 		if len(refs) > 0 {
 			resp["oneOf"] = refs
 		}
 		head(opName+".response", resp)
-		var args []any
-		for _, a := range asSlice(op["arguments"]) {
-			args = append(args, a)
-		}
-		index = append(index, map[string]any{
-			"name": opName, "title": op["title"], "method": op["method"], "path": op["path"],
-			"request": opName + ".request", "response": opName + ".response",
-			"arguments": args, "variants": variants,
-		})
 	}
-	out["index"] = map[string]any{"$comment": src.comment(), "title": m["title"], "operations": index, "definitions": defNames}
+	idx, err := treeOf(indexOf(m, defNames, decisions, src))
+	if err != nil {
+		return nil, err
+	}
+	out["index"] = idx
 	return out, nil
+}
+
+// treeOf is v as the generic JSON tree every generated file is encoded from
+// (sorted keys, one encoding).
+func treeOf(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var t map[string]any
+	if err := dec.Decode(&t); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // encodeJSON is the one JSON encoding of every generated file: two-space

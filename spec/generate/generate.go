@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/spec/model"
 	"github.com/nebeus/nebeus-contract/spec/slate"
 )
 
@@ -16,6 +17,9 @@ import (
 type Options struct {
 	Page    string // the Slate page (its includes resolve beside it)
 	Overlay string // the decision overlay; "" for none
+	// Decisions is the project's record of its decisions (spec/DECISIONS.md),
+	// whose ids and titles the model carries; "" for none.
+	Decisions string
 	// Root is what generated headers name the inputs relative to, so the
 	// output does not depend on where the checkout lives.
 	Root   string
@@ -40,18 +44,27 @@ func Build(o Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Warnings: page.Warnings}
-	model, warns, err := BuildModel(page)
+	m, warns, err := BuildModel(page)
 	res.Warnings = append(res.Warnings, warns...)
 	if err != nil {
 		return res, err
 	}
 	src := Sources{Page: rel(o.Root, o.Page)}
+	// Source files named relative to the root, like the headers, so the
+	// model does not depend on where the checkout lives.
+	for _, op := range m["operations"].(map[string]any) {
+		if om, ok := op.(map[string]any); ok {
+			if f, ok := om["file"].(string); ok {
+				om["file"] = rel(o.Root, f)
+			}
+		}
+	}
 	if o.Overlay != "" {
 		ov, err := LoadOverlay(o.Overlay)
 		if err != nil {
 			return res, err
 		}
-		if err := ov.Apply(model); err != nil {
+		if err := ov.Apply(m); err != nil {
 			return res, err
 		}
 		src.Overlay = rel(o.Root, o.Overlay)
@@ -59,7 +72,13 @@ func Build(o Options) (*Result, error) {
 	if o.Strict && len(res.Warnings) > 0 {
 		return res, slate.Errors(append([]slate.Diagnostic(nil), res.Warnings...))
 	}
-	files, err := SchemaFiles(model, src)
+	var decisions []model.Decision
+	if o.Decisions != "" {
+		if decisions, err = LoadDecisions(o.Decisions); err != nil {
+			return res, fmt.Errorf("decisions: %w", err)
+		}
+	}
+	files, err := SchemaFiles(m, decisions, src)
 	if err != nil {
 		return res, err
 	}
@@ -74,7 +93,7 @@ func Build(o Options) (*Result, error) {
 		}
 		res.Files["schemas/"+name+".json"] = b
 	}
-	doc, err := OpenAPI(model, files, src)
+	doc, err := OpenAPI(m, files, src)
 	if err != nil {
 		return res, err
 	}

@@ -25,7 +25,7 @@ const (
 
 func project(t testing.TB) *generate.Result {
 	t.Helper()
-	res, err := generate.Build(generate.Options{Page: page, Overlay: overlay, Root: root})
+	res, err := generate.Build(generate.Options{Page: page, Overlay: overlay, Decisions: "../DECISIONS.md", Root: root})
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}
