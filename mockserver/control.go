@@ -154,7 +154,7 @@ func (s *Server) handleCreateAccount() http.Handler {
 					return
 				}
 				errs = map[string]fieldError{}
-				addErr(errs, signupErrorKey(err), signupErrorMessage(err))
+				addErr(errs, op.ErrorKey(argLogin), signupErrorMessage(err))
 			}
 			encode(w, http.StatusUnprocessableEntity, controlError{Error: "the account breaks signup's rules (S5)", Errors: errs})
 		})

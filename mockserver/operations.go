@@ -10,22 +10,28 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/schemas"
+	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
 // operation is one operation of the contract with the mock's business logic.
 type operation struct {
 	schemas.Operation
-	// args are the request schema's params properties, for messages that
-	// name the rule broken (minimum, minLength...), read from the schema
-	// rather than restated here.
-	args map[string]map[string]any
-	// needsParams: the request schema requires params (T2: logout and
-	// get_countries may omit them).
-	needsParams bool
-	run         func(c *call) reply // nil: answer the documented example
+	logic
+	// body is a read-only operation's answer, computed once (S6).
+	once sync.Once
+	body []byte
+}
+
+// logic is the mock's business logic of one operation.
+type logic struct {
+	run func(c *call) reply // nil: answer the documented example
+	// readOnly: run touches no state, so a forced success (Prefer, a
+	// fault) may answer with it rather than with the page's example.
+	readOnly bool
 }
 
 // call is one operation request, after the protocol checks.
@@ -42,52 +48,42 @@ type call struct {
 // reply is a business outcome (T3): always HTTP 200.
 type reply struct {
 	variant string // a documented variant of the operation
-	result  any    // wrapped according to the variant's shape (T4)
-	raw     []byte // or the whole body, already encoded
-	cookie  *http.Cookie
+	// known are the values the business logic knows; result() puts them
+	// into the variant's documented fields (T6) with its fixed texts.
+	known any
+	raw   []byte // or the whole body, already encoded
+	// cookie is set on the answer; clear ends the session cookie (S3).
+	cookie *http.Cookie
 }
 
-// Variant names of the schemas index.
+// Variant names of the model.
 const (
-	variantSuccess = "success"
-	variantError   = "error"
+	variantSuccess = model.VariantSuccess
+	variantError   = model.VariantError
 )
 
-// buildOperations binds every operation of the contract index (T1: the list
+// businessLogic binds the operations the mock knows the rules of to their
+// logic, by operation id: the one place an operation is named in Go. Every
+// other operation of the contract is served from its documented example
+// (like Prism), its request still validated.
+var businessLogic = map[string]logic{
+	"signin":         {run: (*call).signin},
+	"logout":         {run: (*call).logout},
+	"reset_password": {run: (*call).resetPassword},
+	"signup":         {run: (*call).signup},
+	"get_countries":  {run: (*call).getCountries, readOnly: true},
+}
+
+// buildOperations binds every operation of the contract (T1: the list
 // comes from the contract, never from this file) to its business logic.
 func (s *Server) buildOperations() error {
-	runs := map[string]func(*call) reply{
-		"signin":         (*call).signin,
-		"logout":         (*call).logout,
-		"reset_password": (*call).resetPassword,
-		"signup":         (*call).signup,
-		"get_countries":  (*call).getCountries,
-	}
 	s.ops = map[string]*operation{}
 	for _, o := range s.contract.Operations() {
-		op := &operation{Operation: o, args: map[string]map[string]any{}, run: runs[o.ID]}
-		if _, ok := o.Variant(variantSuccess); !ok {
+		op := &operation{Operation: o, logic: businessLogic[o.ID]}
+		if _, ok := o.Variant(variantSuccess); !ok && op.run != nil {
 			return fmt.Errorf("mockserver: operation %s has no %q variant", o.ID, variantSuccess)
 		}
-		if tree, ok := s.contract.Schema(o.Request); ok {
-			props, _ := tree["properties"].(map[string]any)
-			params, _ := props["params"].(map[string]any)
-			pprops, _ := params["properties"].(map[string]any)
-			for name, node := range pprops {
-				if m, ok := node.(map[string]any); ok {
-					op.args[name] = m
-				}
-			}
-			req, _ := tree["required"].([]any)
-			for _, r := range req {
-				if r == "params" {
-					op.needsParams = true
-				}
-			}
-		}
 		if op.run == nil {
-			// A new operation in the contract still gets a route and its
-			// documented example (like Prism), until the mock learns it.
 			s.log.Warn("operation has no business logic; answering its documented example", "op", o.ID)
 		}
 		s.ops[o.ID] = op
@@ -187,7 +183,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		c.bizVs = paramFailures(ex.violations)
 		if c.params == nil {
 			c.params = map[string]any{}
-			if op.needsParams {
+			if !op.ParamsOptional {
 				// T2: params missing where the operation takes arguments is
 				// reported like missing arguments, each under its field.
 				norm := make(map[string]any, len(obj)+1)
@@ -212,7 +208,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		out := rep.raw
 		if out == nil {
 			vr, _ := op.Variant(rep.variant)
-			if out, err = wrap(vr.Shape, id, rep.result); err != nil {
+			if out, err = wrap(vr.Shape, id, result(vr, rep.known)); err != nil {
 				s.log.Error("encoding response", "op", op.ID, "err", err)
 				ex.fail(w, id, errInternal())
 				return
@@ -314,43 +310,21 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-// signinFailure is S1's one failure text, for every cause alike.
-const signinFailure = "Login or password is incorrect"
-
-type statusMessage struct {
-	Status  string `json:"status"`
-	Message string `json:"message"`
-}
-
-type statusOnly struct {
-	Status string `json:"status"`
-}
-
-var successResult = statusOnly{Status: "success"}
-
-type userContext struct {
-	Lang string `json:"lang"`
-	TZ   string `json:"tz"`
-	UID  int    `json:"uid"`
-}
-
-// signinResult is S1's success result, in the page's field order; exactly
-// the documented fields (T6).
-type signinResult struct {
-	CompanyID   int         `json:"company_id"`
-	DB          string      `json:"db"`
-	SessionID   string      `json:"session_id"`
-	UID         int         `json:"uid"`
-	Name        string      `json:"name"`
-	Surname     string      `json:"surname"`
-	UserContext userContext `json:"user_context"`
-	Username    string      `json:"username"`
+// signinResult is what the mock knows of S1's success result (M1); the
+// documented fields it does not know come from the page's example.
+func (c *call) signinResult(acc state.Account, sessionID string) map[string]any {
+	return map[string]any{
+		"company_id": c.s.cfg.CompanyID, "db": c.s.cfg.DB, "session_id": sessionID, "uid": acc.UID,
+		"name": acc.Name, "surname": acc.Surname, "username": acc.Login,
+		"user_context": map[string]any{"lang": acc.Lang, "tz": acc.TZ, "uid": acc.UID},
+	}
 }
 
 // signin (S1): the same failure for an unknown login, a wrong password or
 // bad arguments; success starts a new session (S2) with the M1 fields.
 func (c *call) signin() reply {
-	fail := reply{variant: variantError, result: statusMessage{Status: "error", Message: signinFailure}}
+	// The failure's text is the contract's fixed text (S1).
+	fail := reply{variant: variantError}
 	if len(c.bizVs) > 0 {
 		return fail
 	}
@@ -364,15 +338,7 @@ func (c *call) signin() reply {
 	if err != nil { // the account vanished between the two calls (a reset)
 		return fail
 	}
-	return reply{
-		variant: variantSuccess,
-		result: signinResult{
-			CompanyID: c.s.cfg.CompanyID, DB: c.s.cfg.DB, SessionID: sess.ID, UID: acc.UID,
-			Name: acc.Name, Surname: acc.Surname, Username: acc.Login,
-			UserContext: userContext{Lang: acc.Lang, TZ: acc.TZ, UID: acc.UID},
-		},
-		cookie: sessionCookie(sess.ID),
-	}
+	return reply{variant: variantSuccess, known: c.signinResult(acc, sess.ID), cookie: sessionCookie(sess.ID)}
 }
 
 // logout (S3): ends the session the request carries, always succeeds, clears
@@ -381,23 +347,30 @@ func (c *call) logout() reply {
 	for _, id := range sessionIDs(c.r, c.params) {
 		c.ns.EndSession(id)
 	}
-	return reply{variant: variantSuccess, result: successResult, cookie: clearedSessionCookie()}
+	return reply{variant: variantSuccess, cookie: clearedSessionCookie()}
 }
 
 // resetPassword (S4): success for any well-formed email, existing or not
 // (no account enumeration); an outbox message when the account exists.
 func (c *call) resetPassword() reply {
 	if len(c.bizVs) > 0 {
-		return reply{variant: variantError, result: statusMessage{Status: "error", Message: c.s.message(c.op, c.bizVs[0])}}
+		return reply{variant: variantError, known: map[string]any{"message": c.s.message(c.op, c.bizVs[0])}}
 	}
 	login, _ := c.params["login"].(string)
 	c.ns.RequestReset(login)
-	return reply{variant: variantSuccess, result: successResult}
+	return reply{variant: variantSuccess}
 }
 
-// getCountries (S6): the active countries, encoded once at start-up.
+// getCountries (S6): the active countries, encoded once.
 func (c *call) getCountries() reply {
-	return reply{variant: variantSuccess, raw: c.s.countries}
+	c.op.once.Do(func() {
+		vr, _ := c.op.Variant(variantSuccess)
+		var list any
+		if err := json.Unmarshal(c.s.countries, &list); err == nil {
+			c.op.body, _ = marshal(result(vr, list))
+		}
+	})
+	return reply{variant: variantSuccess, raw: c.op.body}
 }
 
 // fieldError is one entry of signup's errors (S5).
@@ -406,9 +379,13 @@ type fieldError struct {
 	Message string `json:"message"`
 }
 
-type signupErrors struct {
-	Status string                `json:"status"`
-	Errors map[string]fieldError `json:"errors"`
+// signupErrors is what the mock knows of S5's error result.
+func signupErrors(errs map[string]fieldError) map[string]any {
+	m := make(map[string]any, len(errs))
+	for k, e := range errs {
+		m[k] = map[string]any{"field": e.Field, "message": e.Message}
+	}
+	return map[string]any{"errors": m}
 }
 
 // signup (S5): every problem at once, keyed by field: first what the request
@@ -418,13 +395,13 @@ func (c *call) signup() reply {
 	if len(errs) == 0 {
 		if _, err := c.ns.Signup(in); err != nil {
 			errs = map[string]fieldError{}
-			addErr(errs, signupErrorKey(err), signupErrorMessage(err))
+			addErr(errs, c.op.ErrorKey(argLogin), signupErrorMessage(err))
 		}
 	}
 	if len(errs) > 0 {
-		return reply{variant: variantError, result: signupErrors{Status: "error", Errors: errs}}
+		return reply{variant: variantError, known: signupErrors(errs)}
 	}
-	return reply{variant: variantSuccess, result: successResult}
+	return reply{variant: variantSuccess}
 }
 
 // checkSignup runs S5's checks and returns the errors by field and, when
@@ -444,18 +421,18 @@ func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]an
 		DeviceModel: str("device_model"), DeviceOS: str("device_os"),
 	}
 	if !bad["password"] && !bad["confirm_password"] && str("password") != str("confirm_password") {
-		addErr(errs, errorKey(op, "confirm_password"), "password and confirm_password differ")
+		addErr(errs, op.ErrorKey("confirm_password"), "password and confirm_password differ")
 	}
 	if !bad["country"] {
 		id, ok := intArg(p["country"])
 		if !ok || !s.activeIDs[id] {
-			addErr(errs, errorKey(op, "country"), fmt.Sprintf("country %v is not the id of an active country", p["country"]))
+			addErr(errs, op.ErrorKey("country"), fmt.Sprintf("country %v is not the id of an active country", p["country"]))
 		}
 		in.Country = id
 	}
 	if !bad["login"] {
 		if _, exists := ns.Lookup(in.Login); exists {
-			addErr(errs, errorKey(op, "login"), "this email is already registered")
+			addErr(errs, op.ErrorKey(argLogin), "this email is already registered")
 		}
 	}
 	if n, ok := intArg(p["timezone"]); ok && !bad["timezone"] {
@@ -481,21 +458,9 @@ func addErr(errs map[string]fieldError, key, msg string) {
 	}
 }
 
-// errorKey is the key signup reports an argument under (S5): the schema's
-// x-error-key, else the argument's name.
-func errorKey(op *operation, arg string) string {
-	if k, ok := op.args[arg]["x-error-key"].(string); ok {
-		return k
-	}
-	return arg
-}
-
-func signupErrorKey(err error) string {
-	if errors.Is(err, state.ErrDuplicateLogin) {
-		return "email"
-	}
-	return "email" // ErrFull and the defensive invariants: the account cannot be created
-}
+// argLogin is the argument signin, signup and reset_password take the
+// account's email in: the business logic's name for it.
+const argLogin = "login"
 
 func signupErrorMessage(err error) string {
 	if errors.Is(err, state.ErrDuplicateLogin) {

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/nebeus/nebeus-contract/schemas"
 )
 
 // preference is what a request's Prefer header asks for (see doc.go).
@@ -107,47 +105,24 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // forced answers a documented variant without touching state (Prefer or a
-// fault). Error variants get a plausible body; success variants the page's
-// example, except get_countries which has the real list.
+// fault): the page's example with the contract's fixed texts, except where
+// the logic has a truer answer (the real countries list, a plausible
+// signup error under the login's key).
 func (c *call) forced(variant string) reply {
+	const forcedMessage = "The request cannot be completed right now; please try again later"
 	vr, _ := c.op.Variant(variant)
 	if vr.Error {
-		switch c.op.ID {
-		case "signin":
-			return reply{variant: variant, result: statusMessage{Status: "error", Message: signinFailure}}
-		case "reset_password":
-			return reply{variant: variant, result: statusMessage{Status: "error", Message: "The password cannot be reset right now; please try again later"}}
-		case "signup":
-			return reply{variant: variant, result: signupErrors{Status: "error", Errors: map[string]fieldError{
-				"email": {Field: "email", Message: "this email is already registered"},
-			}}}
+		if _, ok := vr.Field("/errors"); ok && c.op.run != nil {
+			return reply{variant: variant, known: signupErrors(map[string]fieldError{
+				c.op.ErrorKey(argLogin): {Field: c.op.ErrorKey(argLogin), Message: "this email is already registered"},
+			})}
 		}
+		// A free-text message (S4's) gets the mock's own plausible text
+		// rather than the page's elided "...".
+		return reply{variant: variant, known: map[string]any{"message": forcedMessage}}
 	}
-	if c.op.ID == "get_countries" && variant == variantSuccess {
-		return c.getCountries()
+	if c.op.readOnly && variant == variantSuccess {
+		return c.op.run(c) // the mock's data (S6), no state touched
 	}
-	return reply{variant: variant, result: c.s.example(vr)}
-}
-
-// example is a variant's result as the page shows it: the schema's first
-// example, unwrapped from the variant's shape (T4).
-func (s *Server) example(vr schemas.Variant) any {
-	tree, _ := s.contract.Schema(vr.Schema)
-	exs, _ := tree["examples"].([]any)
-	if len(exs) == 0 {
-		return map[string]any{}
-	}
-	ex := exs[0]
-	switch vr.Shape {
-	case schemas.ShapeArray:
-		if a, ok := ex.([]any); ok && len(a) > 0 {
-			ex = a[0]
-		}
-		fallthrough
-	case schemas.ShapeEnvelope:
-		if m, ok := ex.(map[string]any); ok {
-			return m["result"]
-		}
-	}
-	return ex
+	return reply{variant: variant}
 }

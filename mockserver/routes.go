@@ -13,12 +13,10 @@ import (
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 
-	// T1: one route per operation of the contract index. No method in the
-	// pattern: the handler answers other methods itself with 405, Allow:
-	// POST and a JSON-RPC error body (T5).
-	for _, o := range s.contract.Operations() {
-		mux.Handle(o.Path, s.operationHandler(s.ops[o.ID]))
-	}
+	// T1: the operations' paths come from the contract; the catch-all
+	// below routes them (opRouter), since paths may carry templates and
+	// share a path between methods.
+	ops := s.newOpRouter()
 
 	mux.Handle("GET /healthz", s.handleHealth())
 	mux.Handle("GET /readyz", s.handleHealth())
@@ -49,6 +47,10 @@ func (s *Server) routes() http.Handler {
 
 	// T5: anything else is an unknown operation.
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := ops.handler(r); h != nil {
+			h.ServeHTTP(w, r)
+			return
+		}
 		infoFrom(r).outcome = outcomeProtocolError
 		writeError(w, nullID, errUnknownPath(r.URL.Path))
 	}))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -43,7 +44,18 @@ func errUnknownPath(path string) *rpcError {
 }
 
 func errMethod(method string) *rpcError {
-	return &rpcError{Status: http.StatusMethodNotAllowed, Code: CodeInvalidRequest, Message: "Invalid Request: method " + method + " not allowed, operations take POST (T1)"}
+	return errMethodOf(method, []string{http.MethodPost})
+}
+
+// errMethodOf: a method the operation at the path does not take (T1, T5).
+func errMethodOf(method string, allowed []string) *rpcError {
+	return &rpcError{Status: http.StatusMethodNotAllowed, Code: CodeInvalidRequest, Message: "Invalid Request: method " + method + " not allowed, the operation takes " + strings.Join(allowed, ", ") + " (T1)"}
+}
+
+// errArguments: a plain HTTP operation's path or query arguments break its
+// request schema.
+func errArguments(msg string) *rpcError {
+	return &rpcError{Status: http.StatusBadRequest, Code: CodeInvalidParams, Message: "Invalid params: " + msg}
 }
 
 // errMediaType: T2 says the body is application/json. A wrong Content-Type is

@@ -66,7 +66,8 @@ type Server struct {
 	now      func() time.Time
 
 	ops       map[string]*operation // by name
-	countries []byte                // get_countries' answer, computed once (S6)
+	countries []byte                // the active countries, encoded once (S6)
+	secrets   secrets               // what the journal redacts (M4, S2)
 	activeIDs map[int]bool          // ids of the active countries (S5)
 	handler   http.Handler
 }
@@ -95,6 +96,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
 	s.faults = newFaultTable()
+	s.secrets = newSecrets(s.contract.Model())
 	s.activeIDs = make(map[int]bool, len(s.fixtures.Active))
 	for _, c := range s.fixtures.Active {
 		s.activeIDs[c.ID] = true

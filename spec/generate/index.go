@@ -22,6 +22,7 @@ func indexOf(m Model, defNames []string, decisions []model.Decision, src Sources
 	if c.Decisions == nil {
 		c.Decisions = []model.Decision{}
 	}
+	defs, _ := m["definitions"].(map[string]any)
 	ops := m["operations"].(map[string]any)
 	for _, id := range operationNames(m) {
 		op := ops[id].(map[string]any)
@@ -32,8 +33,8 @@ func indexOf(m Model, defNames []string, decisions []model.Decision, src Sources
 			ParamsOptional: len(asSlice(params["required"])) == 0,
 			Description:    str(op["description"]),
 			Request:        id + ".request", Response: id + ".response",
-			Decision: str(op["x-decision"]),
-			Source:   model.Source{File: str(op["file"]), Line: toInt(op["line"])},
+			Decision:  str(op["x-decision"]),
+			Source:    model.Source{File: str(op["file"]), Line: toInt(op["line"])},
 			Arguments: []model.Argument{}, Variants: []model.Variant{},
 		}
 		if o.Protocol == "" {
@@ -96,7 +97,7 @@ func indexOf(m Model, defNames []string, decisions []model.Decision, src Sources
 			if d := str(schema["x-decision"]); d != "" {
 				mv.Decision = d
 			}
-			mv.Fields = fieldsOf(schema, "", true, mv.Decision)
+			mv.Fields = fieldsOf(schema, "", true, mv.Decision, defs)
 			o.Variants = append(o.Variants, mv)
 		}
 		c.Operations = append(c.Operations, o)
@@ -105,15 +106,16 @@ func indexOf(m Model, defNames []string, decisions []model.Decision, src Sources
 }
 
 // fieldsOf lists the documented fields under s, depth first in key order.
-func fieldsOf(s map[string]any, ptr string, required bool, decision string) []model.Field {
+func fieldsOf(s map[string]any, ptr string, required bool, decision string, defs map[string]any) []model.Field {
 	var out []model.Field
+	s = resolveRef(s, defs)
 	if d := str(s["x-decision"]); d != "" {
 		decision = d
 	}
 	switch schemaType(s) {
 	case "array":
 		if items, ok := s["items"].(map[string]any); ok {
-			out = append(out, fieldsOf(items, ptr+"/*", true, decision)...)
+			out = append(out, fieldsOf(items, ptr+"/*", true, decision, defs)...)
 		}
 		return out
 	}
@@ -124,6 +126,7 @@ func fieldsOf(s map[string]any, ptr string, required bool, decision string) []mo
 	}
 	for _, k := range sortedKeys(props) {
 		p, _ := props[k].(map[string]any)
+		p = resolveRef(p, defs)
 		d := decision
 		if pd := str(p["x-decision"]); pd != "" {
 			d = pd
@@ -135,9 +138,31 @@ func fieldsOf(s map[string]any, ptr string, required bool, decision string) []mo
 			Description: str(p["description"]), Decision: d,
 		}
 		f.Secret, _ = p["x-secret"].(bool)
+		if ap, ok := p["additionalProperties"]; ok && ap != false && schemaType(p) == "object" {
+			f.Open = true
+		}
 		out = append(out, f)
-		out = append(out, fieldsOf(p, f.Pointer, req[k], d)...)
+		out = append(out, fieldsOf(p, f.Pointer, req[k], d, defs)...)
 	}
+	return out
+}
+
+// resolveRef is s with the shared definition its $ref names ("NAME.json")
+// merged under it, so a field's documented members include the
+// definition's (signup's errors, S5).
+func resolveRef(s map[string]any, defs map[string]any) map[string]any {
+	ref, ok := s["$ref"].(string)
+	if !ok {
+		return s
+	}
+	d, ok := defs[strings.TrimSuffix(ref, ".json")].(map[string]any)
+	if !ok {
+		return s
+	}
+	out := deepCopy(d).(map[string]any)
+	own := deepCopy(s).(map[string]any)
+	delete(own, "$ref")
+	mergeInto(out, own)
 	return out
 }
 

@@ -176,7 +176,10 @@ type Field struct {
 	MinLength   *int     `json:"minLength,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Secret      bool     `json:"secret,omitempty"`
-	Decision    string   `json:"decision,omitempty"`
+	// Open: an object whose keys are data, not names (signup's errors,
+	// keyed by field, S5): keys beyond the documented ones are allowed.
+	Open     bool   `json:"open,omitempty"`
+	Decision string `json:"decision,omitempty"`
 }
 
 // Name is the field's last key.

@@ -1,0 +1,140 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/nebeus/nebeus-contract/schemas"
+	"github.com/nebeus/nebeus-contract/spec/model"
+)
+
+// httpOperationHandler serves an operation that is not JSON-RPC (a GET of
+// an image, say): its path and query arguments are checked against its
+// request schema, and the answer is its documented variant, chosen by
+// Prefer like any other, in the variant's media type.
+func (s *Server) httpOperationHandler(op *operation) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := infoFrom(r)
+		info.op = op.ID
+		ns, rerr := s.namespace(r)
+		if rerr != nil {
+			s.fail(w, info, rerr)
+			return
+		}
+		info.namespace = ns.Name()
+		ex := &exchange{s: s, op: op, ns: ns, info: info}
+		defer ex.record()
+
+		want := op.Method
+		if r.Method != want && !(r.Method == http.MethodHead && want == http.MethodGet) {
+			w.Header().Set("Allow", want)
+			ex.fail(w, nullID, errMethodOf(r.Method, []string{want}))
+			return
+		}
+		args := httpArguments(op.Operation, r)
+		ex.reqDecoded = args
+		ex.reqRaw, _ = json.Marshal(args)
+		vs, err := s.contract.Validate(op.Request, args)
+		if err != nil {
+			s.log.Error("validating request", "op", op.ID, "err", err)
+			ex.fail(w, nullID, errInternal())
+			return
+		}
+		ex.violations = schemas.Failures(vs)
+		if n := len(ex.violations); n > 0 {
+			w.Header().Set("X-Mock-Violations", strconv.Itoa(n))
+			msgs := make([]string, len(ex.violations))
+			for i, v := range ex.violations {
+				msgs[i] = v.String()
+			}
+			ex.fail(w, nullID, errArguments(strings.Join(msgs, "; ")))
+			return
+		}
+		pref, rerr := parsePrefer(r.Header.Values("Prefer"), op)
+		if rerr != nil {
+			ex.fail(w, nullID, rerr)
+			return
+		}
+		name := firstNonEmpty(pref.variant, variantSuccess)
+		vr, ok := op.Variant(name)
+		if !ok && len(op.Variants) > 0 {
+			vr = op.Variants[0]
+		}
+		if len(pref.applied) > 0 {
+			w.Header().Set("Preference-Applied", strings.Join(pref.applied, ", "))
+		}
+		if delay := min(pref.delay, MaxDelay); delay > 0 && !sleep(r.Context(), delay) {
+			ex.status, info.status = statusClientGone, statusClientGone
+			return
+		}
+		info.outcome = outcomeSuccess
+		if vr.Error {
+			info.outcome = outcomeError
+		}
+		if vr.Shape == model.ShapeBinary || !strings.Contains(vr.MediaType, "json") {
+			body := placeholder(vr.MediaType)
+			ex.status = http.StatusOK
+			h := w.Header()
+			h.Set("Content-Type", vr.MediaType)
+			h.Set("Content-Length", strconv.Itoa(len(body)))
+			h.Set("X-Content-Type-Options", "nosniff")
+			w.WriteHeader(http.StatusOK)
+			if r.Method != http.MethodHead {
+				_, _ = w.Write(body)
+			}
+			return
+		}
+		out, err := wrap(vr.Shape, nullID, result(vr, nil))
+		if err != nil {
+			ex.fail(w, nullID, errInternal())
+			return
+		}
+		ex.write(w, http.StatusOK, out)
+	})
+}
+
+// httpArguments are a plain HTTP operation's arguments: its path values
+// and query parameters, each as the JSON type its argument declares (a
+// query string carries only text).
+func httpArguments(o model.Operation, r *http.Request) map[string]any {
+	args := map[string]any{}
+	q := r.URL.Query()
+	for _, a := range o.Arguments {
+		raw, ok := r.PathValue(a.Name), false
+		if raw != "" {
+			ok = true
+		} else if q.Has(a.Name) {
+			raw, ok = q.Get(a.Name), true
+		}
+		if !ok {
+			continue
+		}
+		args[a.Name] = typed(a.Type, raw)
+	}
+	for _, pp := range o.PathParams {
+		if _, done := args[pp.Name]; !done {
+			if v := r.PathValue(pp.Name); v != "" {
+				args[pp.Name] = v
+			}
+		}
+	}
+	return args
+}
+
+// typed reads a path or query value as the JSON type t names; a value that
+// is not of that type stays a string, and the request schema reports it.
+func typed(t, raw string) any {
+	switch t {
+	case "integer", "number":
+		if _, err := strconv.ParseFloat(raw, 64); err == nil && len(raw) <= 32 {
+			return json.Number(raw)
+		}
+	case "boolean":
+		if b, err := strconv.ParseBool(raw); err == nil {
+			return b
+		}
+	}
+	return raw
+}

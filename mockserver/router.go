@@ -1,0 +1,133 @@
+package mockserver
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// route is one operation's place in the URL space (T1): its path as the
+// contract gives it, templates ({name}) matching one segment each.
+type route struct {
+	op      *operation
+	literal string         // the path, when it has no template
+	re      *regexp.Regexp // else its pattern, one group per path parameter
+	h       http.Handler
+}
+
+// opRouter finds the operation a request is for. Paths come from the
+// contract only; several operations may share a path with different
+// methods, and two templated paths are tried in the contract's order.
+type opRouter struct {
+	routes []route
+}
+
+func (s *Server) newOpRouter() *opRouter {
+	rt := &opRouter{}
+	for _, o := range s.contract.Operations() {
+		op := s.ops[o.ID]
+		r := route{op: op}
+		if o.JSONRPC() {
+			r.h = s.operationHandler(op)
+		} else {
+			r.h = s.httpOperationHandler(op)
+		}
+		if len(o.PathParams) == 0 {
+			r.literal = o.Path
+		} else {
+			r.re = templatePattern(o.Path)
+		}
+		rt.routes = append(rt.routes, r)
+	}
+	return rt
+}
+
+var templateRE = regexp.MustCompile(`\{([^{}/]+)\}`)
+
+// templatePattern is the regexp of a templated path: each {name} is one
+// non-empty segment part.
+func templatePattern(path string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	last := 0
+	for _, m := range templateRE.FindAllStringIndex(path, -1) {
+		b.WriteString(regexp.QuoteMeta(path[last:m[0]]))
+		b.WriteString(`([^/]+)`)
+		last = m[1]
+	}
+	b.WriteString(regexp.QuoteMeta(path[last:]))
+	b.WriteString("$")
+	return regexp.MustCompile(b.String())
+}
+
+// match returns the routes whose path matches p, and the path values of
+// the first templated one.
+func (rt *opRouter) match(p string) ([]route, map[string]string) {
+	var out []route
+	var values map[string]string
+	for _, r := range rt.routes {
+		switch {
+		case r.re == nil && r.literal == p:
+			out = append(out, r)
+		case r.re != nil:
+			if m := r.re.FindStringSubmatch(p); m != nil {
+				out = append(out, r)
+				if values == nil {
+					values = map[string]string{}
+					for i, pp := range r.op.PathParams {
+						if i+1 < len(m) {
+							values[pp.Name] = m[i+1]
+						}
+					}
+				}
+			}
+		}
+	}
+	return out, values
+}
+
+// handler returns the handler for r, or nil when no operation has its path.
+func (rt *opRouter) handler(r *http.Request) http.Handler {
+	routes, values := rt.match(r.URL.Path)
+	if len(routes) == 0 {
+		return nil
+	}
+	method := r.Method
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	for _, rr := range routes {
+		if rr.op.Method == method {
+			return withPathValues(rr.h, values)
+		}
+	}
+	if len(routes) == 1 {
+		// One operation at this path: it answers other methods itself
+		// (405 with Allow and a JSON-RPC error body, T5).
+		return withPathValues(routes[0].h, values)
+	}
+	var allow []string
+	for _, rr := range routes {
+		if !slices.Contains(allow, rr.op.Method) {
+			allow = append(allow, rr.op.Method)
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		infoFrom(req).outcome = outcomeProtocolError
+		writeError(w, nullID, errMethodOf(req.Method, allow))
+	})
+}
+
+func withPathValues(h http.Handler, values map[string]string) http.Handler {
+	if len(values) == 0 {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range values {
+			r.SetPathValue(k, v)
+		}
+		h.ServeHTTP(w, r)
+	})
+}
