@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nebeus/nebeus-contract/fixtures"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec/model"
@@ -32,6 +33,9 @@ type logic struct {
 	// readOnly: run touches no state, so a forced success (Prefer, a
 	// fault) may answer with it rather than with the page's example.
 	readOnly bool
+	// createsAccounts: its arguments are an account's keys, and every demo
+	// account must pass its request schema (fixtures.Set.Check).
+	createsAccounts bool
 }
 
 // call is one operation request, after the protocol checks.
@@ -70,7 +74,7 @@ var businessLogic = map[string]logic{
 	"signin":         {run: (*call).signin},
 	"logout":         {run: (*call).logout},
 	"reset_password": {run: (*call).resetPassword},
-	"signup":         {run: (*call).signup},
+	"signup":         {run: (*call).signup, createsAccounts: true},
 	"get_countries":  {run: (*call).getCountries, readOnly: true},
 }
 
@@ -85,6 +89,11 @@ func (s *Server) buildOperations() error {
 		}
 		if op.run == nil {
 			s.log.Warn("operation has no business logic; answering its documented example", "op", o.ID)
+		}
+		if op.createsAccounts {
+			if err := s.fixtures.Check(fixtures.Rules{Contract: s.contract, Operation: o.ID}); err != nil {
+				return fmt.Errorf("mockserver: demo accounts break the contract: %w", err)
+			}
 		}
 		s.ops[o.ID] = op
 	}

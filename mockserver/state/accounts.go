@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/nebeus/nebeus-contract/fixtures"
 )
 
 // FirstUID is the uid of a namespace's first account; the others follow in
@@ -143,18 +141,14 @@ func invalid(field, msg string) error { return fmt.Errorf("%w: %s %s", ErrInvali
 
 func checkNewAccount(in *NewAccount) error {
 	switch {
-	case !fixtures.IsEmail(in.Login):
-		return invalid("login", "is not an email address")
-	case utf8.RuneCountInString(in.Password) < fixtures.MinPasswordLength:
-		return invalid("password", fmt.Sprintf("is shorter than %d characters", fixtures.MinPasswordLength))
-	case strings.TrimSpace(in.Name) == "":
-		return invalid("name", "is blank")
-	case strings.TrimSpace(in.Surname) == "":
-		return invalid("surname", "is blank")
+	// The contract's limits and formats are the mock's to check, from the
+	// model (S5); the store keeps only the invariants it relies on itself.
+	case strings.TrimSpace(in.Login) == "":
+		return invalid("login", "is empty")
 	case in.Country <= 0 || in.Country > math.MaxInt32:
 		return invalid("country", "is not an id > 0")
-	case in.Timezone != nil && (*in.Timezone < fixtures.MinTimezone || *in.Timezone > fixtures.MaxTimezone):
-		return invalid("timezone", fmt.Sprintf("is outside %d..%d", fixtures.MinTimezone, fixtures.MaxTimezone))
+	case in.Timezone != nil && (*in.Timezone < math.MinInt32 || *in.Timezone > math.MaxInt32):
+		return invalid("timezone", "is out of range")
 	case in.DeviceType != nil && (*in.DeviceType < math.MinInt32 || *in.DeviceType > math.MaxInt32):
 		return invalid("device_type", "is out of range")
 	}

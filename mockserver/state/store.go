@@ -19,9 +19,9 @@ type Store struct {
 }
 
 // New returns a Store whose namespaces start with cfg.Accounts. The accounts
-// must satisfy what signup demands (an email login, unique
-// case-insensitively; a password of 8 or more characters; a name and a
-// surname); fixtures.Load has checked that already.
+// must satisfy what signup demands; fixtures.Set.Check has checked that
+// against the contract already, and the store only refuses what it cannot
+// hold (an empty or repeated login, compared case-insensitively).
 func New(cfg Config) (*Store, error) {
 	accounts := cfg.Accounts
 	cfg, err := cfg.withDefaults()
