@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-
 )
 
 // FirstUID is the uid of a namespace's first account; the others follow in
