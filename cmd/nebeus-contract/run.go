@@ -19,6 +19,7 @@ Usage:
   nebeus-contract check    [--page PATH] [--overlay PATH] [--decisions PATH] [--out DIR] [--strict]
   nebeus-contract validate --schema NAME [FILE|-]
   nebeus-contract list
+  nebeus-contract diff     [--overlay PATH] [--old-overlay PATH] [--new-overlay PATH] [--format text|json] OLD NEW
 
 Run "nebeus-contract COMMAND --help" for a command's flags.
 `
@@ -37,6 +38,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runValidate(args[1:], stdin, stdout, stderr)
 	case "list":
 		return runList(stdout)
+	case "diff":
+		return runDiff(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
