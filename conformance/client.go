@@ -9,6 +9,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -23,10 +25,13 @@ const maxBody = 4 << 20
 // request is one HTTP request the suite sends.
 type request struct {
 	// Op is the operation the request is for (the report's row); Path
-	// defaults to its documented path (T1).
-	Op     string
-	Method string // default POST
-	Path   string
+	// defaults to its path in the contract (T1), its templates filled from
+	// PathValues (or the contract's examples), and Query is appended.
+	Op         string
+	Method     string // default the operation's (POST for JSON-RPC)
+	Path       string
+	PathValues map[string]string
+	Query      url.Values
 	// ContentType defaults to application/json (T2); "-" sends none.
 	ContentType string
 	Header      http.Header
@@ -80,16 +85,25 @@ func marshal(v any) []byte {
 
 // do sends r, bounded by the run's timeout.
 func (s *suite) do(ctx context.Context, r request) *exchange {
+	op, known := s.contract.Operation(r.Op)
 	if r.Method == "" {
 		r.Method = http.MethodPost
-	}
-	if r.Path == "" {
-		r.Path = "/" + r.Op + "/1.0/json"
+		if known && op.Method != "" {
+			r.Method = op.Method
+		}
 	}
 	if r.ContentType == "" {
-		r.ContentType = "application/json"
+		r.ContentType = jsonMediaType
 	}
-	ex := &exchange{Req: r, URL: s.opts.BaseURL + r.Path}
+	u := s.opts.BaseURL + r.Path
+	if r.Path == "" && known {
+		u = op.URL(s.opts.BaseURL, r.PathValues)
+		r.Path = strings.TrimPrefix(u, s.opts.BaseURL)
+	}
+	if len(r.Query) > 0 {
+		u += "?" + r.Query.Encode()
+	}
+	ex := &exchange{Req: r, URL: u}
 	hdr := http.Header{}
 	for k, vs := range s.opts.Header {
 		hdr[k] = append([]string(nil), vs...)
@@ -97,7 +111,7 @@ func (s *suite) do(ctx context.Context, r request) *exchange {
 	if r.ContentType != "-" && r.Body != nil {
 		hdr.Set("Content-Type", r.ContentType)
 	}
-	hdr.Set("Accept", "application/json")
+	hdr.Set("Accept", accept(op, known))
 	for k, vs := range r.Header {
 		hdr[k] = append([]string(nil), vs...)
 	}
@@ -128,6 +142,27 @@ func (s *suite) do(ctx context.Context, r request) *exchange {
 		ex.Err = err
 	}
 	return ex
+}
+
+// jsonMediaType is the media type of JSON-RPC bodies (T2, T3): JSON's own,
+// not a contract choice.
+const jsonMediaType = "application/json"
+
+// accept is the Accept header for an operation: the media types of its
+// documented variants (application/json for a JSON-RPC operation).
+func accept(op schemas.Operation, known bool) string {
+	var mts []string
+	if known {
+		for _, vr := range op.Variants {
+			if vr.MediaType != "" && !slices.Contains(mts, vr.MediaType) {
+				mts = append(mts, vr.MediaType)
+			}
+		}
+	}
+	if len(mts) == 0 {
+		return jsonMediaType
+	}
+	return strings.Join(mts, ", ")
 }
 
 // failure describes a transport failure for the report.
@@ -164,9 +199,9 @@ func (ex *exchange) cookie(name string) *http.Cookie {
 // snippet is the body as the report shows it: short and redacted.
 func (s *suite) snippet(b []byte) string {
 	const max = 300
-	t := string(b)
+	t := string(s.redactBody(b))
 	if len(t) > max {
-		t = t[:max] + fmt.Sprintf("... (%d bytes)", len(b))
+		t = t[:max] + fmt.Sprintf("... (%d bytes)", len(t))
 	}
 	if t == "" {
 		t = "(empty body)"
@@ -174,16 +209,17 @@ func (s *suite) snippet(b []byte) string {
 	return s.redact(t)
 }
 
-// curl renders a request as a curl command that reproduces it. Password
-// arguments are redacted as '***' (and so is the account password given to
-// the run, wherever it occurs), as is an Authorization header.
-func (s *suite) curl(method, url string, hdr http.Header, body []byte) string {
+// curl renders a request as a curl command that reproduces it. The
+// contract's secret arguments (in the body, the query or a cookie) are
+// redacted as '***' (and so is the account password given to the run,
+// wherever it occurs), as is an Authorization header.
+func (s *suite) curl(method, rawURL string, hdr http.Header, body []byte) string {
 	var b strings.Builder
 	b.WriteString("curl -sS -i")
 	if method != http.MethodPost || body == nil {
 		b.WriteString(" -X " + method)
 	}
-	b.WriteString(" " + shellQuote(url))
+	b.WriteString(" " + shellQuote(s.redactURL(rawURL)))
 	keys := make([]string, 0, len(hdr))
 	for k := range hdr {
 		keys = append(keys, k)
@@ -194,21 +230,28 @@ func (s *suite) curl(method, url string, hdr http.Header, body []byte) string {
 			if strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "Proxy-Authorization") {
 				v = "***"
 			}
+			if strings.EqualFold(k, "Cookie") {
+				v = s.redactCookies(v)
+			}
 			b.WriteString(" -H " + shellQuote(k+": "+v))
 		}
 	}
 	if body != nil {
-		b.WriteString(" --data-raw " + shellQuote(string(redactBody(body))))
+		b.WriteString(" --data-raw " + shellQuote(string(s.redactBody(body))))
 	}
 	return s.redact(b.String())
 }
 
-// redactBody replaces the value of every key naming a password in a JSON
-// body with "***"; a body that is not JSON, or holds no password, is
-// returned as sent.
-func redactBody(body []byte) []byte {
+// secret reports whether a key names one of the contract's secret
+// arguments or fields (Contract.Secrets: M4, S2).
+func (s *suite) secret(key string) bool { return slices.Contains(s.secrets, key) }
+
+// redactBody replaces the string value of every key naming a secret of the
+// contract in a JSON body with "***"; a body that is not JSON, or holds no
+// secret, is returned as sent.
+func (s *suite) redactBody(body []byte) []byte {
 	v, err := schemas.Decode(body)
-	if err != nil || !redactValue(v) {
+	if err != nil || !s.redactValue(v) {
 		return body
 	}
 	out, err := json.Marshal(v)
@@ -218,25 +261,61 @@ func redactBody(body []byte) []byte {
 	return out
 }
 
-func redactValue(v any) bool {
+func (s *suite) redactValue(v any) bool {
 	changed := false
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			if strings.Contains(strings.ToLower(k), "password") {
+			if s.secret(k) {
 				if _, isStr := e.(string); isStr {
 					x[k], changed = "***", true
 					continue
 				}
 			}
-			changed = redactValue(e) || changed
+			changed = s.redactValue(e) || changed
 		}
 	case []any:
 		for _, e := range x {
-			changed = redactValue(e) || changed
+			changed = s.redactValue(e) || changed
 		}
 	}
 	return changed
+}
+
+// redactURL masks the values of secret query arguments.
+func (s *suite) redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.RawQuery == "" {
+		return raw
+	}
+	q := u.Query()
+	changed := false
+	for k := range q {
+		if s.secret(k) {
+			q[k], changed = []string{"***"}, true
+		}
+	}
+	if !changed {
+		return raw
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// redactCookies masks the values of cookies named like a secret (S2's
+// session cookie).
+func (s *suite) redactCookies(v string) string {
+	parts := strings.Split(v, ";")
+	for i, p := range parts {
+		name, _, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if ok && s.secret(name) {
+			parts[i] = " " + name + "=***"
+			if i == 0 {
+				parts[i] = name + "=***"
+			}
+		}
+	}
+	return strings.Join(parts, ";")
 }
 
 // redact removes every secret of the run (the given account's password)

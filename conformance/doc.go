@@ -8,13 +8,26 @@
 // package's TestConformance, the binary's main) runs one suite and a test
 // that needs many runs starts the binary as a subprocess.
 //
+// The contract is read from its typed model (Options.Contract, default the
+// embedded one; spec/model): paths and methods, argument limits, formats
+// and enums, error keys, variants and their fixed texts, secrets and
+// decision titles. Nothing of it is restated here: a contract with other
+// paths, keys or texts is checked as it says. Business rules S1..S6 are
+// bound to operations by id in one table (bind.go); a rule whose operation
+// the contract lacks is not defined.
+//
 // Every response goes through the generated schemas (package schemas):
 // status and media type (T3), the documented shape (T4) and envelope, the id
 // echoed (T3), then the variant's schema. Fields beyond the contract are T6
 // warnings, never failures. Business rules S1..S6 run as flows (signup,
-// signin, logout), and negative inputs are derived from the request schemas'
-// trees (negative.go), not listed by hand. Each spec's text starts with the
-// decision id it checks, so a failure points at the rule that was broken.
+// signin, logout), and negative inputs are derived from the model's
+// arguments (negative.go), not listed by hand. Every operation, business
+// rules known or not (a new JSON-RPC operation, a plain-HTTP GET of an
+// image), also gets generic specs (specs_generic.go): called with valid
+// arguments built from the model it must answer a documented variant, and
+// a wrong-typed required argument must be rejected cleanly. Each spec's
+// text starts with the decision id it checks, so a failure points at the
+// rule that was broken.
 //
 // The suite never demands the mock's own choices (M1..M4): not the username,
 // db, company_id or uid values, not the error texts except S1's fixed one, not
@@ -43,8 +56,9 @@
 //
 // Each failed spec lists its findings: the operation, the decision id, the
 // JSON pointer, expected and got, the request as a curl command that
-// reproduces it (password arguments and the given account's password
-// shown as '***', an Authorization header too) and the start of the
+// reproduces it (the contract's secret arguments, in the body, the query or
+// a cookie, and the given account's password shown as '***', an
+// Authorization header too; secret fields of a response body too) and the start of the
 // response. Each spec records its checks in a report entry
 // ("nebeus-checks"), so the summary, built in ReportAfterSuite from
 // Ginkgo's suite report, covers parallel processes and shards alike: a
@@ -53,5 +67,12 @@
 //
 // Specs are labelled "readonly" (they create nothing: safe against
 // production) or "mutating" (they create accounts, with emails unique to the
-// run and the parallel process: nc-RUNID-PROC-N@DOMAIN).
+// run and the parallel process: nc-RUNID-PROC-N@DOMAIN). An operation
+// without business rules in the suite may have side effects the suite
+// cannot know of: its specs are mutating unless the contract marks it safe
+// (the overlay's x-safe).
+//
+// Against another contract (generated elsewhere):
+//
+//	nebeus-conformance --base-url URL --contract out/schemas
 package conformance

@@ -3,9 +3,10 @@ package conformance
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
+	"math"
+	"net/url"
 	"regexp"
-	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -15,87 +16,28 @@ import (
 // beyond any plausible field, well under any sane body limit (T5's 1 MiB).
 const longString = 10000
 
-// argument is one request argument as its schema describes it.
-type argument struct {
-	Name     string
-	Field    string // signup's error key for it (x-error-key, S5); Name without one
-	Required bool
-	Node     map[string]any // the property's schema
-}
-
 // negative is one derived bad input: an argument missing or set to Value.
 type negative struct {
-	Arg     argument
+	Arg     schemas.Argument
 	What    string // "missing", "of the wrong type (\"1\")", ...
 	Missing bool
 	Value   any
-	// Invalid is true when the schema rejects the value outright, so the
+	// Invalid is true when the contract rejects the value outright, so the
 	// operation's documented error must name it; false for edge values
-	// (empty or very long strings the schema allows), which need only a
+	// (empty or very long strings the contract allows), which need only a
 	// documented answer or a clean rejection, never a 5xx or a hang (T5).
 	Invalid bool
 }
 
 func (n negative) String() string { return n.Arg.Name + " " + n.What }
 
-// arguments walks an operation's request schema to its params: the
-// arguments in the page's order, then any the overlay adds, sorted.
-func (s *suite) arguments(op string) []argument {
-	o, _ := s.contract.Operation(op)
-	tree, _ := s.contract.Schema(o.Request)
-	params := node(tree, "properties", "params")
-	props, _ := params["properties"].(map[string]any)
-	required := map[string]bool{}
-	if rs, ok := params["required"].([]any); ok {
-		for _, r := range rs {
-			if n, ok := r.(string); ok {
-				required[n] = true
-			}
-		}
+// number renders a limit of the model as a JSON number: an integer when it
+// is whole.
+func numberOf(f float64) json.Number {
+	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return json.Number(strconv.FormatInt(int64(f), 10))
 	}
-	var names []string
-	for _, a := range o.Arguments {
-		if _, ok := props[a.Name]; ok {
-			names = append(names, a.Name)
-		}
-	}
-	for _, n := range slices.Sorted(maps.Keys(props)) {
-		if !slices.Contains(names, n) {
-			names = append(names, n)
-		}
-	}
-	var out []argument
-	for _, n := range names {
-		nd, _ := props[n].(map[string]any)
-		field, _ := nd["x-error-key"].(string)
-		if field == "" {
-			field = n
-		}
-		out = append(out, argument{Name: n, Field: field, Required: required[n], Node: nd})
-	}
-	return out
-}
-
-func node(t map[string]any, path ...string) map[string]any {
-	for _, p := range path {
-		t, _ = t[p].(map[string]any)
-	}
-	return t
-}
-
-func typeOf(nd map[string]any) string {
-	t, _ := nd["type"].(string)
-	return t
-}
-
-func numberKeyword(nd map[string]any, k string) (json.Number, bool) {
-	switch x := nd[k].(type) {
-	case float64:
-		return json.Number(fmt.Sprint(x)), true
-	case json.Number:
-		return x, true
-	}
-	return "", false
+	return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
 }
 
 // Malformed email candidates; negatives keeps those the contract's own
@@ -104,78 +46,97 @@ var malformedEmails = []string{"plainaddress", "missing-domain@", "@missing-loca
 
 // Pattern-fitting candidates: the first that matches a pattern is the
 // valid value sent (language is the one patterned optional argument).
-var patternFitters = []string{"Conformance", "en_US", "en"}
+var patternFitters = []string{"Conformance", "en_US", "en", "EN", "1", "a"}
 
 // Pattern-breaking candidates: the first that does not match a pattern is
 // the one sent.
 var patternBreakers = []string{" ", "\t", "!!", "Not A Code 42"}
 
-// negatives derives the bad inputs of an operation from its request schema:
-// each required argument missing, each argument of each wrong JSON type,
-// strings empty, very long, shorter than minLength, not matching their
-// pattern, malformed where the format is email, numbers past their minimum
-// and maximum.
-func (s *suite) negatives(op string) []negative {
+// Values for the string formats JSON Schema names (format "email" gets a
+// fresh address per call instead).
+var formatExamples = map[string]string{
+	"date":      "2000-01-31",
+	"date-time": "2000-01-31T12:00:00Z",
+	"time":      "12:00:00Z",
+	"uri":       "https://example.com/conformance",
+	"uuid":      "6f1c2a4e-3b5d-4c7e-8f90-1a2b3c4d5e6f",
+	"ipv4":      "192.0.2.1",
+	"hostname":  "example.com",
+}
+
+// negatives derives the bad inputs of an operation from its arguments in
+// the model: each required argument missing, each argument of each wrong
+// JSON type, strings empty, very long, shorter than minLength, longer than
+// maxLength, not matching their pattern, malformed where the format is
+// email, not one of their enum, numbers past their minimum and maximum.
+func (s *suite) negatives(op schemas.Operation) []negative {
 	var out []negative
-	for _, a := range s.arguments(op) {
-		nd := a.Node
+	for _, a := range op.Arguments {
 		if a.Required {
 			out = append(out, negative{Arg: a, What: "missing", Missing: true, Invalid: true})
 		}
-		for _, w := range wrongTypes(typeOf(nd), a.Required) {
+		for _, w := range wrongTypes(a.Type, a.Required) {
 			out = append(out, negative{Arg: a, What: "of the wrong type (" + jsonText(w) + ")", Value: w, Invalid: true})
 		}
-		switch typeOf(nd) {
+		switch a.Type {
 		case "string":
 			out = append(out, s.stringNegatives(op, a)...)
 		case "integer", "number":
-			if m, ok := numberKeyword(nd, "minimum"); ok {
+			if a.Minimum != nil {
+				m := numberOf(*a.Minimum)
 				out = append(out, negative{Arg: a, What: "below its minimum " + m.String(), Value: step(m, -1), Invalid: true})
 			}
-			if m, ok := numberKeyword(nd, "maximum"); ok {
+			if a.Maximum != nil {
+				m := numberOf(*a.Maximum)
 				out = append(out, negative{Arg: a, What: "above its maximum " + m.String(), Value: step(m, +1), Invalid: true})
+			}
+		}
+		if len(a.Enum) > 0 {
+			for _, c := range []any{"not-one-of-its-values", json.Number("-999999")} {
+				if s.schemaRejects(op, a.Name, c) {
+					out = append(out, negative{Arg: a, What: "not one of its values (" + jsonText(c) + ")", Value: c, Invalid: true})
+					break
+				}
 			}
 		}
 	}
 	return out
 }
 
-func (s *suite) stringNegatives(op string, a argument) []negative {
-	nd := a.Node
+func (s *suite) stringNegatives(op schemas.Operation, a schemas.Argument) []negative {
 	var out []negative
-	minLen, hasMin := numberKeyword(nd, "minLength")
-	pattern, _ := nd["pattern"].(string)
 	var re *regexp.Regexp
-	if pattern != "" {
-		re, _ = regexp.Compile(pattern) // the contract's patterns are RE2-compatible
+	if a.Pattern != "" {
+		re, _ = regexp.Compile(a.Pattern) // the contract's patterns are RE2-compatible
 	}
-	format, _ := nd["format"].(string)
-	emptyBad := (hasMin && minLen.String() != "0") || (re != nil && !re.MatchString("")) || format == "email"
+	emptyBad := (a.MinLength != nil && *a.MinLength > 0) || (re != nil && !re.MatchString("")) || a.Format == "email"
 	out = append(out, negative{Arg: a, What: "empty", Value: "", Invalid: emptyBad})
 	long := strings.Repeat("x", longString)
-	if format == "email" {
+	if a.Format == "email" {
 		long = strings.Repeat("x", longString) + "@" + s.opts.EmailDomain
 	}
-	out = append(out, negative{Arg: a, What: fmt.Sprintf("very long (%d characters)", len(long)), Value: long})
-	if hasMin {
-		if n, err := minLen.Int64(); err == nil && n > 1 {
-			out = append(out, negative{Arg: a, What: fmt.Sprintf("shorter than %d characters", n), Value: strings.Repeat("x", int(n-1)), Invalid: true})
-		}
+	// A very long string within a maxLength is no edge case: the limit
+	// names its own (longer than maxLength, below).
+	if a.MaxLength == nil {
+		out = append(out, negative{Arg: a, What: fmt.Sprintf("very long (%d characters)", len(long)), Value: long})
 	}
-	if m, ok := numberKeyword(nd, "maxLength"); ok {
-		if n, err := m.Int64(); err == nil {
-			out = append(out, negative{Arg: a, What: fmt.Sprintf("longer than %d characters", n), Value: strings.Repeat("x", int(n+1)), Invalid: true})
-		}
+	if a.MinLength != nil && *a.MinLength > 1 {
+		n := *a.MinLength
+		out = append(out, negative{Arg: a, What: fmt.Sprintf("shorter than %d characters", n), Value: strings.Repeat("x", n-1), Invalid: true})
+	}
+	if a.MaxLength != nil {
+		n := *a.MaxLength
+		out = append(out, negative{Arg: a, What: fmt.Sprintf("longer than %d characters", n), Value: strings.Repeat("x", n+1), Invalid: true})
 	}
 	if re != nil {
 		for _, c := range patternBreakers {
 			if !re.MatchString(c) {
-				out = append(out, negative{Arg: a, What: fmt.Sprintf("not matching %s (%q)", pattern, c), Value: c, Invalid: true})
+				out = append(out, negative{Arg: a, What: fmt.Sprintf("not matching %s (%q)", a.Pattern, c), Value: c, Invalid: true})
 				break
 			}
 		}
 	}
-	if format == "email" {
+	if a.Format == "email" {
 		for _, e := range malformedEmails {
 			if s.schemaRejects(op, a.Name, e) {
 				out = append(out, negative{Arg: a, What: fmt.Sprintf("a malformed email (%q)", e), Value: e, Invalid: true})
@@ -185,17 +146,25 @@ func (s *suite) stringNegatives(op string, a argument) []negative {
 	return out
 }
 
+// requestBody is what the operation's request schema describes for params:
+// the call object of a JSON-RPC operation (T2), the arguments themselves
+// for a plain HTTP one.
+func requestBody(op schemas.Operation, params map[string]any) map[string]any {
+	if !op.JSONRPC() {
+		return params
+	}
+	return map[string]any{"jsonrpc": "2.0", "params": params}
+}
+
 // schemaRejects reports whether the operation's request schema rejects
 // value for argument name.
-func (s *suite) schemaRejects(op, name string, value any) bool {
-	o, _ := s.contract.Operation(op)
-	body := map[string]any{"jsonrpc": "2.0", "params": map[string]any{name: value}}
-	vs, err := s.contract.Validate(o.Request, body)
+func (s *suite) schemaRejects(op schemas.Operation, name string, value any) bool {
+	vs, err := s.contract.ValidateRequest(op.ID, requestBody(op, map[string]any{name: value}))
 	if err != nil {
 		return false
 	}
 	for _, v := range schemas.Failures(vs) {
-		if v.Argument == name {
+		if v.Argument == name || (!op.JSONRPC() && (v.Pointer == "/"+name || strings.HasPrefix(v.Pointer, "/"+name+"/"))) {
 			return true
 		}
 	}
@@ -233,53 +202,128 @@ func step(n json.Number, d int64) json.Number {
 	return json.Number(fmt.Sprint(f + float64(d)))
 }
 
-// valid returns a valid value for an argument, derived from its schema:
-// a fresh email for format email, the minimum for numbers, a string long
-// enough and matching its pattern. confirm_password is the one argument
-// whose valid value depends on another (S5: it must equal password); the
-// caller copies it.
-func (s *suite) valid(a argument) any {
-	nd := a.Node
-	switch typeOf(nd) {
+// valid returns a valid value for an argument of op, derived from the
+// model: one of its enum, its minimum for numbers (its maximum without
+// one), a fresh email for format email, an example of other formats, a
+// fresh secret for a secret argument, a string fitting its pattern and
+// length limits. The first candidate the contract accepts is taken.
+func (s *suite) valid(op schemas.Operation, a schemas.Argument) any {
+	cands := s.candidates(a)
+	for _, c := range cands {
+		if !s.schemaRejects(op, a.Name, c) {
+			return c
+		}
+	}
+	return cands[0]
+}
+
+func (s *suite) candidates(a schemas.Argument) []any {
+	var out []any
+	out = append(out, a.Enum...)
+	switch a.Type {
 	case "integer", "number":
-		if m, ok := numberKeyword(nd, "minimum"); ok {
-			return m
+		if a.Minimum != nil {
+			out = append(out, numberOf(math.Ceil(*a.Minimum)))
 		}
-		return json.Number("1")
+		if a.Maximum != nil {
+			out = append(out, numberOf(math.Floor(*a.Maximum)))
+		}
+		out = append(out, json.Number("1"), json.Number("0"))
+	case "boolean":
+		out = append(out, true)
+	case "array":
+		out = append(out, []any{})
+	case "object":
+		out = append(out, map[string]any{})
 	case "string":
-		if f, _ := nd["format"].(string); f == "email" {
-			return s.email()
+		var strs []string
+		switch {
+		case a.Format == "email":
+			strs = append(strs, s.email())
+		case formatExamples[a.Format] != "":
+			strs = append(strs, formatExamples[a.Format])
+		case a.Secret:
+			strs = append(strs, s.password())
 		}
-		if strings.Contains(a.Name, "password") {
-			return s.password()
-		}
-		if p, _ := nd["pattern"].(string); p != "" {
-			if re, err := regexp.Compile(p); err == nil {
+		if a.Pattern != "" {
+			if re, err := regexp.Compile(a.Pattern); err == nil {
 				for _, c := range patternFitters {
 					if re.MatchString(c) {
-						return c
+						strs = append(strs, c)
 					}
 				}
 			}
 		}
-		return "Conformance"
+		strs = append(strs, "Conformance")
+		for _, c := range strs {
+			if a.MinLength != nil && len(c) < *a.MinLength {
+				c += strings.Repeat("x", *a.MinLength-len(c))
+			}
+			if a.MaxLength != nil && len(c) > *a.MaxLength {
+				c = c[:*a.MaxLength]
+			}
+			out = append(out, c)
+		}
+	default:
+		out = append(out, "Conformance")
 	}
-	return nil
+	return out
 }
 
 // validParams builds every required argument of op with a valid value;
-// with optional true, every optional one too.
-func (s *suite) validParams(op string, optional bool) map[string]any {
+// with optional true, every optional one too. S5's confirm_password is
+// the one argument whose valid value depends on another's: it is copied.
+func (s *suite) validParams(op schemas.Operation, optional bool) map[string]any {
 	params := map[string]any{}
-	for _, a := range s.arguments(op) {
+	for _, a := range op.Arguments {
+		if a.In == "path" {
+			continue // in the path (pathValues)
+		}
 		if a.Required || optional {
-			params[a.Name] = s.valid(a)
+			params[a.Name] = s.valid(op, a)
 		}
 	}
-	if pw, ok := params["password"]; ok {
-		if _, ok := params["confirm_password"]; ok {
-			params["confirm_password"] = pw
+	if pw, ok := params[argPassword]; ok {
+		if _, ok := params[argConfirm]; ok {
+			params[argConfirm] = pw
 		}
 	}
 	return params
+}
+
+// pathValues fills the operation's path templates: each from the model's
+// example, or a valid value of the argument of that name, or a generated
+// one.
+func (s *suite) pathValues(op schemas.Operation) map[string]string {
+	vals := map[string]string{}
+	for _, pp := range op.PathParams {
+		switch a, ok := op.Argument(pp.Name); {
+		case pp.Example != "":
+			vals[pp.Name] = pp.Example
+		case ok:
+			vals[pp.Name] = plain(s.valid(op, a))
+		default:
+			vals[pp.Name] = "1"
+		}
+	}
+	return vals
+}
+
+// plain renders a value for a path or a query string.
+func plain(v any) string {
+	if str, ok := v.(string); ok {
+		return str
+	}
+	return strings.Trim(jsonText(v), `"`)
+}
+
+// query renders a plain HTTP operation's query arguments.
+func query(op schemas.Operation, params map[string]any) url.Values {
+	q := url.Values{}
+	for _, a := range op.Arguments {
+		if v, ok := params[a.Name]; ok && a.In != "path" {
+			q.Set(a.Name, plain(v))
+		}
+	}
+	return q
 }

@@ -13,13 +13,20 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/nebeus/nebeus-contract/schemas"
 )
 
 // Options says which deployment to check and how.
 type Options struct {
-	// BaseURL is the deployment's base URL, without a trailing slash: an
-	// operation is POST BaseURL/{operation}/1.0/json (T1).
+	// BaseURL is the deployment's base URL, without a trailing slash: each
+	// operation is served at BaseURL followed by its path in the contract
+	// (T1).
 	BaseURL string
+	// Contract is the contract to check against; nil is the embedded one
+	// (schemas.Default). Every path, limit, fixed text, error key, secret
+	// and decision title the suite uses comes from its model.
+	Contract *schemas.Contract
 	// Timeout bounds every request (T5: a hang past it fails). Default 5s.
 	Timeout time.Duration
 	// Header is added to every request (a staging gateway's token, say).
@@ -57,7 +64,7 @@ func (o Options) WithDefaults() (Options, error) { return o.withDefaults() }
 var Relaxations = map[string]string{
 	RelaxBareEnvelope:  "accept a bare envelope where an array holding one envelope is documented",
 	RelaxArrayEnvelope: "accept an array holding one envelope where a bare envelope is documented",
-	RelaxEnvelopeList:  "accept an envelope whose result is the list where a bare list is documented (get_countries)",
+	RelaxEnvelopeList:  "accept an envelope whose result is the list where a bare list is documented",
 }
 
 // Names of the relaxations.
@@ -136,6 +143,9 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Out == nil {
 		o.Out = os.Stdout
 	}
+	if o.Contract, err = o.ContractOrDefault(); err != nil {
+		return o, err
+	}
 	if o.Client == nil {
 		o.Client = &http.Client{
 			// A redirect is an answer to check, not to follow.
@@ -143,6 +153,15 @@ func (o Options) withDefaults() (Options, error) {
 		}
 	}
 	return o, nil
+}
+
+// ContractOrDefault is the contract a run with o checks against: o.Contract,
+// or the embedded one (schemas.Default) when it is nil.
+func (o Options) ContractOrDefault() (*schemas.Contract, error) {
+	if o.Contract != nil {
+		return o.Contract, nil
+	}
+	return schemas.Default()
 }
 
 func (o Options) relaxed(name string) bool { return slices.Contains(o.Relax, name) }

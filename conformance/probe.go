@@ -32,7 +32,7 @@ func (s *suite) probe() *probe { return &probe{s: s, tallies: map[string]Tally{}
 
 func (p *probe) count(op, dec string, f func(*Tally)) {
 	if op == "" {
-		op = "(unknown)"
+		op = unknownOp
 	}
 	k := op + " " + dec
 	t := p.tallies[k]
@@ -61,7 +61,7 @@ func (p *probe) warn(ex *exchange, ptr, got string) {
 }
 
 func (p *probe) finding(ex *exchange, dec, ptr, expected, got string) Finding {
-	f := Finding{Decision: dec, Pointer: ptr, Expected: p.s.redact(expected), Got: p.s.redact(got)}
+	f := Finding{Decision: dec, Pointer: ptr, Expected: p.s.redact(expected), Got: p.s.redact(got), title: p.s.title(dec)}
 	if ex != nil {
 		f.Operation = ex.Req.Op
 		if f.Operation == "" {
@@ -150,7 +150,7 @@ func (p *probe) answer(ex *exchange) (any, bool) {
 	}
 	good := true
 	if ex.Status >= 400 && ex.Status < 500 && p.refused != "" {
-		p.fail(ex, p.refused, "", "the request accepted: "+decisionTitle(p.refused)+" allows it", fmt.Sprintf("refused with HTTP %d", ex.Status))
+		p.fail(ex, p.refused, "", "the request accepted: "+p.s.title(p.refused)+" allows it", fmt.Sprintf("refused with HTTP %d", ex.Status))
 		good = false
 	} else if ex.Status >= 500 {
 		// T5: nothing a client sends ever causes a 5xx; that is the
@@ -163,7 +163,7 @@ func (p *probe) answer(ex *exchange) (any, bool) {
 	} else {
 		p.pass(op, "T3")
 	}
-	if mt := ex.mediaType(); mt != "application/json" {
+	if mt := ex.mediaType(); mt != jsonMediaType {
 		p.fail(ex, "T3", "", "Content-Type application/json (parameters allowed)", fmt.Sprintf("%q", ex.Header.Get("Content-Type")))
 		good = false
 	} else {
@@ -266,6 +266,9 @@ func (p *probe) documented(ex *exchange, v any, want ...string) (outcome, bool) 
 	}
 	var cands []schemas.Variant
 	for _, vr := range op.Variants {
+		if vr.Shape == schemas.ShapeBinary {
+			continue // not JSON: see binary
+		}
 		if len(want) == 0 || containsString(want, vr.Name) {
 			cands = append(cands, vr)
 		}
@@ -321,7 +324,10 @@ func (p *probe) documented(ex *exchange, v any, want ...string) (outcome, bool) 
 	} else {
 		out.List, _ = val.([]any)
 	}
-	dec := resultDecision(p.s.contract, vr.Schema)
+	dec := vr.Decision
+	if dec == "" {
+		dec = "T4"
+	}
 	for _, viol := range bestVs {
 		if viol.Warning {
 			p.warn(ex, viol.Pointer, "field not in the contract: "+jsonText(lookup(val, viol.Pointer)))
@@ -354,22 +360,74 @@ func envelopeOf(v any, shape string) map[string]any {
 	return nil
 }
 
-// resultDecision is the decision a variant's result records (its
-// x-decision), T4 when it names none.
-func resultDecision(c *schemas.Contract, schema string) string {
-	t, _ := c.Schema(schema)
-	if pre, ok := t["prefixItems"].([]any); ok && len(pre) > 0 {
-		t, _ = pre[0].(map[string]any)
+// successVariants and errorVariants name an operation's documented
+// success and error variants.
+func successVariants(op schemas.Operation) []string { return variantNames(op, false) }
+func errorVariants(op schemas.Operation) []string   { return variantNames(op, true) }
+
+func variantNames(op schemas.Operation, isErr bool) []string {
+	var out []string
+	for _, vr := range op.Variants {
+		if vr.Error == isErr {
+			out = append(out, vr.Name)
+		}
 	}
-	props, _ := t["properties"].(map[string]any)
-	res, _ := props["result"].(map[string]any)
-	if d, ok := res["x-decision"].(string); ok {
-		return d
+	return out
+}
+
+// binary checks an answer that is not JSON against the operation's binary
+// variants: HTTP 200 and one of their media types (T3). It reports false,
+// and checks nothing, when the answer is JSON and the operation has JSON
+// variants too (documented judges it).
+func (p *probe) binary(ex *exchange, op schemas.Operation) (handled bool) {
+	var bins []schemas.Variant
+	jsonToo := false
+	for _, vr := range op.Variants {
+		if vr.Shape == schemas.ShapeBinary {
+			bins = append(bins, vr)
+		} else {
+			jsonToo = true
+		}
 	}
-	if d, ok := t["x-decision"].(string); ok && d != "T4" {
-		return d
+	if len(bins) == 0 {
+		return false
 	}
-	return "T4"
+	mt := ex.mediaType()
+	if ex.Err == nil && jsonToo && (mt == jsonMediaType || ex.Status != http.StatusOK) {
+		return false
+	}
+	var want []string
+	for _, vr := range bins {
+		want = append(want, vr.MediaType)
+	}
+	switch {
+	case ex.Err != nil:
+		p.fail(ex, "T3", "", "an HTTP answer within the timeout", ex.failure())
+		return true
+	case ex.Status >= 500:
+		p.fail(ex, "T5", "", "HTTP status 200 (T3), and never a 5xx for anything a client sends (T5)", fmt.Sprintf("HTTP %d", ex.Status))
+	case ex.Status != http.StatusOK:
+		p.fail(ex, "T3", "", "HTTP status 200", fmt.Sprintf("HTTP %d", ex.Status))
+	default:
+		p.pass(ex.Req.Op, "T3")
+	}
+	for _, vr := range bins {
+		if vr.MediaType == mt {
+			p.pass(ex.Req.Op, "T3")
+			dec := vr.Decision
+			if dec == "" {
+				dec = "T4"
+			}
+			if len(ex.Body) > 0 {
+				p.pass(ex.Req.Op, dec)
+			} else {
+				p.fail(ex, dec, "", "a "+mt+" body ("+vr.Name+" variant)", "an empty body")
+			}
+			return true
+		}
+	}
+	p.fail(ex, "T3", "", "Content-Type "+strings.Join(want, " or "), fmt.Sprintf("%q", ex.Header.Get("Content-Type")))
+	return true
 }
 
 // echo checks that the envelope's id echoes the request's (T3): the same
@@ -429,6 +487,10 @@ func number(v any) (*big.Float, bool) {
 
 // --- T5: clean rejections ---
 
+// errorObjectSchema is the shared definition of T5's JSON-RPC error object
+// (one of the contract's Definitions).
+const errorObjectSchema = "jsonrpc-error"
+
 // rejected checks that ex was cleanly rejected (T5): any 4xx whatever its
 // body, or HTTP 200 carrying a JSON-RPC error object or one of the
 // operation's documented error variants. A 5xx, a hang past the timeout,
@@ -452,7 +514,7 @@ func (p *probe) rejected(ex *exchange, dec, what string) {
 	}
 	if m, ok := v.(map[string]any); ok {
 		if _, isErr := m["error"]; isErr {
-			vs, err := p.s.contract.Validate("jsonrpc-error", v)
+			vs, err := p.s.contract.Validate(errorObjectSchema, v)
 			if err != nil {
 				panic(err)
 			}

@@ -25,6 +25,8 @@ type Finding struct {
 	Request string `json:"request,omitempty"`
 	// Response is the status line, media type and the start of the body.
 	Response string `json:"response,omitempty"`
+	// title is the decision's title in the contract.
+	title string
 }
 
 func (f Finding) String() string {
@@ -37,7 +39,7 @@ func (f Finding) String() string {
 		kind = "warning"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "[%s] %s %s, %s at %s\n", f.Decision, kind, f.Operation, decisionTitle(f.Decision), ptr)
+	fmt.Fprintf(&b, "[%s] %s %s, %s at %s\n", f.Decision, kind, f.Operation, f.decisionTitle(), ptr)
 	fmt.Fprintf(&b, "  expected: %s\n", f.Expected)
 	fmt.Fprintf(&b, "  got:      %s\n", f.Got)
 	if f.Request != "" {
@@ -49,18 +51,11 @@ func (f Finding) String() string {
 	return b.String()
 }
 
-// decisionTitles name the decisions in the report, so a reader need not
-// look each id up.
-var decisionTitles = map[string]string{
-	"T1": "paths", "T2": "request body", "T3": "status, media type and id",
-	"T4": "documented shape", "T5": "protocol errors", "T6": "additive changes",
-	"S1": "signin", "S2": "sessions", "S3": "logout", "S4": "reset_password",
-	"S5": "signup", "S6": "get_countries",
-}
-
-func decisionTitle(id string) string {
-	if t, ok := decisionTitles[id]; ok {
-		return t
+// decisionTitle names the decision in the report (its title in the
+// contract), so a reader need not look the id up.
+func (f Finding) decisionTitle() string {
+	if f.title != "" {
+		return f.title
 	}
 	return "contract"
 }
@@ -98,12 +93,19 @@ type Summary struct {
 	// Relaxed counts the responses each relaxation let through.
 	Relaxed map[string]int
 	Specs   struct{ Passed, Failed, Skipped int }
+	// Order is the contract's operations, in its order: the table's rows.
+	Order []string
 }
 
 // Summarize builds the summary of a run with opts from its suite report
 // (Ginkgo's, or several shards' merged).
 func Summarize(r types.Report, opts Options) Summary {
 	sum := Summary{Header: Header(opts), Tallies: map[[2]string]Tally{}, Relaxations: opts.Relax, Relaxed: map[string]int{}}
+	if opts.Contract != nil {
+		for _, op := range opts.Contract.Operations() {
+			sum.Order = append(sum.Order, op.ID)
+		}
+	}
 	seen := map[string]bool{}
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
@@ -158,9 +160,8 @@ func entryString(e types.ReportEntry) string {
 	return e.Value.AsJSON
 }
 
-// operationOrder sorts the summary's rows: the page's order, then the
-// rest.
-var operationOrder = []string{"signin", "logout", "reset_password", "signup", "get_countries", "(unknown)"}
+// unknownOp is the row of requests for no operation (an unknown path).
+const unknownOp = "(unknown)"
 
 // Conforms reports whether the run found no violation.
 func (sum Summary) Conforms() bool {
@@ -177,11 +178,13 @@ func (sum Summary) Conforms() bool {
 func (sum Summary) Write(w io.Writer) {
 	fmt.Fprintf(w, "\n%s\n", sum.Header)
 	keys := slices.Collect(maps.Keys(sum.Tallies))
+	// The contract's order, then requests for no operation, then the rest.
+	order := append(slices.Clone(sum.Order), unknownOp)
 	rank := func(op string) int {
-		if i := slices.Index(operationOrder, op); i >= 0 {
+		if i := slices.Index(order, op); i >= 0 {
 			return i
 		}
-		return len(operationOrder)
+		return len(order)
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		a, b := keys[i], keys[j]

@@ -4,89 +4,115 @@ import (
 	"maps"
 
 	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/nebeus/nebeus-contract/schemas"
 )
 
 // defineNegative registers one spec per negative input derived from the
-// request schemas (negative.go). What each must get:
+// model's arguments (negative.go), for the operations with business rules
+// (bind.go). What each must get:
 //   - signin: S1's failure, the same text for every bad input (S1 names
 //     missing and non-string arguments), since the login is unknown anyway;
 //   - reset_password: S4's error for an invalid login; for an edge value
 //     any documented answer;
-//   - signup: S5's error naming the argument's key (x-error-key) when the
-//     value is invalid, or a clean rejection (T5). Every signup here also
-//     leaves out another required argument (the "base problem"), so none
-//     can create an account: the specs stay readonly, and S5's "every
+//   - signup: S5's error naming the argument's error key (the model's) when
+//     the value is invalid, or a clean rejection (T5). Every signup here
+//     also leaves out another required argument (the "base problem"), so
+//     none can create an account: the specs stay readonly, and S5's "every
 //     problem together" is checked on each;
 //   - logout: success (S3: always) or a clean rejection.
 //
-// None may get a 5xx or hang past the timeout (T5).
+// None may get a 5xx or hang past the timeout (T5). An operation without
+// business rules gets its request-validation specs among the generic ones
+// (specs_generic.go), labelled by whether it is safe to call.
 func (s *suite) defineNegative() {
 	Describe("negative inputs derived from the request schemas", Label("readonly"), func() {
-		for _, o := range s.contract.Operations() {
-			for _, n := range s.negatives(o.ID) {
-				switch o.ID {
-				case "signin":
-					s.it("S1 signin with "+n.String()+" fails with the same text", func(ctx SpecContext, p *probe) {
-						params := map[string]any{"login": s.email(), "password": s.password()}
-						n.apply(params)
-						s.expectSigninFailure(ctx, p, s.rpc("signin", params))
-					})
-				case "reset_password":
-					text := "S4 reset_password with " + n.String() + " answers a documented outcome"
-					if n.Invalid {
-						text = "S4 reset_password with " + n.String() + " answers the error"
-					}
-					s.it(text, func(ctx SpecContext, p *probe) {
-						params := map[string]any{"login": s.email()}
-						n.apply(params)
-						ex := s.do(ctx, s.rpc("reset_password", params))
-						v, ok := p.answer(ex)
-						p.require(ok)
-						if n.Invalid {
-							p.documented(ex, v, "error")
-						} else {
-							p.documented(ex, v)
-						}
-					})
-				case "signup":
-					s.defineSignupNegative(n)
-				default:
-					s.it("S3 "+o.ID+" with "+n.String()+" answers success or a clean rejection", func(ctx SpecContext, p *probe) {
-						params := map[string]any{}
-						n.apply(params)
-						ex := s.do(ctx, s.rpc(o.ID, params))
-						if cleanRejection(ex) {
-							p.rejected(ex, "T5", n.String())
-							return
-						}
-						v, ok := p.answer(ex)
-						p.require(ok)
-						p.documented(ex, v)
-					})
+		for _, op := range s.contract.Operations() {
+			b, ok := s.bound(op)
+			if !ok {
+				continue
+			}
+			for _, n := range s.negatives(op) {
+				if b.negative != nil {
+					b.negative(s, op, n)
+				} else {
+					s.anyNegative(op, n)
 				}
 			}
 		}
 	})
 }
 
-func (s *suite) defineSignupNegative(n negative) {
+// signinNegative: S1's failure, the same text every time.
+func (s *suite) signinNegative(op schemas.Operation, n negative) {
+	s.it("S1 "+op.ID+" with "+n.String()+" fails with the same text", func(ctx SpecContext, p *probe) {
+		params := map[string]any{argLogin: s.email(), argPassword: s.password()}
+		n.apply(params)
+		s.expectSigninFailure(ctx, p, s.rpc(op.ID, params))
+	})
+}
+
+// resetNegative: S4's error for an invalid login, any documented answer
+// for an edge value.
+func (s *suite) resetNegative(op schemas.Operation, n negative) {
+	text := "S4 " + op.ID + " with " + n.String() + " answers a documented outcome"
+	if n.Invalid {
+		text = "S4 " + op.ID + " with " + n.String() + " answers the error"
+	}
+	s.it(text, func(ctx SpecContext, p *probe) {
+		params := map[string]any{argLogin: s.email()}
+		n.apply(params)
+		ex := s.do(ctx, s.rpc(op.ID, params))
+		v, ok := p.answer(ex)
+		p.require(ok)
+		if n.Invalid {
+			p.documented(ex, v, errorVariants(op)...)
+		} else {
+			p.documented(ex, v)
+		}
+	})
+}
+
+// anyNegative: a documented answer or a clean rejection (S3's logout).
+func (s *suite) anyNegative(op schemas.Operation, n negative) {
+	dec := "T5"
+	if len(op.Variants) > 0 && op.Variants[0].Decision != "" {
+		dec = op.Variants[0].Decision
+	}
+	s.it(dec+" "+op.ID+" with "+n.String()+" answers success or a clean rejection", func(ctx SpecContext, p *probe) {
+		params := map[string]any{}
+		n.apply(params)
+		ex := s.do(ctx, s.rpc(op.ID, params))
+		if cleanRejection(ex) {
+			p.rejected(ex, "T5", n.String())
+			return
+		}
+		v, ok := p.answer(ex)
+		p.require(ok)
+		p.documented(ex, v)
+	})
+}
+
+// signupNegative: S5's errors, the argument's key and a base problem's
+// reported together.
+func (s *suite) signupNegative(op schemas.Operation, n negative) {
 	// The base problem: the first required argument other than n's, under
 	// another key, left out.
-	var base argument
-	for _, a := range s.arguments("signup") {
-		if a.Required && a.Name != n.Arg.Name && a.Field != n.Arg.Field {
+	var base schemas.Argument
+	for _, a := range op.Arguments {
+		if a.Required && a.Name != n.Arg.Name && a.Key() != n.Arg.Key() {
 			base = a
 			break
 		}
 	}
-	keys := []string{base.Field}
-	text := "S5 signup with " + n.String() + " (and " + base.Name + " missing) reports " + base.Field
+	keys := []string{base.Key()}
+	text := "S5 " + op.ID + " with " + n.String() + " (and " + base.Name + " missing) reports " + base.Key()
 	if n.Invalid {
-		keys = appendKey(keys, n.Arg.Field)
-		text += " and " + n.Arg.Field
+		keys = appendKey(keys, n.Arg.Key())
+		text += " and " + n.Arg.Key()
 	}
 	s.it(text+" together", func(ctx SpecContext, p *probe) {
-		params := s.validParams("signup", false)
+		params := s.validParams(op, false)
 		delete(params, base.Name)
 		n.apply(params)
 		s.expectSignupErrors(ctx, p, maps.Clone(params), keys, true)

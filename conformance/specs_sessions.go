@@ -18,20 +18,20 @@ type carrier struct {
 }
 
 // carriers are S2's three ways to carry a session: the cookie, the header
-// and params.session_id.
+// and params.session_id (logout's session argument).
 var carriers = []carrier{
-	{"the session_id cookie", func(s *suite, sid string) request {
-		r := s.rpc("logout", map[string]any{})
-		r.Header = http.Header{"Cookie": {"session_id=" + sid}}
+	{"the " + argSession + " cookie", func(s *suite, sid string) request {
+		r := s.rpc(opLogout, map[string]any{})
+		r.Header = http.Header{"Cookie": {argSession + "=" + sid}}
 		return r
 	}},
-	{"the X-Openerp-Session-Id header", func(s *suite, sid string) request {
-		r := s.rpc("logout", map[string]any{})
-		r.Header = http.Header{"X-Openerp-Session-Id": {sid}}
+	{"the " + sessionHeader + " header", func(s *suite, sid string) request {
+		r := s.rpc(opLogout, map[string]any{})
+		r.Header = http.Header{sessionHeader: {sid}}
 		return r
 	}},
-	{"params.session_id", func(s *suite, sid string) request {
-		return s.rpc("logout", map[string]any{"session_id": sid})
+	{"params." + argSession, func(s *suite, sid string) request {
+		return s.rpc(opLogout, map[string]any{argSession: sid})
 	}},
 }
 
@@ -39,29 +39,30 @@ var carriers = []carrier{
 // the success's result (S1), sessions (S2) and logout with each carrier
 // (S3). The account comes from acct when the spec runs.
 func (s *suite) sessionSpecs(acct func() account) {
-	s.it("S1 signin of an existing account answers the success array with a well-formed result", func(ctx SpecContext, p *probe) {
+	op := s.op(opSignin)
+	s.it("S1 "+op.ID+" of an existing account answers the success array with a well-formed result", func(ctx SpecContext, p *probe) {
 		s.signin(ctx, p, acct())
 	})
 
-	s.it("S1 logins compare case-insensitively at signin", func(ctx SpecContext, p *probe) {
+	s.it("S1 logins compare case-insensitively at "+op.ID, func(ctx SpecContext, p *probe) {
 		a := acct()
 		res, _ := s.signin(ctx, p, a)
 		swapped := swapCase(a.Login)
-		ex := s.do(ctx, s.rpc("signin", map[string]any{"login": swapped, "password": a.Password}))
+		ex := s.do(ctx, s.rpc(op.ID, map[string]any{argLogin: swapped, argPassword: a.Password}))
 		v, ok := p.answer(ex)
 		p.require(ok)
 		out, ok := p.documented(ex, v)
 		p.require(ok)
 		// A documented failure here is S1's case-insensitivity broken, not
 		// a shape problem: judge it before asking for the success shape.
-		if vr, _ := s.contract.Operation("signin"); variantIsError(vr, out.Variant) {
-			p.fail(ex, "S1", "", "signin of "+swapped+" to succeed like "+a.Login+" (logins compare case-insensitively)", "the "+out.Variant+" variant: "+jsonText(out.Result))
+		if variantIsError(op, out.Variant) {
+			p.fail(ex, "S1", "", op.ID+" of "+swapped+" to succeed like "+a.Login+" (logins compare case-insensitively)", "the "+out.Variant+" variant: "+jsonText(out.Result))
 			return
 		}
-		if other := out.Result; sameJSON(res["uid"], other["uid"]) {
-			p.pass("signin", "S1")
+		if uid, other := lookup(res, fieldUID), lookup(out.Result, fieldUID); sameJSON(uid, other) {
+			p.pass(op.ID, "S1")
 		} else {
-			p.fail(ex, "S1", "", "the uid of "+a.Login+": "+jsonText(res["uid"]), jsonText(other["uid"]))
+			p.fail(ex, "S1", "", "the "+fieldUID+" of "+a.Login+": "+jsonText(uid), jsonText(other))
 		}
 	})
 
@@ -69,22 +70,25 @@ func (s *suite) sessionSpecs(acct func() account) {
 		a := acct()
 		first, _ := s.signin(ctx, p, a)
 		second, ex := s.signin(ctx, p, a)
-		if jsonText(first["session_id"]) != jsonText(second["session_id"]) {
-			p.pass("signin", "S2")
+		if jsonText(lookup(first, fieldSession)) != jsonText(lookup(second, fieldSession)) {
+			p.pass(op.ID, "S2")
 		} else {
-			p.fail(ex, "S2", "", "a session_id other than the first signin's", jsonText(second["session_id"]))
+			p.fail(ex, "S2", "", "a "+argSession+" other than the first signin's", jsonText(lookup(second, fieldSession)))
 		}
 	})
 
-	s.it("S1 signin failure text is the same for a wrong password", func(ctx SpecContext, p *probe) {
+	s.it("S1 "+op.ID+" failure text is the same for a wrong password", func(ctx SpecContext, p *probe) {
 		a := acct()
-		s.expectSigninFailure(ctx, p, s.rpc("signin", map[string]any{"login": a.Login, "password": a.Password + "-wrong"}))
+		s.expectSigninFailure(ctx, p, s.rpc(op.ID, map[string]any{argLogin: a.Login, argPassword: a.Password + "-wrong"}))
 	})
 
+	if !s.has(opLogout) {
+		return
+	}
 	for _, c := range carriers {
-		s.it("S3 logout with the session as "+c.name+" answers success and clears the cookie, twice", func(ctx SpecContext, p *probe) {
+		s.it("S3 "+opLogout+" with the session as "+c.name+" answers success and clears the cookie, twice", func(ctx SpecContext, p *probe) {
 			res, _ := s.signin(ctx, p, acct())
-			sid, _ := res["session_id"].(string)
+			sid, _ := lookup(res, fieldSession).(string)
 			for range 2 { // S3: idempotent
 				ex := s.do(ctx, c.apply(s, sid))
 				s.expectLogout(p, ex)
@@ -99,29 +103,29 @@ func (s *suite) expectLogout(p *probe, ex *exchange) {
 	GinkgoHelper()
 	v, ok := p.answer(ex)
 	p.require(ok)
-	p.documented(ex, v, "success")
+	p.documented(ex, v, successVariants(s.op(opLogout))...)
 }
 
 // expectCookieCleared checks that logout cleared the session cookie (S3):
 // a Set-Cookie session_id with Max-Age<=0 or an Expires in the past.
 func (s *suite) expectCookieCleared(p *probe, ex *exchange) {
-	c := ex.cookie("session_id")
+	c := ex.cookie(argSession)
 	if c != nil && (c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now()))) {
-		p.pass("logout", "S3")
+		p.pass(opLogout, "S3")
 		return
 	}
-	p.fail(ex, "S3", "", "Set-Cookie session_id cleared (Max-Age<=0 or Expires in the past)", jsonText(ex.Header.Values("Set-Cookie")))
+	p.fail(ex, "S3", "", "Set-Cookie "+argSession+" cleared (Max-Age<=0 or Expires in the past)", jsonText(ex.Header.Values("Set-Cookie")))
 }
 
 // defineLogout registers logout's readonly specs: success with no session
 // and with an unknown one, by each carrier (S3: idempotent).
-func (s *suite) defineLogout() {
-	Describe("logout", Label("readonly"), func() {
-		s.it("S3 logout without a session answers success", func(ctx SpecContext, p *probe) {
-			s.expectLogout(p, s.do(ctx, s.rpc("logout", map[string]any{})))
+func (s *suite) defineLogout(op schemas.Operation) {
+	Describe(op.ID, Label("readonly"), func() {
+		s.it("S3 "+op.ID+" without a session answers success", func(ctx SpecContext, p *probe) {
+			s.expectLogout(p, s.do(ctx, s.rpc(op.ID, map[string]any{})))
 		})
 		for _, c := range carriers {
-			s.it("S3 logout with an unknown session as "+c.name+" answers success", func(ctx SpecContext, p *probe) {
+			s.it("S3 "+op.ID+" with an unknown session as "+c.name+" answers success", func(ctx SpecContext, p *probe) {
 				s.expectLogout(p, s.do(ctx, c.apply(s, unknownSession())))
 			})
 		}

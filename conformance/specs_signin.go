@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/nebeus/nebeus-contract/schemas"
 )
 
 // account is a login and password the suite signs in with.
@@ -14,10 +16,10 @@ type account struct {
 
 // defineSignin registers signin's readonly specs: S1's failure for an
 // unknown login, and, with an account given to the run, the session specs.
-func (s *suite) defineSignin() {
-	Describe("signin", Label("readonly"), func() {
-		s.it("S1 signin failure text is the same for an unknown login", func(ctx SpecContext, p *probe) {
-			s.expectSigninFailure(ctx, p, s.rpc("signin", map[string]any{"login": s.email(), "password": s.password()}))
+func (s *suite) defineSignin(op schemas.Operation) {
+	Describe(op.ID, Label("readonly"), func() {
+		s.it("S1 "+op.ID+" failure text is the same for an unknown login", func(ctx SpecContext, p *probe) {
+			s.expectSigninFailure(ctx, p, s.rpc(op.ID, map[string]any{argLogin: s.email(), argPassword: s.password()}))
 		})
 		if s.opts.Login != "" {
 			Describe("with the account given to the run", func() {
@@ -32,35 +34,36 @@ func (s *suite) defineSignin() {
 // session_id cookie, HttpOnly, SameSite=Lax, Path=/.
 func (s *suite) signin(ctx SpecContext, p *probe, a account) (map[string]any, *exchange) {
 	GinkgoHelper()
-	ex := s.do(ctx, s.rpc("signin", map[string]any{"login": a.Login, "password": a.Password}))
+	op := s.op(opSignin)
+	ex := s.do(ctx, s.rpc(op.ID, map[string]any{argLogin: a.Login, argPassword: a.Password}))
 	v, ok := p.answer(ex)
 	p.require(ok)
-	out, ok := p.documented(ex, v, "success")
+	out, ok := p.documented(ex, v, successVariants(op)...)
 	p.require(ok && out.Result != nil)
 	res := out.Result
-	ptr := "/user_context/uid"
-	if env := envelopeOf(v, "array"); env != nil {
+	ptr := fieldContextUID
+	if env := envelopeOf(v, schemas.ShapeArray); env != nil {
 		ptr = "/0/result" + ptr
 	} else {
 		ptr = "/result" + ptr
 	}
-	uc, _ := res["user_context"].(map[string]any)
-	if sameJSON(uc["uid"], res["uid"]) {
-		p.pass("signin", "S1")
+	uid, cuid := lookup(res, fieldUID), lookup(res, fieldContextUID)
+	if sameJSON(cuid, uid) {
+		p.pass(op.ID, "S1")
 	} else {
-		p.fail(ex, "S1", ptr, "user_context.uid equal to uid "+jsonText(res["uid"]), jsonText(uc["uid"]))
+		p.fail(ex, "S1", ptr, fieldContextUID+" equal to "+fieldUID+" "+jsonText(uid), jsonText(cuid))
 	}
-	sid, _ := res["session_id"].(string)
-	c := ex.cookie("session_id")
+	sid, _ := lookup(res, fieldSession).(string)
+	c := ex.cookie(argSession)
 	switch {
 	case c == nil:
-		p.fail(ex, "S2", "", "a Set-Cookie session_id carrying the session id", "no session_id cookie: "+jsonText(ex.Header.Values("Set-Cookie")))
+		p.fail(ex, "S2", "", "a Set-Cookie "+argSession+" carrying the session id", "no "+argSession+" cookie: "+jsonText(ex.Header.Values("Set-Cookie")))
 	case c.Value != sid:
-		p.fail(ex, "S2", "", "the session_id cookie equal to the result's session_id "+jsonText(sid), jsonText(c.Value))
+		p.fail(ex, "S2", "", "the "+argSession+" cookie equal to the result's "+fieldSession+" "+jsonText(sid), jsonText(c.Value))
 	case !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/":
-		p.fail(ex, "S2", "", "the session_id cookie HttpOnly, SameSite=Lax, Path=/", jsonText(ex.Header.Values("Set-Cookie")))
+		p.fail(ex, "S2", "", "the "+argSession+" cookie HttpOnly, SameSite=Lax, Path=/", jsonText(ex.Header.Values("Set-Cookie")))
 	default:
-		p.pass("signin", "S2")
+		p.pass(op.ID, "S2")
 	}
 	return res, ex
 }

@@ -8,20 +8,24 @@ import (
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/nebeus/nebeus-contract/schemas"
 )
 
 // defineSignup registers signup's readonly specs: answers that create
-// nothing, because each request has a problem S5 names.
-func (s *suite) defineSignup() {
-	Describe("signup", Label("readonly"), func() {
-		s.it("S5 signup reports every problem together, one error key per field", func(ctx SpecContext, p *probe) {
+// nothing, because each request has a problem S5 names. Every key expected
+// is the model's error key of the argument at fault.
+func (s *suite) defineSignup(op schemas.Operation) {
+	Describe(op.ID, Label("readonly"), func() {
+		s.it("S5 "+op.ID+" reports every problem together, one error key per field", func(ctx SpecContext, p *probe) {
 			params := map[string]any{}
 			var keys []string
-			for _, a := range s.arguments("signup") {
-				for _, n := range s.negatives("signup") {
+			negs := s.negatives(op)
+			for _, a := range op.Arguments {
+				for _, n := range negs {
 					if n.Arg.Name == a.Name && n.Invalid && !n.Missing {
 						params[a.Name] = n.Value
-						keys = appendKey(keys, a.Field)
+						keys = appendKey(keys, a.Key())
 						break
 					}
 				}
@@ -29,28 +33,30 @@ func (s *suite) defineSignup() {
 			s.expectSignupErrors(ctx, p, params, keys, false)
 		})
 
-		s.it("S5 signup with empty params reports every required field", func(ctx SpecContext, p *probe) {
+		s.it("S5 "+op.ID+" with empty params reports every required field", func(ctx SpecContext, p *probe) {
 			var keys []string
-			for _, a := range s.arguments("signup") {
+			for _, a := range op.Arguments {
 				if a.Required {
-					keys = appendKey(keys, a.Field)
+					keys = appendKey(keys, a.Key())
 				}
 			}
 			s.expectSignupErrors(ctx, p, map[string]any{}, keys, false)
 		})
 
-		s.it("S5 signup reports a confirm_password that differs under password", func(ctx SpecContext, p *probe) {
-			params := s.validParams("signup", false)
-			params["confirm_password"] = fmt.Sprint(params["password"], "-other")
-			s.expectSignupErrors(ctx, p, params, []string{"password"}, false)
+		confirmKey := op.ErrorKey(argConfirm)
+		s.it("S5 "+op.ID+" reports a "+argConfirm+" that differs under "+confirmKey, func(ctx SpecContext, p *probe) {
+			params := s.validParams(op, false)
+			params[argConfirm] = fmt.Sprint(params[argPassword], "-other")
+			s.expectSignupErrors(ctx, p, params, []string{confirmKey}, false)
 		})
 
-		s.it("S5 signup reports a country that is not an active one under country", func(ctx SpecContext, p *probe) {
-			list := s.expectCountries(ctx, p, s.rpc("get_countries", map[string]any{}))
+		countryKey := op.ErrorKey(argCountry)
+		s.it("S5 "+op.ID+" reports a "+argCountry+" that is not an active one under "+countryKey, func(ctx SpecContext, p *probe) {
+			list := s.expectCountries(ctx, p, s.rpc(opCountries, map[string]any{}))
 			p.require(len(list) > 0)
-			params := s.validParams("signup", false)
-			params["country"] = inactiveID(list)
-			s.expectSignupErrors(ctx, p, params, []string{"country"}, false)
+			params := s.validParams(op, false)
+			params[argCountry] = inactiveID(list)
+			s.expectSignupErrors(ctx, p, params, []string{countryKey}, false)
 		})
 	})
 }
@@ -61,7 +67,7 @@ func inactiveID(list []any) json.Number {
 	var max int64
 	for _, c := range list {
 		m, _ := c.(map[string]any)
-		if n, ok := m["id"].(json.Number); ok {
+		if n, ok := m[fieldCountryID].(json.Number); ok {
 			if i, err := n.Int64(); err == nil && i > max {
 				max = i
 			}
@@ -83,19 +89,20 @@ func appendKey(keys []string, k string) []string {
 // accepted: the derived negative inputs allow it.
 func (s *suite) expectSignupErrors(ctx SpecContext, p *probe, params map[string]any, keys []string, reject bool) {
 	GinkgoHelper()
-	ex := s.do(ctx, s.rpc("signup", params))
+	op := s.op(opSignup)
+	ex := s.do(ctx, s.rpc(op.ID, params))
 	if reject && cleanRejection(ex) {
 		p.rejected(ex, "S5", "a signup with bad arguments")
 		return
 	}
 	v, ok := p.answer(ex)
 	p.require(ok)
-	out, _ := p.documented(ex, v, "error")
+	out, _ := p.documented(ex, v, errorVariants(op)...)
 	if out.Result == nil {
 		return // documented reported the shape
 	}
-	errs, _ := out.Result["errors"].(map[string]any)
-	base := "/result/errors/"
+	errs, _ := lookup(out.Result, fieldErrors).(map[string]any)
+	base := "/result" + fieldErrors + "/"
 	if _, isArr := v.([]any); isArr {
 		base = "/0" + base
 	}
@@ -106,7 +113,7 @@ func (s *suite) expectSignupErrors(ctx SpecContext, p *probe, params map[string]
 		}
 	}
 	if len(missingKeys) == 0 {
-		p.pass("signup", "S5")
+		p.pass(op.ID, "S5")
 		return
 	}
 	got := slices.Sorted(maps.Keys(errs))

@@ -48,7 +48,10 @@ func Run(t GinkgoTestingT, opts Options, config ...any) (Result, error) {
 type suite struct {
 	opts     Options
 	contract *schemas.Contract
-	seq      atomic.Int64
+	// secrets are the names of the contract's secret arguments and fields,
+	// masked in every report.
+	secrets []string
+	seq     atomic.Int64
 
 	// specs counts the specs (or Ordered containers) defined so far, for
 	// sharding; whole is set while an Ordered container is defined, whose
@@ -65,11 +68,7 @@ func newSuite(opts Options) (*suite, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := schemas.Default()
-	if err != nil {
-		return nil, err
-	}
-	return &suite{opts: opts, contract: c}, nil
+	return &suite{opts: opts, contract: opts.Contract, secrets: opts.Contract.Model().Secrets()}, nil
 }
 
 func (s *suite) description() string {
@@ -118,13 +117,14 @@ func (s *suite) define() {
 	})
 	s.defineTransport()
 	s.defineProtocol()
-	s.defineSignin()
-	s.defineLogout()
-	s.defineResetPassword()
-	s.defineSignup()
-	s.defineGetCountries()
+	for _, op := range s.contract.Operations() {
+		if b, ok := s.bound(op); ok {
+			b.specs(s, op)
+		}
+	}
 	s.defineNegative()
 	s.defineAccountFlows()
+	s.defineGeneric()
 }
 
 // it registers a spec whose body checks through a probe; the spec fails
@@ -170,8 +170,17 @@ func (s *suite) email() string {
 	return fmt.Sprintf("nc-%s-%d-%d@%s", s.opts.RunID, GinkgoParallelProcess(), s.seq.Add(1), s.opts.EmailDomain)
 }
 
-// password returns a fresh password for an account the suite creates (S5:
-// at least 8 characters).
+// password returns a fresh secret value: a password for an account the
+// suite creates, long enough for any limit the contract puts on it (valid
+// pads it to the argument's minLength).
 func (s *suite) password() string {
 	return fmt.Sprintf("Pw-%s-%d", s.opts.RunID, s.seq.Add(1))
+}
+
+// title is a decision's title in the contract ("contract" when unknown).
+func (s *suite) title(id string) string {
+	if t := s.contract.Model().DecisionTitle(id); t != "" {
+		return t
+	}
+	return "contract"
 }

@@ -62,6 +62,9 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		if o.Login != "" {
 			args = append(args, "--login", o.Login)
 		}
+		if o.contractDir != "" {
+			args = append(args, "--contract", o.contractDir)
+		}
 		if o.seed != 0 {
 			args = append(args, "--seed", strconv.FormatInt(o.seed, 10))
 		}

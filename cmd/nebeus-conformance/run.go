@@ -15,6 +15,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/nebeus/nebeus-contract/conformance"
+	"github.com/nebeus/nebeus-contract/schemas"
 )
 
 // Environment variables read for flags not given.
@@ -59,13 +60,15 @@ type options struct {
 	parallel               int
 	seed                   int64
 	shard                  string
+	contractDir            string
 }
 
 func parseFlags(args []string, getenv func(string) string) (*options, *flag.FlagSet, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("nebeus-conformance", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.BaseURL, "base-url", "", "the deployment's base URL (env "+envBaseURL+"); operations are POST {base}/{operation}/1.0/json")
+	fs.StringVar(&o.BaseURL, "base-url", "", "the deployment's base URL (env "+envBaseURL+"); each operation is served at it followed by its path in the contract")
+	fs.StringVar(&o.contractDir, "contract", "", "check against the contract generated in this schemas directory (nebeus-contract generate --out DIR: DIR/schemas) instead of the built-in one")
 	fs.DurationVar(&o.Timeout, "timeout", 5*time.Second, "per-request timeout; an answer later than this fails (T5)")
 	fs.Var(&o.headers, "header", "'Name: value' added to every request (repeatable), e.g. a gateway token")
 	fs.StringVar(&o.EmailDomain, "email-domain", "example.com", "domain of the accounts the mutating specs create")
@@ -132,14 +135,28 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 			return nil, fs, usageError("--label-filter %q: %v", o.labelFilter, err)
 		}
 	}
+	if o.contractDir != "" {
+		c, err := schemas.Load(os.DirFS(o.contractDir))
+		if err != nil {
+			return nil, fs, usageError("--contract %s: %v", o.contractDir, err)
+		}
+		o.Contract = c
+	}
 	return o, fs, nil
 }
 
-func usage(fs *flag.FlagSet, w io.Writer) {
+// contract is the contract the run checks against: --contract's, or the
+// built-in one (nil if it cannot load: a build defect WithDefaults reports).
+func (o *options) contract() *schemas.Contract {
+	c, _ := o.ContractOrDefault()
+	return c
+}
+
+func usage(o *options, fs *flag.FlagSet, w io.Writer) {
 	fmt.Fprintf(w, `Usage: nebeus-conformance --base-url URL [flags]
 
 Checks a deployment of the Nebeus account API against the contract
-(decisions T1-T6, S1-S6) and prints a report: every violation with its
+(its operations below; decisions T1-T6, S1-S6) and prints a report: every violation with its
 operation, decision, JSON pointer, expected and got, and a curl command that
 reproduces the request (passwords as '***'); then a summary table of
 operations by decisions. Fields beyond the contract are warnings (T6).
@@ -157,6 +174,16 @@ Flags:
 		}
 		fmt.Fprintln(w)
 	})
+	if c := o.contract(); c != nil {
+		fmt.Fprintf(w, "\nOperations (from the contract; with --label-filter readonly, only those marked safe or with known business rules are called):\n")
+		for _, op := range c.Operations() {
+			safe := ""
+			if op.Safe {
+				safe = " (safe)"
+			}
+			fmt.Fprintf(w, "  %-16s %s %s%s\n", op.ID, op.Method, op.Path, safe)
+		}
+	}
 	fmt.Fprintf(w, "\nRelaxations (T4):\n")
 	for _, n := range conformance.RelaxationNames() {
 		d := conformance.Relaxations[n]
@@ -175,7 +202,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	if o.help {
-		usage(fs, stdout)
+		usage(o, fs, stdout)
 		return nil
 	}
 	o.Out = stdout
@@ -230,20 +257,39 @@ func isTerminal(w io.Writer) bool {
 }
 
 // reachable probes the target once: any HTTP answer will do (the specs
-// judge it); no answer at all is exit status 2, not a violation.
+// judge it); no answer at all is exit status 2, not a violation. The probe
+// is an operation of the contract that is safe to call: the first safe
+// JSON-RPC one that takes no required argument, sent empty params; else
+// the first operation.
 func reachable(ctx context.Context, o conformance.Options) error {
+	ops := o.Contract.Operations()
+	if len(ops) == 0 {
+		return errors.New("the contract has no operation")
+	}
+	op := ops[0]
+	for _, c := range ops {
+		if c.JSONRPC() && c.Safe && c.ParamsOptional {
+			op = c
+			break
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	body := []byte(`{"jsonrpc": "2.0", "method": "call", "params": {}, "id": 0}`)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.BaseURL+"/get_countries/1.0/json", bytes.NewReader(body))
+	var body io.Reader
+	if op.JSONRPC() {
+		body = bytes.NewReader([]byte(`{"jsonrpc": "2.0", "method": "call", "params": {}, "id": 0}`))
+	}
+	req, err := http.NewRequestWithContext(ctx, op.Method, op.URL(o.BaseURL, nil), body)
 	if err != nil {
 		return err
 	}
 	for k, vs := range o.Header {
 		req.Header[k] = vs
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
+	if op.JSONRPC() {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json")
+	}
 	resp, err := o.Client.Do(req)
 	if err != nil {
 		return fmt.Errorf("target unreachable: %w", err)

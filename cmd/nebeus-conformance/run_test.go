@@ -3,11 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/nebeus/nebeus-contract/conformance"
+	"github.com/nebeus/nebeus-contract/schemas"
 )
 
 // These tests call run directly for everything that ends before the specs
@@ -47,6 +54,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		"unreachable":           {"--base-url", "http://127.0.0.1:1"},
 		"bad email domain":      {"--base-url", srv.URL, "--email-domain", "a@b"},
 		"negative timeout flag": {"--base-url", srv.URL, "--timeout", "-1s"},
+		"no such contract":      {"--base-url", srv.URL, "--contract", "/nonexistent/schemas"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -100,5 +108,82 @@ func TestUnreachableMessageHidesPassword(t *testing.T) {
 	}
 	if strings.Contains(err.Error()+out.String()+errb.String(), "s3cret-pass") {
 		t.Error("the password shows")
+	}
+}
+
+// versioned writes the embedded contract with every path's version changed
+// to v into a folder, as --contract takes it.
+func versioned(t *testing.T, v string) string {
+	t.Helper()
+	c := schemas.MustDefault()
+	dir := t.TempDir()
+	for _, n := range c.Names() {
+		b, _ := c.Raw(n)
+		if err := os.WriteFile(filepath.Join(dir, n+".json"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := *c.Model()
+	m.Operations = append([]schemas.Operation(nil), m.Operations...)
+	for i := range m.Operations {
+		m.Operations[i].Path = strings.Replace(m.Operations[i].Path, "/1.0/", "/"+v+"/", 1)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "index.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestReachabilityProbeUsesTheContract: the probe goes to a path of the
+// contract the run checks (a safe operation that takes no argument), and
+// --help lists the contract's operations.
+func TestReachabilityProbeUsesTheContract(t *testing.T) {
+	dir := versioned(t, "9.9")
+	var mu sync.Mutex
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	c, err := schemas.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := conformance.Options{BaseURL: srv.URL, Contract: c}.WithDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reachable(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	var want string
+	for _, op := range c.Operations() {
+		if op.JSONRPC() && op.Safe && op.ParamsOptional {
+			want = op.Method + " " + op.Path
+			break
+		}
+	}
+	if len(paths) != 1 || paths[0] != want || !strings.Contains(want, "/9.9/") {
+		t.Errorf("probe sent %v, want [%s]", paths, want)
+	}
+
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"--contract", dir, "--help"}, env(nil), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range c.Operations() {
+		if !strings.Contains(out.String(), op.Path) {
+			t.Errorf("--help does not list %s at %s:\n%s", op.ID, op.Path, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "/1.0/") {
+		t.Errorf("--help names a path the contract does not have:\n%s", out.String())
 	}
 }
