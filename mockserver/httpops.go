@@ -45,11 +45,7 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 		ex.violations = schemas.Failures(vs)
 		if n := len(ex.violations); n > 0 {
 			w.Header().Set("X-Mock-Violations", strconv.Itoa(n))
-			msgs := make([]string, len(ex.violations))
-			for i, v := range ex.violations {
-				msgs[i] = v.String()
-			}
-			ex.fail(w, nullID, errArguments(strings.Join(msgs, "; ")))
+			ex.fail(w, nullID, errArguments(violationText(ex.violations)))
 			return
 		}
 		pref, rerr := parsePrefer(r.Header.Values("Prefer"), op)

@@ -211,6 +211,16 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			rep = c.forced(variant) // never touches state
 		case op.run != nil:
 			rep = op.run(c)
+		case len(c.bizVs) > 0:
+			// No business rules known: arguments that break the request
+			// schema get the documented error variant, or a clean -32602
+			// rejection when the page documents none (T5).
+			if vr, ok := firstError(op.Operation); ok {
+				rep = c.forced(vr.Name)
+				break
+			}
+			ex.fail(w, id, errArguments(violationText(c.bizVs)))
+			return
 		default:
 			rep = c.forced(variantSuccess)
 		}
@@ -495,4 +505,28 @@ func intArg(v any) (int, bool) {
 		return 0, false
 	}
 	return int(f), true
+}
+
+// firstError is the operation's first documented error variant.
+func firstError(o schemas.Operation) (schemas.Variant, bool) {
+	for _, v := range o.Variants {
+		if v.Error {
+			return v, true
+		}
+	}
+	return schemas.Variant{}, false
+}
+
+// violationText lists violations for an error message, bounded.
+func violationText(vs []schemas.Violation) string {
+	const most = 5
+	parts := make([]string, 0, most)
+	for i, v := range vs {
+		if i == most {
+			parts = append(parts, fmt.Sprintf("and %d more", len(vs)-most))
+			break
+		}
+		parts = append(parts, v.String())
+	}
+	return strings.Join(parts, "; ")
 }

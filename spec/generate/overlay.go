@@ -144,13 +144,73 @@ func (o *Overlay) Apply(m Model) error {
 				mt.set(deepCopy(a.Update))
 				continue
 			}
-			mergeInto(target, deepCopy(upd).(map[string]any))
+			if err := o.checkProperties(a, target, upd); err != nil {
+				return err
+			}
+			mergeInto(target, stripNew(deepCopy(upd)).(map[string]any))
 			if _, has := target["x-decision"]; !has {
 				target["x-decision"] = a.Decision
 			}
 		}
 	}
 	return nil
+}
+
+// newMarker marks a property an overlay action adds on purpose (logout's
+// session_id, S2); it is not written to the outputs.
+const newMarker = "x-new"
+
+// checkProperties refuses an update of a property the target schema does
+// not have, unless the action says it adds it: an argument renamed or
+// removed in the page would otherwise get a stray new property, and the
+// decision would silently stop applying to the real one.
+func (o *Overlay) checkProperties(a Action, target, upd map[string]any) error {
+	have, ok := target["properties"].(map[string]any)
+	want, ok2 := upd["properties"].(map[string]any)
+	if ok && ok2 {
+		for _, k := range sortedKeys(want) {
+			w, _ := want[k].(map[string]any)
+			if _, exists := have[k]; exists {
+				if hm, ok := have[k].(map[string]any); ok && w != nil {
+					if err := o.checkProperties(a, hm, w); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if w != nil && w[newMarker] == true {
+				continue
+			}
+			return fmt.Errorf("%s:%d: overlay action (%s) on %q updates property %q, which the page does not document (renamed or removed?); have %s. Update the overlay, or mark an added property with %s: true",
+				o.File, a.Line, a.Decision, a.Target, k, strings.Join(sortedKeys(have), ", "), newMarker)
+		}
+	}
+	for k, w := range upd {
+		wm, ok := w.(map[string]any)
+		hm, ok2 := target[k].(map[string]any)
+		if k != "properties" && ok && ok2 {
+			if err := o.checkProperties(a, hm, wm); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// stripNew removes the newMarker stamps.
+func stripNew(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		delete(x, newMarker)
+		for k, e := range x {
+			x[k] = stripNew(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = stripNew(e)
+		}
+	}
+	return v
 }
 
 func mergeInto(dst, src map[string]any) {
