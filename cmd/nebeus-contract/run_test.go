@@ -39,15 +39,37 @@ func TestGenerateThenCheck(t *testing.T) {
 	}
 }
 
-func TestGenerateReportsMalformedPageWithLine(t *testing.T) {
-	out := t.TempDir()
-	page := filepath.Join("..", "..", "spec", "slate", "testdata", "malformed", "missing_columns.md")
-	code, _, stderr := runCLI(t, "", "generate", "--page", page, "--overlay", "", "--out", out)
-	if code != 1 || !strings.Contains(stderr, "missing_columns.md:11: argument table lacks column(s)") {
-		t.Errorf("exit %d, %q", code, stderr)
-	}
-	if entries, _ := os.ReadDir(out); len(entries) != 0 {
-		t.Errorf("a failed generate wrote %d entries", len(entries))
+// A page that cannot be read at all is refused with its line and nothing is
+// written; anything else is a line-numbered warning (an error under
+// --strict), and the rest of the page still generates.
+func TestGenerateReportsPageProblemsWithLine(t *testing.T) {
+	malformed := filepath.Join("..", "..", "spec", "slate", "testdata", "malformed")
+	for _, tc := range []struct {
+		name, page string
+		strict     bool
+		code       int
+		want       string
+		writes     bool
+	}{
+		{"unclosed fence", "unclosed_fence.md", false, 1, "unclosed_fence.md:", false},
+		{"missing columns", "missing_columns.md", false, 0, "warning: " + filepath.Join(malformed, "missing_columns.md") + ":11: argument table lacks column(s)", true},
+		{"missing columns, strict", "missing_columns.md", true, 1, "missing_columns.md:11: argument table lacks column(s)", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			args := []string{"generate", "--page", filepath.Join(malformed, tc.page), "--overlay", "", "--out", out}
+			if tc.strict {
+				args = append(args, "--strict")
+			}
+			code, _, stderr := runCLI(t, "", args...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, %q; want exit %d and %q", code, stderr, tc.code, tc.want)
+			}
+			entries, _ := os.ReadDir(out)
+			if wrote := len(entries) > 0; wrote != tc.writes {
+				t.Errorf("wrote %d entries, want writes=%v", len(entries), tc.writes)
+			}
+		})
 	}
 }
 

@@ -145,7 +145,9 @@ func SchemaFiles(m Model, decisions []model.Decision, src Sources) (map[string]m
 				body["examples"] = []any{ex}
 			}
 			head(name, body)
-			refs = append(refs, map[string]any{"$ref": name + ".json"})
+			if shape != model.ShapeBinary { // a binary body is no JSON to validate
+				refs = append(refs, map[string]any{"$ref": name + ".json"})
+			}
 		}
 		resp := map[string]any{"title": opName + " response: exactly one documented variant"}
 		if len(refs) > 0 {

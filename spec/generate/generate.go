@@ -82,6 +82,9 @@ func Build(o Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
+	if err := anyOfWhereExamplesOverlap(m, files); err != nil {
+		return res, err
+	}
 	if err := compileAll(files); err != nil {
 		return res, err
 	}

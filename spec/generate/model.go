@@ -1,22 +1,41 @@
 package generate
 
 import (
+	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/spec/model"
 	"github.com/nebeus/nebeus-contract/spec/slate"
 )
 
 // Model is the contract as a JSON tree, the document the overlay edits:
 //
 //	{"title": ..., "definitions": {NAME: schema},
-//	 "operations": {OP: {"title", "method", "path", "order", "line",
-//	     "params": schema, "arguments": [{"name","type","required","description"}],
-//	     "variants": {NAME: {"label", "error", "shape", "schema", "example", "line"}}}}}
+//	 "operations": {ID: {"id", "title", "method", "path", "order", "line", "file",
+//	     "description", "protocol", "params": schema,
+//	     "arguments": [{"name", "type", "required", "description", "line", "in"}],
+//	     "pathParams": [{"name", "example"}],
+//	     "requestExample": value,
+//	     "variants": {NAME: {"label", "error", "shape", "schema", "example", "line", "mediaType"}}}}}
+//
+// "path" is the path as served with every template written {name}; the
+// path's templates are "pathParams", in path order, each with the value an
+// example URL of the page shows for it ("" when none does). "protocol" is
+// "jsonrpc" (a JSON-RPC call object in the body, T2: POST, PUT, PATCH) or
+// "http" (GET, HEAD, DELETE, OPTIONS: the arguments travel in the path and
+// the query, each argument's "in" says which). For a jsonrpc operation
+// "params" is the schema of the call object's params; for an http one, of
+// its path and query arguments together. "requestExample" is the params of
+// the section's request example, when it has one.
 //
 // A variant's shape is "array" (a JSON array holding one JSON-RPC envelope),
-// "envelope" (a bare envelope) or "bare" (any other JSON); for the first two
-// its schema describes the envelope's result, for "bare" the whole body.
+// "envelope" (a bare envelope), "bare" (any other JSON) or "binary" (not
+// JSON: an image, a PDF; "mediaType" says which, its schema is {} and it has
+// no example); for the first two its schema describes the envelope's result,
+// for "bare" the whole body. "mediaType" is "application/json" for the
+// others.
 type Model = map[string]any
 
 // Shapes of a documented response variant (T4).
@@ -24,78 +43,237 @@ const (
 	ShapeArray    = "array"
 	ShapeEnvelope = "envelope"
 	ShapeBare     = "bare"
+	ShapeBinary   = "binary"
 )
 
-// BuildModel derives the model from a page: every section with an endpoint is
-// an operation named by the first segment of its path (T1: /NAME/1.0/json).
+const mediaJSON = "application/json"
+
+// BuildModel derives the model from a page: every endpoint a section
+// documents is an operation (slate.Section.Endpoints), named by OperationID.
+//
+// Operation ids are stable and unique:
+//
+//  1. The base id is the path's segments that are neither a version ("1.0",
+//     "v2", "2"), a template ("${id}", "{id}", ":id", "<id>"), nor a format
+//     ("json", "xml", "yaml"), joined by "_"; the last segment loses its
+//     extension, a template inside a segment is dropped, and any character
+//     other than a letter, a digit or "_" becomes "_". So /signin/1.0/json is
+//     signin, /chat/send/1.0/json chat_send, /images/${id}/avatar.png
+//     images_avatar. A path with no such segment is named after its
+//     section's title (with a warning).
+//  2. When operations share a base id and their methods differ, each of
+//     them is suffixed with its lower-case method (images_avatar_get,
+//     images_avatar_delete).
+//  3. An id still taken gets _2, _3, ... in page order; the first keeps it.
+//
+// Each collision is a warning naming both lines. An operation's id depends
+// only on its own path and method and on the operations that share its base
+// id, so adding an operation elsewhere on the page renames nothing.
 func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 	var warns []slate.Diagnostic
-	var errs slate.Errors
-	ops := map[string]any{}
-	order := 0
-	for _, s := range p.Sections {
-		ep := s.Endpoint
-		if ep == nil {
-			ep = s.HTTPRequest
-		}
-		if ep == nil {
-			continue
-		}
-		name := opName(ep.Path)
-		if name == "" {
-			errs = append(errs, slate.Diagnostic{File: s.File, Line: ep.Line, Message: fmt.Sprintf("endpoint path %q names no operation", ep.Path)})
-			continue
-		}
-		if prev, dup := ops[name]; dup {
-			errs = append(errs, slate.Diagnostic{File: s.File, Line: ep.Line, Message: fmt.Sprintf("operation %q is documented twice (first at line %v)", name, prev.(map[string]any)["line"])})
-			continue
-		}
-		params, args, w := paramsSchema(s)
-		warns = append(warns, w...)
-		variants := map[string]any{}
-		counts := map[string]int{}
-		for _, ex := range s.Examples {
-			kind := "success"
-			if ex.Error {
-				kind = "error"
+	type draft struct {
+		sec *slate.Section
+		ep  slate.Endpoint
+		id  string
+	}
+	var drafts []*draft
+	for k := range p.Sections {
+		s := &p.Sections[k]
+		for _, ep := range sectionEndpoints(s) {
+			d := &draft{sec: s, ep: ep, id: OperationID(ep.Template)}
+			if d.id == "" {
+				d.id = sanitizeID(strings.ToLower(s.Title))
+				if d.id == "" {
+					d.id = "operation"
+				}
+				warns = append(warns, slate.Diagnostic{File: s.File, Line: ep.Line, Message: fmt.Sprintf(
+					"endpoint path %q has no segment that names the operation; it is named %q after its section", ep.Path, d.id)})
 			}
-			counts[kind]++
-			vname := kind
-			if counts[kind] > 1 {
-				vname = fmt.Sprintf("%s-%d", kind, counts[kind])
-			}
-			shape, schema := variantSchema(ex.Value)
-			variants[vname] = map[string]any{
-				"label": ex.Label, "error": ex.Error, "shape": shape,
-				"schema": schema, "example": ex.Value, "line": ex.Line,
-			}
-		}
-		if len(variants) == 0 {
-			warns = append(warns, slate.Diagnostic{File: s.File, Line: s.Line, Message: fmt.Sprintf("operation %q has no usable response example; its responses are unconstrained", name)})
-		}
-		order++
-		ops[name] = map[string]any{
-			"title": s.Title, "method": ep.Method, "path": ep.Path, "order": order,
-			"line": ep.Line, "file": s.File, "description": strings.Join(s.Notes, "\n"),
-			"params": params, "arguments": args, "variants": variants,
+			drafts = append(drafts, d)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, warns, errs
-	}
-	if len(ops) == 0 {
+	if len(drafts) == 0 {
 		return nil, warns, slate.Errors{{File: p.File, Message: "the page documents no operation (no section has an endpoint line)"}}
+	}
+	// Rule 2: a method suffix where a base id is shared by different methods.
+	byBase := map[string][]*draft{}
+	for _, d := range drafts {
+		byBase[d.id] = append(byBase[d.id], d)
+	}
+	base := map[*draft]string{}
+	for _, d := range drafts {
+		base[d] = d.id
+	}
+	for _, d := range drafts {
+		group := byBase[base[d]]
+		if len(group) < 2 {
+			continue
+		}
+		methods := map[string]bool{}
+		for _, g := range group {
+			methods[g.ep.Method] = true
+		}
+		if len(methods) > 1 {
+			d.id = base[d] + "_" + strings.ToLower(d.ep.Method)
+		}
+	}
+	// Rule 3: numbers, first come first served.
+	taken := map[string]*draft{}
+	for _, d := range drafts {
+		want := d.id
+		for n := 2; taken[d.id] != nil; n++ {
+			d.id = fmt.Sprintf("%s_%d", want, n)
+		}
+		taken[d.id] = d
+	}
+	for _, d := range drafts {
+		group := byBase[base[d]]
+		if len(group) < 2 || group[0] == d {
+			continue
+		}
+		f := group[0]
+		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
+			"operation %s %s (line %d) and %s %s (%s:%d) both derive the id %q; they are %q and %q",
+			d.ep.Method, d.ep.Path, d.ep.Line, f.ep.Method, f.ep.Path, f.sec.File, f.ep.Line, base[d], d.id, f.id)})
+	}
+	ops := map[string]any{}
+	for order, d := range drafts {
+		op, w := buildOperation(d.id, d.sec, d.ep)
+		warns = append(warns, w...)
+		op["order"] = order + 1
+		ops[d.id] = op
 	}
 	return Model{"title": p.Title, "operations": ops, "definitions": protocolDefinitions()}, warns, nil
 }
 
-func opName(path string) string {
-	for _, seg := range strings.Split(path, "/") {
-		if seg != "" {
-			return seg
+// sectionEndpoints are the section's operations' endpoints; a section built
+// by hand (no Endpoints) falls back on its "> " line or HTTP Request line.
+func sectionEndpoints(s *slate.Section) []slate.Endpoint {
+	eps := s.Endpoints
+	if len(eps) == 0 {
+		switch {
+		case s.Endpoint != nil:
+			eps = []slate.Endpoint{*s.Endpoint}
+		case s.HTTPRequest != nil:
+			eps = []slate.Endpoint{*s.HTTPRequest}
 		}
 	}
-	return ""
+	out := make([]slate.Endpoint, len(eps))
+	for i, ep := range eps {
+		if ep.Template == "" {
+			ep.Template, ep.Params = slate.NormalizePath(ep.Path)
+		}
+		out[i] = ep
+	}
+	return out
+}
+
+var (
+	versionSeg = regexp.MustCompile(`^[vV]?[0-9]+(\.[0-9]+)*$`)
+	extension  = regexp.MustCompile(`\.[A-Za-z][A-Za-z0-9]{0,4}$`)
+	notIDChar  = regexp.MustCompile(`[^A-Za-z0-9_]+`)
+	templated  = regexp.MustCompile(`\{[^/{}]*\}`)
+	formatSegs = map[string]bool{"json": true, "xml": true, "yaml": true, "yml": true, "jsonp": true}
+)
+
+// OperationID is the base id of an operation at path (rule 1 of
+// BuildModel): "" when no segment names it.
+func OperationID(path string) string {
+	path, _ = slate.NormalizePath(path)
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	var parts []string
+	for i, seg := range segs {
+		if i == len(segs)-1 {
+			seg = extension.ReplaceAllString(seg, "")
+		}
+		seg = templated.ReplaceAllString(seg, "")
+		if seg == "" || versionSeg.MatchString(seg) || formatSegs[strings.ToLower(seg)] {
+			continue
+		}
+		if seg = sanitizeID(seg); seg != "" {
+			parts = append(parts, seg)
+		}
+	}
+	return strings.Join(parts, "_")
+}
+
+func sanitizeID(s string) string {
+	return strings.Trim(notIDChar.ReplaceAllString(s, "_"), "_")
+}
+
+// buildOperation is the model of one endpoint of section s.
+func buildOperation(id string, s *slate.Section, ep slate.Endpoint) (map[string]any, []slate.Diagnostic) {
+	var warns []slate.Diagnostic
+	protocol := model.ProtocolJSONRPC
+	switch ep.Method {
+	case "GET", "HEAD", "DELETE", "OPTIONS":
+		protocol = model.ProtocolHTTP
+	}
+	var requests []slate.Example
+	var responses []slate.Example
+	for _, ex := range s.Examples {
+		if ex.Request {
+			requests = append(requests, ex)
+		} else {
+			responses = append(responses, ex)
+		}
+	}
+	params, args, w := paramsSchema(s, ep, protocol, requests)
+	warns = append(warns, w...)
+
+	variants := map[string]any{}
+	counts := map[string]int{}
+	add := func(kind string, v map[string]any) {
+		counts[kind]++
+		name := kind
+		if counts[kind] > 1 {
+			name = fmt.Sprintf("%s-%d", kind, counts[kind])
+		}
+		variants[name] = v
+	}
+	if mt, why := binaryResponse(s, ep, responses); mt != "" {
+		add("success", map[string]any{
+			"label": why, "error": false, "shape": ShapeBinary, "schema": map[string]any{},
+			"line": ep.Line, "mediaType": mt,
+		})
+	}
+	for _, ex := range responses {
+		kind := "success"
+		if ex.Error {
+			kind = "error"
+		}
+		shape, schema := variantSchema(ex.Value)
+		add(kind, map[string]any{
+			"label": ex.Label, "error": ex.Error, "shape": shape,
+			"schema": schema, "example": ex.Value, "line": ex.Line, "mediaType": mediaJSON,
+		})
+	}
+	if len(variants) == 0 {
+		warns = append(warns, slate.Diagnostic{File: s.File, Line: s.Line, Message: fmt.Sprintf("operation %q has no usable response example; its responses are unconstrained", id)})
+	}
+	warns = append(warns, describeFields(s, id, variants)...)
+
+	pathParams := []any{}
+	for i, name := range ep.Params {
+		example := ""
+		for _, u := range s.URLs {
+			if vals := slate.TemplateMatch(ep.Template, u.Text); len(vals) == len(ep.Params) {
+				example = vals[i]
+				break
+			}
+		}
+		pathParams = append(pathParams, map[string]any{"name": name, "example": example})
+	}
+	op := map[string]any{
+		"id": id, "title": s.Title, "method": ep.Method, "path": ep.Template,
+		"line": ep.Line, "file": s.File, "description": strings.Join(s.Notes, "\n"),
+		"params": params, "arguments": args, "variants": variants,
+		"pathParams": pathParams, "protocol": protocol,
+	}
+	if len(requests) > 0 {
+		op["requestExample"] = requestParams(requests[0].Value)
+	}
+	return op, warns
 }
 
 // isEnvelope reports whether v is a JSON-RPC 2.0 response object, the
@@ -123,6 +301,111 @@ func variantSchema(v any) (string, map[string]any) {
 		return ShapeEnvelope, Infer(v.(map[string]any)["result"])
 	}
 	return ShapeBare, Infer(v)
+}
+
+// variantBody is the part of a variant's example its schema describes: the
+// result of an envelope, else the whole example.
+func variantBody(v map[string]any) any {
+	ex := v["example"]
+	switch v["shape"] {
+	case ShapeArray:
+		if a, ok := ex.([]any); ok && len(a) == 1 {
+			if m, ok := a[0].(map[string]any); ok {
+				return m["result"]
+			}
+		}
+	case ShapeEnvelope:
+		if m, ok := ex.(map[string]any); ok {
+			return m["result"]
+		}
+	}
+	return ex
+}
+
+// Media types of the file extensions a path may end with.
+var binaryExtensions = map[string]string{
+	"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+	"svg": "image/svg+xml", "webp": "image/webp", "pdf": "application/pdf", "ico": "image/x-icon",
+	"bmp": "image/bmp",
+}
+
+var (
+	// "returns an image", "responds with the SVG", "sends back a PNG file".
+	returnsWording = regexp.MustCompile(`(?i)\b(returns?|returned|responds?\s+with|response\s+is|sends?(\s+back)?|serves?|renders?|downloads?|gives)\b[^.\n]{0,40}?\b(png|jpe?g|gif|svg|webp|pdf|ico|bmp|image|picture|icon|binary|file)\b`)
+	// "PNG file", "SVG image".
+	fileWording = regexp.MustCompile(`(?i)\b(png|jpe?g|gif|svg|webp|pdf|ico|bmp)\s+(file|image|document|picture|icon)\b`)
+	// An explicit media type.
+	mediaWording = regexp.MustCompile(`(?i)\b(image/[a-z0-9.+-]+|application/pdf|application/octet-stream)\b`)
+)
+
+// aboutAFile are words after "image" or "file" that make the phrase a
+// field about the file ("the file name"), not the file.
+var aboutAFile = map[string]bool{
+	"name": true, "names": true, "id": true, "ids": true, "url": true, "urls": true, "link": true, "links": true,
+	"path": true, "paths": true, "size": true, "type": true, "count": true, "list": true, "metadata": true,
+	"info": true, "information": true, "hash": true, "key": true, "token": true, "status": true,
+}
+
+// binaryResponse is the media type of a section's non-JSON response for ep,
+// and why: the path's extension (.png, .svg, ...) or the section's wording
+// ("returns an image", "PNG file", "image/png"). Only a GET or HEAD
+// retrieves a file by its path; another method's response is binary only
+// when the section says it returns a file of a named format ("returns the
+// report as a PDF") and has no GET, and never when the section shows a JSON
+// success example.
+func binaryResponse(s *slate.Section, ep slate.Endpoint, responses []slate.Example) (string, string) {
+	retrieves := ep.Method == "GET" || ep.Method == "HEAD"
+	if !retrieves {
+		for _, other := range sectionEndpoints(s) {
+			if other.Method == "GET" || other.Method == "HEAD" {
+				return "", "" // the wording is about the section's GET
+			}
+		}
+	}
+	if m := extension.FindString(ep.Template); m != "" && retrieves {
+		if mt, ok := binaryExtensions[strings.ToLower(m[1:])]; ok {
+			return mt, fmt.Sprintf("%s file (the path ends in %s)", mt, m)
+		}
+	}
+	for _, ex := range responses {
+		if !ex.Error {
+			return "", ""
+		}
+	}
+	text := strings.Join(s.Notes, "\n")
+	if m := mediaWording.FindString(text); m != "" && retrieves {
+		return strings.ToLower(m), fmt.Sprintf("%s file (%q)", strings.ToLower(m), m)
+	}
+	wordings := []*regexp.Regexp{fileWording, returnsWording}
+	if !retrieves {
+		wordings = wordings[1:] // "upload a PNG file" is not what comes back
+	}
+	for _, re := range wordings {
+		loc := re.FindStringSubmatchIndex(text)
+		if loc == nil {
+			continue
+		}
+		m := re.FindStringSubmatch(text)
+		if w := strings.Fields(text[loc[1]:]); len(w) > 0 && aboutAFile[strings.ToLower(strings.Trim(w[0], ".,;:()"))] {
+			continue // "returns the image URL": a JSON field, not a file
+		}
+		word := strings.ToLower(m[len(m)-1])
+		if re == fileWording {
+			word = strings.ToLower(m[1])
+		}
+		mt, specific := binaryExtensions[strings.Replace(word, "jpeg", "jpg", 1)]
+		switch {
+		case specific:
+		case !retrieves:
+			continue
+		case word == "image" || word == "picture" || word == "icon":
+			mt = "image/*"
+		default:
+			mt = "application/octet-stream"
+		}
+		return mt, fmt.Sprintf("%s file (%q)", mt, m[0])
+	}
+	return "", ""
 }
 
 // argType maps an argument table's Type cell to a schema.
@@ -165,29 +448,370 @@ func argType(t string) (map[string]any, bool) {
 	return nil, false
 }
 
-func paramsSchema(s slate.Section) (map[string]any, []any, []slate.Diagnostic) {
+// paramsSchema is the schema of ep's arguments and their list. The
+// arguments are the section's argument table; without one, the keys of its
+// request examples' params (a key every request example shows is required,
+// one only some show is optional). An argument named like one of the path's
+// templates is "in": "path" and required; a template no argument documents
+// is a required string argument of its own. The other arguments of an http
+// operation are "in": "query". A jsonrpc operation's params leave out the
+// path's arguments (they are not in the body).
+func paramsSchema(s *slate.Section, ep slate.Endpoint, protocol string, requests []slate.Example) (map[string]any, []any, []slate.Diagnostic) {
 	var warns []slate.Diagnostic
-	props := map[string]any{}
-	req := []any{}
-	args := []any{}
+	type arg struct {
+		slate.Argument
+		schema map[string]any
+		in     string
+	}
+	var list []arg
 	for _, a := range s.Arguments {
 		sch, ok := argType(a.Type)
 		if !ok {
-			warns = append(warns, slate.Diagnostic{File: s.File, Line: a.Line, Message: fmt.Sprintf("argument %q has unknown type %q; any value is accepted", a.Name, a.Type)})
+			if a.Type != "" {
+				warns = append(warns, slate.Diagnostic{File: s.File, Line: a.Line, Message: fmt.Sprintf("argument %q has unknown type %q; any value is accepted", a.Name, a.Type)})
+			}
 			sch = map[string]any{}
 		}
 		if a.Description != "" {
 			sch["description"] = a.Description
 		}
-		props[a.Name] = sch
+		if enum := fitValues(a.Values, sch); enum != nil {
+			sch["enum"] = enum
+		}
+		list = append(list, arg{Argument: a, schema: sch})
+	}
+	if len(s.Arguments) == 0 && len(requests) > 0 {
+		var merged map[string]any
+		for _, r := range requests {
+			sch := Infer(requestParams(r.Value))
+			if merged == nil {
+				merged = sch
+			} else {
+				merged = merge(merged, sch)
+			}
+		}
+		props, _ := merged["properties"].(map[string]any)
+		req := map[string]bool{}
+		for _, k := range asSlice(merged["required"]) {
+			req[k.(string)] = true
+		}
+		for _, k := range sortedKeys(props) {
+			sch := openObjects(props[k].(map[string]any))
+			list = append(list, arg{Argument: slate.Argument{Name: k, Type: schemaTypeName(sch), Required: req[k], Line: requests[0].Line}, schema: sch})
+		}
+	}
+	// Templates of the path.
+	var synth []arg
+	for _, name := range ep.Params {
+		found := false
+		for i := range list {
+			if strings.EqualFold(list[i].Name, name) {
+				list[i].in, list[i].Required, found = "path", true, true
+			}
+		}
+		if !found {
+			synth = append(synth, arg{Argument: slate.Argument{Name: name, Type: "string", Required: true, Line: ep.Line}, schema: map[string]any{"type": "string"}, in: "path"})
+		}
+	}
+	list = append(synth, list...)
+	props := map[string]any{}
+	req := []any{}
+	args := []any{}
+	for _, a := range list {
+		if a.in == "" && protocol == model.ProtocolHTTP {
+			a.in = "query"
+		}
+		am := map[string]any{"name": a.Name, "type": a.Type, "required": a.Required, "description": a.Description, "line": a.Line}
+		if a.in != "" {
+			am["in"] = a.in
+		}
+		args = append(args, am)
+		if a.in == "path" && protocol != model.ProtocolHTTP {
+			continue
+		}
+		props[a.Name] = a.schema
 		if a.Required {
 			req = append(req, a.Name)
 		}
-		args = append(args, map[string]any{"name": a.Name, "type": a.Type, "required": a.Required, "description": a.Description})
 	}
 	// Arguments are matched by name; others are tolerated (T2 names only
 	// the documented ones, and a session may travel in params, S2).
 	return map[string]any{"type": "object", "properties": props, "required": req}, args, warns
+}
+
+// requestParams is the arguments a request example shows: the params of a
+// call object (or of the one call of an array), else the example itself.
+func requestParams(v any) any {
+	if a, ok := v.([]any); ok && len(a) == 1 {
+		v = a[0]
+	}
+	if m, ok := v.(map[string]any); ok {
+		if p, ok := m["params"]; ok {
+			return p
+		}
+		if _, rpc := m["jsonrpc"]; rpc {
+			return map[string]any{}
+		}
+	}
+	return v
+}
+
+// openObjects drops additionalProperties false everywhere under s: a
+// request example shows what a client may send, not all it may send.
+func openObjects(s map[string]any) map[string]any {
+	delete(s, "additionalProperties")
+	for _, k := range []string{"properties"} {
+		if ps, ok := s[k].(map[string]any); ok {
+			for _, p := range ps {
+				if pm, ok := p.(map[string]any); ok {
+					openObjects(pm)
+				}
+			}
+		}
+	}
+	if it, ok := s["items"].(map[string]any); ok {
+		openObjects(it)
+	}
+	return s
+}
+
+func schemaTypeName(s map[string]any) string {
+	if t, ok := s["type"].(string); ok {
+		return t
+	}
+	return ""
+}
+
+// fitValues is values as an enum of a property whose schema is s: strings
+// that spell numbers become numbers where s wants numbers; nil when a value
+// does not fit s's type.
+func fitValues(values []any, s map[string]any) []any {
+	if len(values) == 0 {
+		return nil
+	}
+	types := typeList(s)
+	out := make([]any, 0, len(values))
+	for _, v := range values {
+		if str, ok := v.(string); ok && (contains(types, "integer") || contains(types, "number")) && !contains(types, "string") {
+			if n := json.Number(str); numberLike(str) {
+				v = n
+			}
+		}
+		if len(types) > 0 && !fitsType(v, types) {
+			return nil
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+var numberRE = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+
+func numberLike(s string) bool { return numberRE.MatchString(s) }
+
+func fitsType(v any, types []string) bool {
+	for _, t := range types {
+		switch x := v.(type) {
+		case string:
+			if t == "string" {
+				return true
+			}
+		case json.Number:
+			if t == "number" || (t == "integer" && !strings.ContainsAny(string(x), ".eE")) {
+				return true
+			}
+		case bool:
+			if t == "boolean" {
+				return true
+			}
+		case nil:
+			if t == "null" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// describeFields puts a Returns table's descriptions and possible values on
+// the matching properties of the operation's JSON variants (see
+// locateField): each documented property gets the row's description, and
+// its values as an enum when they fit its type. A value an example shows
+// that the row does not list is added to the enum (with a warning): the
+// page's own example stays valid. An elided "..." there leaves the enum out.
+func describeFields(s *slate.Section, id string, variants map[string]any) []slate.Diagnostic {
+	var warns []slate.Diagnostic
+	jsonVariants := 0
+	for _, vn := range sortedKeys(variants) {
+		if variants[vn].(map[string]any)["shape"] != ShapeBinary {
+			jsonVariants++
+		}
+	}
+	for _, f := range s.Fields {
+		found := false
+		for _, vn := range sortedKeys(variants) {
+			v := variants[vn].(map[string]any)
+			if v["shape"] == ShapeBinary {
+				continue
+			}
+			schema := v["schema"].(map[string]any)
+			for _, path := range locateField(schema, f.Name) {
+				prop := schemaAt(schema, path)
+				if prop == nil {
+					continue
+				}
+				found = true
+				if f.Description != "" {
+					prop["description"] = f.Description
+				}
+				enum := fitValues(f.Values, prop)
+				if enum == nil {
+					continue
+				}
+				shown := valuesAt(variantBody(v), path)
+				elided := false
+				for _, x := range shown {
+					if x == Elided {
+						elided = true
+					}
+				}
+				if elided {
+					continue
+				}
+				for _, x := range shown {
+					if !containsValue(enum, x) {
+						enum = append(enum, x)
+						warns = append(warns, slate.Diagnostic{File: s.File, Line: f.Line, Message: fmt.Sprintf(
+							"response field %q of %q: the %s example (line %v) shows %s, which the table's values do not list; it is added to them", f.Name, id, vn, v["line"], jsonText(x))})
+					}
+				}
+				prop["enum"] = enum
+			}
+		}
+		if !found && jsonVariants > 0 {
+			warns = append(warns, slate.Diagnostic{File: s.File, Line: f.Line, Message: fmt.Sprintf("response field %q of %q is in no example's JSON; its row is not used", f.Name, id)})
+		}
+	}
+	return warns
+}
+
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func containsValue(xs []any, v any) bool {
+	for _, x := range xs {
+		if jsonText(x) == jsonText(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// locateField finds the properties a Returns row names in schema: every
+// property of that key at the shallowest depth where one is (arrays are
+// looked through), or, for a dotted name no key spells, the property the
+// dotted path leads to ("user_context.lang"). A path is a list of keys,
+// "[]" standing for an array's items.
+func locateField(schema map[string]any, name string) [][]string {
+	type node struct {
+		s    map[string]any
+		path []string
+	}
+	level := []node{{s: schema}}
+	for depth := 0; depth < 16 && len(level) > 0; depth++ {
+		var found [][]string
+		var next []node
+		for _, n := range level {
+			if it, ok := n.s["items"].(map[string]any); ok {
+				next = append(next, node{it, appendPath(n.path, "[]")})
+			}
+			props, _ := n.s["properties"].(map[string]any)
+			for _, k := range sortedKeys(props) {
+				ps, ok := props[k].(map[string]any)
+				if !ok {
+					continue
+				}
+				if k == name {
+					found = append(found, appendPath(n.path, k))
+				}
+				next = append(next, node{ps, appendPath(n.path, k)})
+			}
+		}
+		if len(found) > 0 {
+			return found
+		}
+		level = next
+	}
+	if !strings.Contains(name, ".") {
+		return nil
+	}
+	// A dotted path, from the top, looking through arrays.
+	var path []string
+	cur := schema
+	for _, part := range strings.Split(strings.TrimSuffix(name, "[]"), ".") {
+		part = strings.TrimSuffix(part, "[]")
+		for {
+			it, ok := cur["items"].(map[string]any)
+			if !ok {
+				break
+			}
+			cur, path = it, appendPath(path, "[]")
+		}
+		props, _ := cur["properties"].(map[string]any)
+		ps, ok := props[part].(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur, path = ps, appendPath(path, part)
+	}
+	return [][]string{path}
+}
+
+func appendPath(p []string, k string) []string {
+	return append(append([]string(nil), p...), k)
+}
+
+func schemaAt(s map[string]any, path []string) map[string]any {
+	for _, k := range path {
+		var next map[string]any
+		if k == "[]" {
+			next, _ = s["items"].(map[string]any)
+		} else {
+			props, _ := s["properties"].(map[string]any)
+			next, _ = props[k].(map[string]any)
+		}
+		if next == nil {
+			return nil
+		}
+		s = next
+	}
+	return s
+}
+
+// valuesAt is every value v shows at path, elided array items aside.
+func valuesAt(v any, path []string) []any {
+	if len(path) == 0 {
+		return []any{v}
+	}
+	var out []any
+	switch x := v.(type) {
+	case []any:
+		if path[0] == "[]" {
+			for _, e := range x {
+				if e == Elided && len(x) > 1 {
+					continue
+				}
+				out = append(out, valuesAt(e, path[1:])...)
+			}
+		}
+	case map[string]any:
+		if e, ok := x[path[0]]; ok {
+			out = append(out, valuesAt(e, path[1:])...)
+		}
+	}
+	return out
 }
 
 // protocolDefinitions are the JSON-RPC 2.0 objects of the making_requests

@@ -1,12 +1,9 @@
 package slate
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -45,6 +42,12 @@ func unwrapPath(err error) error {
 
 // Parse parses src as the page file; resolve returns an include's display
 // name and content.
+//
+// Only what cannot be read at all is an error: front matter that is never
+// closed and a code fence that is never closed. Everything else (front
+// matter that is not valid YAML, a missing include, a table the parser half
+// understands, an example it had to repair or could not read) is a warning
+// in Page.Warnings and the rest of the page is read.
 func Parse(file string, src []byte, resolve func(name string) (string, []byte, error)) (*Page, error) {
 	p := &Page{File: file}
 	var errs Errors
@@ -66,7 +69,8 @@ func Parse(file string, src []byte, resolve func(name string) (string, []byte, e
 			Includes []string `yaml:"includes"`
 		}
 		if err := yaml.Unmarshal([]byte(strings.Join(lines[1:end], "\n")), &fm); err != nil {
-			return nil, Errors{{File: file, Line: 1 + yamlLine(err), Message: "front matter is not valid YAML: " + err.Error()}}
+			fm.Title, fm.Includes = salvageFrontMatter(lines[1:end])
+			p.warn(file, 1+yamlLine(err), "front matter is not valid YAML: %v; read title %q and includes %v line by line", err, fm.Title, fm.Includes)
 		}
 		p.Title, p.Includes = fm.Title, fm.Includes
 		start = end + 1
@@ -74,20 +78,46 @@ func Parse(file string, src []byte, resolve func(name string) (string, []byte, e
 	errs = append(errs, p.parseBody(file, lines, start)...)
 	for _, inc := range p.Includes {
 		if resolve == nil {
-			errs = append(errs, Diagnostic{File: file, Line: 1, Message: fmt.Sprintf("include %q cannot be resolved", inc)})
+			p.warn(file, includeLine(lines, inc), "include %q cannot be resolved; it is skipped", inc)
 			continue
 		}
 		name, b, err := resolve(inc)
 		if err != nil {
-			errs = append(errs, Diagnostic{File: file, Line: includeLine(lines, inc), Message: fmt.Sprintf("include %q: %s does not exist or cannot be read: %v", inc, name, unwrapPath(err))})
+			p.warn(file, includeLine(lines, inc), "include %q: %s does not exist or cannot be read: %v; it is skipped", inc, name, unwrapPath(err))
 			continue
 		}
 		errs = append(errs, p.parseBody(name, splitLines(b), 0)...)
 	}
+	p.resolveEndpoints()
 	if len(errs) > 0 {
 		return p, errs
 	}
 	return p, nil
+}
+
+func (p *Page) warn(file string, line int, format string, args ...any) {
+	p.Warnings = append(p.Warnings, Diagnostic{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+// salvageFrontMatter reads title and the includes list line by line from
+// front matter that is not valid YAML.
+func salvageFrontMatter(lines []string) (title string, includes []string) {
+	inIncludes := false
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(l, "title:"):
+			title = strings.Trim(strings.TrimSpace(strings.TrimPrefix(l, "title:")), `"'`)
+			inIncludes = false
+		case strings.HasPrefix(l, "includes:"):
+			inIncludes = true
+		case inIncludes && strings.HasPrefix(t, "- "):
+			includes = append(includes, strings.Trim(strings.TrimSpace(t[2:]), `"'`))
+		case t != "" && !strings.HasPrefix(l, " ") && !strings.HasPrefix(t, "#"):
+			inIncludes = false
+		}
+	}
+	return title, includes
 }
 
 func includeLine(lines []string, inc string) int {
@@ -118,36 +148,83 @@ func splitLines(src []byte) []string {
 	return strings.Split(s, "\n")
 }
 
-var (
-	endpointRE = regexp.MustCompile("`\\s*(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\\s+(\\S+?)\\s*`")
-	errorLabel = regexp.MustCompile(`(?i)\b(unsuccessful|error|errors|failure|failed|fail)\b`)
-	tableSep   = regexp.MustCompile(`^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$`)
-)
+var headingRE = regexp.MustCompile(`^(#{1,6})[ \t]+(.*?)[ \t#]*$`)
 
+// What a subsection heading says the lines under it are.
 type sub int
 
 const (
 	subNone sub = iota
 	subHTTPRequest
 	subArguments
+	subReturns
+	subOther // a known subsection with nothing to read (Errors, Notes, Example)
 )
+
+// subsections are the headings that never start a section of their own,
+// whatever their level (below "# ").
+var subsections = map[string]sub{
+	"http request": subHTTPRequest, "http requests": subHTTPRequest, "request": subHTTPRequest,
+	"endpoint": subHTTPRequest, "endpoints": subHTTPRequest, "url": subHTTPRequest, "http method": subHTTPRequest,
+	"arguments": subArguments, "parameters": subArguments, "params": subArguments,
+	"query parameters": subArguments, "query params": subArguments, "query string parameters": subArguments,
+	"request parameters": subArguments, "url parameters": subArguments, "path parameters": subArguments,
+	"body parameters": subArguments, "request body": subArguments, "request fields": subArguments,
+	"request arguments": subArguments, "input": subArguments, "inputs": subArguments,
+	"returns": subReturns, "return": subReturns, "return values": subReturns, "return value": subReturns,
+	"response": subReturns, "responses": subReturns, "response fields": subReturns,
+	"response parameters": subReturns, "response body": subReturns, "response format": subReturns,
+	"result": subReturns, "results": subReturns, "output": subReturns, "outputs": subReturns,
+	"response attributes": subReturns, "fields": subReturns,
+	"example": subOther, "examples": subOther, "example request": subOther, "example response": subOther,
+	"request example": subOther, "response example": subOther, "errors": subOther, "error codes": subOther,
+	"notes": subOther, "note": subOther, "description": subOther, "usage": subOther, "permissions": subOther,
+	"authentication": subOther, "authorization": subOther, "headers": subOther, "request headers": subOther,
+	"response headers": subOther, "see also": subOther,
+}
+
+// exampleHeading says a heading's text may stand as the label of the
+// example under it.
+var exampleHeading = regexp.MustCompile(`(?i)\b(request|response|example|result|error|success|returns?)\b`)
+
+// candidate is an endpoint a section shows, before the page-wide check of
+// which ones are operations.
+type candidate struct {
+	Endpoint
+	httpRequest bool // under "### HTTP Request", not a "> " line
+}
+
+// sectionState is what parseBody knows about the section it is reading.
+type sectionState struct {
+	Section
+	level int
+	cands []candidate
+}
 
 // parseBody reads the lines of one file (page body or include) into sections.
 func (p *Page) parseBody(file string, lines []string, start int) Errors {
 	var errs Errors
-	var sec *Section
+	var sec *sectionState
 	mode := subNone
-	label, labelLine := "", 0
+	label, labelLine := "", 0 // the label fence before an example
+	quote, quoteLine := "", 0 // a "> " line just before an example
+	heading, headingLine := "", 0
 	flush := func() {
 		if sec == nil {
 			return
 		}
-		if sec.Endpoint != nil && sec.HTTPRequest != nil && (sec.Endpoint.Path != sec.HTTPRequest.Path || sec.Endpoint.Method != sec.HTTPRequest.Method) {
-			p.Warnings = append(p.Warnings, Diagnostic{File: file, Line: sec.HTTPRequest.Line, Message: fmt.Sprintf(
-				"section %q: HTTP Request %s %s (line %d) disagrees with the endpoint line %s %s (line %d); the endpoint line wins",
-				sec.Title, sec.HTTPRequest.Method, sec.HTTPRequest.Path, sec.HTTPRequest.Line, sec.Endpoint.Method, sec.Endpoint.Path, sec.Endpoint.Line)})
+		p.finishSection(sec)
+	}
+	addCandidate := func(ep *Endpoint, httpRequest bool) {
+		sec.cands = append(sec.cands, candidate{Endpoint: *ep, httpRequest: httpRequest})
+		if httpRequest && sec.HTTPRequest == nil {
+			e := *ep
+			sec.HTTPRequest = &e
 		}
-		p.Sections = append(p.Sections, *sec)
+		if !httpRequest && sec.Endpoint == nil {
+			e := *ep
+			sec.Endpoint = &e
+		}
 	}
 	for i := start; i < len(lines); i++ {
 		line := lines[i]
@@ -164,70 +241,308 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 				errs = append(errs, Diagnostic{File: file, Line: n, Message: "code fence opened here is never closed"})
 				break
 			}
-			lang := strings.TrimSpace(strings.TrimLeft(trimmed, "`~"))
+			lang := strings.ToLower(strings.TrimSpace(strings.TrimLeft(trimmed, "`~")))
+			if f := strings.Fields(lang); len(f) > 0 {
+				lang = f[0]
+			}
 			body := strings.Join(lines[i+1:j], "\n")
 			i = j
 			if sec == nil {
 				continue
 			}
 			content := strings.TrimSpace(body)
+			plain := lang == "" || lang == "text" || lang == "txt" || lang == "plaintext" || lang == "plain"
+			jsonLang := lang == "json" || lang == "jsonc" || lang == "json5"
+			startsJSON := content != "" && strings.ContainsAny(content[:1], "{[")
 			switch {
-			case (lang == "" || lang == "text") && content != "" && !strings.ContainsAny(content[:1], "{[") && !strings.Contains(content, "\n"):
-				label, labelLine = content, n
-			case lang == "json" || (lang == "" && content != "" && strings.ContainsAny(content[:1], "{[")):
-				ex := Example{Label: label, LabelLine: labelLine, Lang: lang, Line: n, Raw: body, Error: errorLabel.MatchString(label)}
-				v, err := decodeExample(body)
-				if err != nil {
-					p.Warnings = append(p.Warnings, Diagnostic{File: file, Line: n + 1 + err.line, Message: fmt.Sprintf("example %q is not valid JSON: %s; it is skipped", labelOrUnlabelled(label), err.msg)})
+			case plain && content != "" && !strings.Contains(content, "\n") && !startsJSON:
+				if ep := parseEndpoint(content, n+1, true); ep != nil {
+					addCandidate(ep, mode == subHTTPRequest || sec.Endpoint != nil)
 				} else {
-					ex.Value = v
-					sec.Examples = append(sec.Examples, ex)
+					label, labelLine = content, n
 				}
-				label, labelLine = "", 0
+			case jsonLang || ((plain || lang == "javascript" || lang == "js") && startsJSON):
+				lb, lbLine := label, labelLine
+				if lb == "" && quote != "" {
+					lb, lbLine = quote, quoteLine
+					if k := len(sec.Notes) - 1; k >= 0 && strings.TrimSuffix(sec.Notes[k], ":") == quote {
+						sec.Notes = sec.Notes[:k] // a label, not prose
+					}
+				}
+				if lb == "" && heading != "" {
+					lb, lbLine = heading, headingLine
+				}
+				p.example(file, &sec.Section, lb, lbLine, lang, n, body)
+				label, labelLine, quote, heading = "", 0, "", ""
+			default:
+				// Code in another language (a curl line, an HTTP
+				// exchange): its first line may be the endpoint, the
+				// rest shows URLs.
+				for k, l := range strings.Split(body, "\n") {
+					if k == 0 && mode == subHTTPRequest {
+						if ep := parseEndpoint(l, n+1, true); ep != nil {
+							addCandidate(ep, true)
+							continue
+						}
+					}
+					for _, u := range urlsIn(l) {
+						sec.URLs = append(sec.URLs, Ref{Text: u, Line: n + 1 + k})
+					}
+				}
 			}
 			continue
 		}
-		switch {
-		case strings.HasPrefix(line, "# "):
-			flush()
-			sec = &Section{Title: strings.TrimSpace(line[2:]), File: file, Line: n}
-			mode = subNone
-			label = ""
-		case sec == nil:
-		case strings.HasPrefix(line, "##"):
-			h := strings.ToLower(strings.TrimSpace(strings.TrimLeft(line, "#")))
-			switch h {
-			case "http request":
-				mode = subHTTPRequest
-			case "arguments", "parameters", "query parameters", "request parameters":
-				mode = subArguments
-			default:
+		if trimmed == "" {
+			continue
+		}
+		if !strings.HasPrefix(trimmed, ">") {
+			quote = ""
+		}
+		if h := headingRE.FindStringSubmatch(line); h != nil {
+			level := len(h[1])
+			text := strings.TrimSpace(h[2])
+			key := strings.ToLower(strings.TrimSpace(strings.TrimSuffix(text, ":")))
+			kind, known := subsections[key]
+			if level == 1 || (level == 2 && !known) {
+				flush()
+				sec = &sectionState{Section: Section{Title: text, File: file, Line: n}, level: level}
 				mode = subNone
+				label, quote, heading = "", "", ""
+				continue
 			}
+			if sec == nil {
+				continue
+			}
+			mode = kind
+			heading = ""
+			if exampleHeading.MatchString(text) {
+				heading, headingLine = text, n
+			}
+			continue
+		}
+		if sec == nil {
+			continue
+		}
+		switch {
 		case strings.HasPrefix(trimmed, ">"):
-			if ep := parseEndpoint(trimmed, n); ep != nil {
-				if sec.Endpoint == nil {
-					sec.Endpoint = ep
-				}
-			} else if note := strings.TrimSpace(strings.TrimPrefix(trimmed, ">")); note != "" {
-				sec.Notes = append(sec.Notes, strings.Trim(note, "`"))
+			rest := strings.TrimSpace(strings.TrimPrefix(trimmed, ">"))
+			if ep := parseEndpoint(rest, n, true); ep != nil {
+				addCandidate(ep, false)
+			} else if rest != "" {
+				note := strings.Trim(rest, "`")
+				sec.Notes = append(sec.Notes, note)
+				sec.addURLs(rest, n)
+				quote, quoteLine = strings.TrimSpace(strings.TrimSuffix(note, ":")), n
 			}
-		case mode == subHTTPRequest && trimmed != "":
-			if ep := parseEndpoint(trimmed, n); ep != nil && sec.HTTPRequest == nil {
-				sec.HTTPRequest = ep
+		case mode == subHTTPRequest:
+			if ep := parseEndpoint(trimmed, n, true); ep != nil {
+				addCandidate(ep, true)
+			} else {
+				sec.Notes = append(sec.Notes, trimmed)
+				sec.addURLs(trimmed, n)
 			}
 		case strings.Contains(line, "|") && i+1 < len(lines) && tableSep.MatchString(lines[i+1]):
-			args, end, tErrs := parseTable(file, lines, i, mode == subArguments)
-			errs = append(errs, tErrs...)
-			sec.Arguments = append(sec.Arguments, args...)
-			i = end - 1
-		case trimmed != "":
+			kind := ""
+			switch mode {
+			case subArguments:
+				kind = "arguments"
+			case subReturns:
+				kind = "fields"
+			}
+			i = p.parseTable(file, lines, i, kind, &sec.Section) - 1
+		case strings.HasPrefix(trimmed, "`") && strings.HasSuffix(trimmed, "`") && parseEndpoint(trimmed, n, false) != nil:
+			// An endpoint written as a paragraph of its own.
+			addCandidate(parseEndpoint(trimmed, n, false), false)
+		default:
 			sec.Notes = append(sec.Notes, trimmed)
+			sec.addURLs(trimmed, n)
 		}
 	}
 	flush()
 	return errs
 }
+
+func (s *Section) addURLs(text string, line int) {
+	for _, u := range urlsIn(text) {
+		s.URLs = append(s.URLs, Ref{Text: u, Line: line})
+	}
+}
+
+// example reads one JSON fence of sec.
+func (p *Page) example(file string, sec *Section, label string, labelLine int, lang string, n int, body string) {
+	ex := Example{Label: label, LabelLine: labelLine, Lang: lang, Line: n, Raw: body}
+	v, repairs, err := decodeExample(body)
+	if err != nil {
+		p.warn(file, n+1+err.line, "example %q is not valid JSON: %s; it is skipped", labelOrUnlabelled(label), err.msg)
+		return
+	}
+	for k := 0; k < len(repairs); {
+		// The same repair several times on one line is one warning.
+		r, times := repairs[k], 1
+		for k+times < len(repairs) && repairs[k+times] == r {
+			times++
+		}
+		k += times
+		msg := r.Message
+		if times > 1 {
+			msg += fmt.Sprintf(" (%d times)", times)
+		}
+		p.warn(file, n+1+r.Line, "example %q: %s", labelOrUnlabelled(label), msg)
+	}
+	ex.Value = v
+	switch labelKind(label) {
+	case "request":
+		ex.Request = true
+	case "error":
+		ex.Error = true
+	case "success":
+	default:
+		ex.Ambiguous = true
+		ex.Request = isCall(v)
+	}
+	sec.Examples = append(sec.Examples, ex)
+}
+
+// finishSection classifies the section's ambiguous examples and appends it
+// to the page. A "## " section that documents no endpoint is part of the
+// section before it (a "## Notes" under "# Login").
+func (p *Page) finishSection(s *sectionState) {
+	responses := 0
+	for _, ex := range s.Examples {
+		if !ex.Request {
+			responses++
+		}
+	}
+	for k := range s.Examples {
+		ex := &s.Examples[k]
+		if !ex.Ambiguous || ex.Request {
+			continue
+		}
+		where := fmt.Sprintf("label %q says neither success nor error", ex.Label)
+		if ex.Label == "" {
+			where = "has no label"
+		}
+		line := ex.LabelLine
+		if line == 0 {
+			line = ex.Line
+		}
+		switch {
+		case LooksLikeError(ex.Value):
+			ex.Error = true
+			p.warn(s.File, line, "section %q: example at line %d %s; its JSON is an error, so it is read as an error variant", s.Title, ex.Line, where)
+		case responses > 1:
+			p.warn(s.File, line, "section %q: example at line %d %s; it is read as a success variant", s.Title, ex.Line, where)
+		}
+	}
+	if s.level == 2 && len(s.cands) == 0 && len(p.Sections) > 0 && p.Sections[len(p.Sections)-1].File == s.File {
+		prev := &p.Sections[len(p.Sections)-1]
+		prev.Notes = append(prev.Notes, s.Notes...)
+		prev.Arguments = append(prev.Arguments, s.Arguments...)
+		prev.Fields = append(prev.Fields, s.Fields...)
+		prev.Examples = append(prev.Examples, s.Examples...)
+		prev.URLs = append(prev.URLs, s.URLs...)
+		return
+	}
+	p.Sections = append(p.Sections, s.Section)
+	p.cands = append(p.cands, s.cands)
+}
+
+// resolveEndpoints decides, once the whole page is read, which endpoints of
+// each section are operations (Section.Endpoints):
+//
+//   - the same method and path twice is one endpoint;
+//   - a concrete URL of an endpoint's template ("GET /images/42/avatar.png"
+//     beside "GET /images/${id}/avatar.png") is an example of it;
+//   - an HTTP Request line that differs from the section's "> " line and
+//     names a path another section documents is a copy error (T1): a
+//     warning, and the "> " line wins;
+//   - any other endpoint is a second endpoint of the section, with a warning
+//     when its path differs from the first's (both become operations).
+func (p *Page) resolveEndpoints() {
+	primary := make([]string, len(p.Sections))
+	for k, cs := range p.cands {
+		if len(cs) > 0 {
+			primary[k] = cs[0].Template
+			for _, c := range cs {
+				if !c.httpRequest {
+					primary[k] = c.Template
+					break
+				}
+			}
+		}
+	}
+	for k := range p.Sections {
+		s := &p.Sections[k]
+		s.Endpoints = nil
+		cs := p.cands[k]
+	next:
+		for _, c := range cs {
+			for _, e := range s.Endpoints {
+				if e.Method == c.Method && e.Template == c.Template {
+					continue next
+				}
+				if len(e.Params) > 0 && len(c.Params) == 0 && TemplateMatch(e.Template, c.Path) != nil {
+					s.URLs = append(s.URLs, Ref{Text: c.Path, Line: c.Line})
+					continue next
+				}
+			}
+			if c.httpRequest && s.Endpoint != nil && (c.Method != s.Endpoint.Method || c.Template != s.Endpoint.Template) {
+				if other := otherSection(primary, k, c.Template); other >= 0 {
+					o := p.Sections[other]
+					p.warn(s.File, c.Line,
+						"section %q: HTTP Request %s %s (line %d) disagrees with the endpoint line %s %s (line %d); the endpoint line wins (the HTTP Request line repeats the path of section %q, line %d)",
+						s.Title, c.Method, c.Path, c.Line, s.Endpoint.Method, s.Endpoint.Path, s.Endpoint.Line, o.Title, o.Line)
+					continue
+				}
+			}
+			if len(s.Endpoints) > 0 && c.Template != s.Endpoints[0].Template {
+				first := s.Endpoints[0]
+				p.warn(s.File, c.Line, "section %q documents a second endpoint %s %s (line %d) besides %s %s (line %d); each becomes an operation",
+					s.Title, c.Method, c.Path, c.Line, first.Method, first.Path, first.Line)
+			}
+			s.Endpoints = append(s.Endpoints, c.Endpoint)
+		}
+	}
+	p.cands = nil
+}
+
+func otherSection(primary []string, self int, template string) int {
+	for k, t := range primary {
+		if k != self && t != "" && t == template {
+			return k
+		}
+	}
+	return -1
+}
+
+// TemplateMatch matches a concrete path against a template ("/images/{id}/
+// avatar.png") and returns the value of each template in order, or nil when
+// path is not an instance of it. The path may have more leading segments
+// than the template ("/api/kittens/2" for "/kittens/{ID}"): pages are not
+// always consistent about a base path.
+func TemplateMatch(template, path string) []string {
+	var re strings.Builder
+	re.WriteString("^(?:/[^/]+)*?")
+	last := 0
+	locs := braceRE.FindAllStringIndex(template, -1)
+	if len(locs) == 0 {
+		return nil
+	}
+	for _, l := range locs {
+		re.WriteString(regexp.QuoteMeta(template[last:l[0]]))
+		re.WriteString(`([^/{}$<>:]+)`)
+		last = l[1]
+	}
+	re.WriteString(regexp.QuoteMeta(template[last:]))
+	re.WriteString("$")
+	m := regexp.MustCompile(re.String()).FindStringSubmatch(path)
+	if m == nil {
+		return nil
+	}
+	return m[1:]
+}
+
+var braceRE = regexp.MustCompile(`\{[^/{}]+\}`)
 
 func labelOrUnlabelled(l string) string {
 	if l == "" {
@@ -251,154 +566,4 @@ func fenceOpen(line string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-func parseEndpoint(s string, line int) *Endpoint {
-	m := endpointRE.FindStringSubmatch(s)
-	if m == nil {
-		return nil
-	}
-	ep := &Endpoint{Method: m[1], URL: m[2], Path: m[2], Line: line}
-	if u, err := url.Parse(m[2]); err == nil && u.Path != "" {
-		ep.Path = u.Path
-	}
-	return ep
-}
-
-// parseTable reads a pipe table starting at lines[i] (header) and returns its
-// rows as arguments when it has a Parameter column, and the index after it.
-func parseTable(file string, lines []string, i int, required bool) ([]Argument, int, Errors) {
-	header := cells(lines[i])
-	col := map[string]int{}
-	for k, h := range header {
-		col[strings.ToLower(h)] = k
-	}
-	end := i + 2
-	for end < len(lines) && strings.Contains(lines[end], "|") && strings.TrimSpace(lines[end]) != "" {
-		end++
-	}
-	_, hasParam := col["parameter"]
-	if !hasParam {
-		_, hasParam = col["name"]
-		if hasParam {
-			col["parameter"] = col["name"]
-		}
-	}
-	if !hasParam && !required {
-		return nil, end, nil
-	}
-	var missing []string
-	for _, c := range []string{"parameter", "type", "required", "description"} {
-		if _, ok := col[c]; !ok {
-			missing = append(missing, c)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, end, Errors{{File: file, Line: i + 1, Message: fmt.Sprintf("argument table lacks column(s) %s (want Parameter | Type | Required | Description, got %s)", strings.Join(missing, ", "), strings.Join(header, " | "))}}
-	}
-	var args []Argument
-	var errs Errors
-	for r := i + 2; r < end; r++ {
-		c := cells(lines[r])
-		if len(c) < len(header) {
-			errs = append(errs, Diagnostic{File: file, Line: r + 1, Message: fmt.Sprintf("argument table row has %d cells, the header has %d", len(c), len(header))})
-			continue
-		}
-		a := Argument{Name: strings.Trim(c[col["parameter"]], "`"), Type: strings.ToLower(strings.Trim(c[col["type"]], "`")), Description: c[col["description"]], Line: r + 1}
-		switch strings.ToLower(c[col["required"]]) {
-		case "required", "yes", "true", "y":
-			a.Required = true
-		case "optional", "no", "false", "n", "":
-		default:
-			errs = append(errs, Diagnostic{File: file, Line: r + 1, Message: fmt.Sprintf("argument %q: Required column %q is neither Required nor Optional", a.Name, c[col["required"]])})
-			continue
-		}
-		if a.Name == "" {
-			errs = append(errs, Diagnostic{File: file, Line: r + 1, Message: "argument table row has an empty Parameter cell"})
-			continue
-		}
-		args = append(args, a)
-	}
-	return args, end, errs
-}
-
-func cells(line string) []string {
-	t := strings.TrimSpace(line)
-	t = strings.TrimPrefix(t, "|")
-	t = strings.TrimSuffix(t, "|")
-	parts := strings.Split(t, "|")
-	for k := range parts {
-		parts[k] = strings.TrimSpace(parts[k])
-	}
-	return parts
-}
-
-type jsonErr struct {
-	line int // 0-based line within the example
-	msg  string
-}
-
-// decodeExample decodes an example, reading a bare ... (outside strings) as the
-// string "..." so that elided parts still parse; "..." means "some string".
-func decodeExample(body string) (any, *jsonErr) {
-	src := []byte(elide(body))
-	dec := json.NewDecoder(bytes.NewReader(src))
-	dec.UseNumber()
-	var v any
-	err := dec.Decode(&v)
-	if err == nil {
-		var extra any
-		if dec.Decode(&extra) == nil {
-			err = fmt.Errorf("more than one JSON value")
-		}
-	}
-	if err != nil {
-		off := int64(len(src))
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &se) {
-			off = se.Offset
-		} else if errors.As(err, &te) {
-			off = te.Offset
-		} else if dec.InputOffset() > 0 {
-			off = dec.InputOffset()
-		}
-		if off > int64(len(src)) {
-			off = int64(len(src))
-		}
-		before := src[:off]
-		ln := bytes.Count(before, []byte("\n"))
-		col := off - int64(bytes.LastIndexByte(before, '\n')) - 1
-		if err.Error() == "unexpected EOF" {
-			err = fmt.Errorf("unexpected end of JSON")
-		}
-		return nil, &jsonErr{line: ln, msg: fmt.Sprintf("%v (column %d)", err, col+1)}
-	}
-	return v, nil
-}
-
-func elide(s string) string {
-	var b strings.Builder
-	in, esc := false, false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case in:
-			if esc {
-				esc = false
-			} else if c == '\\' {
-				esc = true
-			} else if c == '"' {
-				in = false
-			}
-		case c == '"':
-			in = true
-		case c == '.' && strings.HasPrefix(s[i:], "..."):
-			b.WriteString(`"..."`)
-			i += 2
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
 }

@@ -75,20 +75,22 @@ func TestParseT1EndpointDisagreementIsAWarning(t *testing.T) {
 	}
 }
 
+// Only what cannot be read at all is fatal; everything else is a warning
+// with its line, and the rest of the page is read.
 func TestParseMalformed(t *testing.T) {
 	for _, tc := range []struct {
 		file    string
 		fatal   bool   // an error, not a warning
 		want    string // substring of the message, with file and line
-		partial int    // examples still parsed in the first section
+		partial int    // examples still parsed in the first section; -1: not checked
 	}{
 		{file: "unclosed_fence.md", fatal: true, want: "unclosed_fence.md:9: code fence opened here is never closed"},
 		{file: "unclosed_front_matter.md", fatal: true, want: "unclosed_front_matter.md:1: front matter opened here is never closed"},
-		{file: "bad_yaml.md", fatal: true, want: "bad_yaml.md:"},
-		{file: "missing_columns.md", fatal: true, want: "missing_columns.md:11: argument table lacks column(s) type, required"},
-		{file: "missing_include.md", fatal: true, want: `missing_include.md:4: include "nowhere": testdata/malformed/includes/_nowhere.md does not exist`},
-		{file: "short_row.md", fatal: true, want: "short_row.md:14: argument table row has 2 cells, the header has 4"},
-		{file: "bad_required.md", fatal: true, want: `bad_required.md:13: argument "login": Required column "Sometimes"`},
+		{file: "bad_yaml.md", want: "bad_yaml.md:", partial: -1},
+		{file: "missing_columns.md", want: "missing_columns.md:11: argument table lacks column(s) type, required", partial: -1},
+		{file: "missing_include.md", want: `missing_include.md:4: include "nowhere": testdata/malformed/includes/_nowhere.md does not exist`, partial: -1},
+		{file: "short_row.md", want: "short_row.md:14: argument table row has 2 cells, the header has 4; the row is skipped", partial: -1},
+		{file: "bad_required.md", want: `bad_required.md:13: argument "login": Required column "Sometimes" is neither Required nor Optional; read as optional`, partial: -1},
 		{file: "bad_json.md", want: `bad_json.md:25: example "Broken response" is not valid JSON: invalid character '}' looking for beginning of value (column 2)`, partial: 1},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
@@ -107,7 +109,10 @@ func TestParseMalformed(t *testing.T) {
 				for _, w := range p.Warnings {
 					msgs += w.Error() + "\n"
 				}
-				if got := len(p.Sections[0].Examples); got != tc.partial {
+				if len(p.Sections) != 1 {
+					t.Errorf("sections = %+v: the rest of the page must still be read", p.Sections)
+				}
+				if got := len(p.Sections[0].Examples); tc.partial >= 0 && got != tc.partial {
 					t.Errorf("examples kept = %d, want %d: one bad example must not lose the rest", got, tc.partial)
 				}
 			}

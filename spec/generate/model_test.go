@@ -1,0 +1,150 @@
+package generate_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/nebeus/nebeus-contract/spec/generate"
+	"github.com/nebeus/nebeus-contract/spec/slate"
+)
+
+func TestOperationID(t *testing.T) {
+	for path, want := range map[string]string{
+		// The current page's five: the overlay targets them by these ids.
+		"/signin/1.0/json":          "signin",
+		"/logout/1.0/json":          "logout",
+		"/reset_password/1.0/json":  "reset_password",
+		"/signup/1.0/json":          "signup",
+		"/get_countries/1.0/json":   "get_countries",
+		"/dashboard/stats/1.0/json": "dashboard_stats",
+		"/chat/send/1.0/json":       "chat_send",
+		"/images/${id}/avatar.png":  "images_avatar",
+		"/images/:id/avatar.png":    "images_avatar",
+		"/kittens/<ID>":             "kittens",
+		"/api/v2/users/{id}/xml":    "api_users",
+		"/reset-password/2":         "reset_password",
+		"/files/report_${id}.pdf":   "files_report",
+		"/export.csv":               "export",
+		"/2fa/verify":               "2fa_verify",
+		"/1.0/json":                 "",
+		"/":                         "",
+	} {
+		if got := generate.OperationID(path); got != want {
+			t.Errorf("OperationID(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
+
+func modelOf(t *testing.T, src string) (generate.Model, []string) {
+	t.Helper()
+	p, err := slate.Parse("mem.md", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, warns, err := generate.BuildModel(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ws []string
+	for _, w := range append(p.Warnings, warns...) {
+		ws = append(ws, w.Error())
+	}
+	return m, ws
+}
+
+func ids(m generate.Model) string {
+	var out []string
+	for id := range m["operations"].(map[string]any) {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+func section(title, endpoint string) string {
+	return "# " + title + "\n\n> `" + endpoint + "`\n\n```json\n{\"status\": \"success\"}\n```\n\n"
+}
+
+// Colliding ids: a method suffix where methods differ, then _2, _3 in page
+// order; each collision a warning naming both lines.
+func TestOperationIDCollisions(t *testing.T) {
+	m, warns := modelOf(t, section("Get", "GET https://h/images/${id}/avatar.png")+
+		section("Delete", "DELETE https://h/images/${id}/avatar.png")+
+		section("Send", "POST https://h/chat/send/1.0/json")+
+		section("Send again", "POST https://h/chat/send/1.0/json")+
+		section("Send once more", "POST https://h/chat/send/2.0/json")+
+		section("Root", "POST https://h/1.0/json"))
+	if got := ids(m); got != "chat_send chat_send_2 chat_send_3 images_avatar_delete images_avatar_get root" {
+		t.Errorf("ids %s", got)
+	}
+	all := strings.Join(warns, "\n")
+	for _, want := range []string{
+		`mem.md:11: operation DELETE /images/${id}/avatar.png (line 11) and GET /images/${id}/avatar.png (mem.md:3) both derive the id "images_avatar"; they are "images_avatar_delete" and "images_avatar_get"`,
+		`mem.md:27: operation POST /chat/send/1.0/json (line 27) and POST /chat/send/1.0/json (mem.md:19) both derive the id "chat_send"; they are "chat_send_2" and "chat_send"`,
+		`mem.md:35: operation POST /chat/send/2.0/json (line 35) and POST /chat/send/1.0/json (mem.md:19) both derive the id "chat_send"; they are "chat_send_3" and "chat_send"`,
+		`mem.md:43: endpoint path "/1.0/json" has no segment that names the operation; it is named "root" after its section`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings\n%s\nlack\n%s", all, want)
+		}
+	}
+}
+
+// A template of a POST path is a path argument, not part of the body's
+// params; a hand-built section without Endpoints still yields its operation.
+func TestModelPathTemplateOfAJSONRPCOperation(t *testing.T) {
+	src := "# Send\n\n> `POST https://h/chat/${channel}/send/1.0/json`\n\n### Arguments\n\nParameter | Type | Required | Description\n--- | --- | --- | ---\nchannel | string | Required | Channel\ntext | string | Required | Text\n\n```json\n{\"status\": \"success\"}\n```\n"
+	m, _ := modelOf(t, src)
+	op := m["operations"].(map[string]any)["chat_send"].(map[string]any)
+	if op["protocol"] != "jsonrpc" || op["path"] != "/chat/{channel}/send/1.0/json" {
+		t.Errorf("op %v %v", op["protocol"], op["path"])
+	}
+	props := op["params"].(map[string]any)["properties"].(map[string]any)
+	if _, ok := props["channel"]; ok || props["text"] == nil {
+		t.Errorf("params %v: channel travels in the path", props)
+	}
+	if got := argumentsOf(op); got != "channel:string:true:path text:string:true" {
+		t.Errorf("arguments %s", got)
+	}
+
+	ep := &slate.Endpoint{Method: "POST", Path: "/hand/1.0/json", Line: 3}
+	p := &slate.Page{File: "hand.md", Sections: []slate.Section{{Title: "Hand", File: "hand.md", Line: 1, Endpoint: ep}}}
+	hm, _, err := generate.BuildModel(p)
+	if err != nil || ids(hm) != "hand" {
+		t.Errorf("hand-built page: %v %v", err, hm)
+	}
+}
+
+// Which responses are binary, and of which media type.
+func TestModelBinaryResponses(t *testing.T) {
+	for _, tc := range []struct{ name, section, want string }{
+		{"extension", "# A\n\n> `GET https://h/a/${id}.jpeg`\n", "image/jpeg"},
+		{"wording", "# A\n\n> `GET https://h/a/{id}`\n\nReturns the image of the account.\n", "image/*"},
+		{"format word", "# A\n\n> `GET https://h/a/{id}`\n\nThe badge as an SVG image.\n", "image/svg+xml"},
+		{"media type", "# A\n\n> `GET https://h/a`\n\nContent-Type: image/webp\n", "image/webp"},
+		{"a PDF from a POST", "# A\n\n> `POST https://h/report/1.0/json`\n\nReturns the report as a PDF.\n", "application/pdf"},
+		// Not a file.
+		{"a field about an image", "# A\n\n> `GET https://h/a`\n\nReturns the image URL of the account.\n", ""},
+		{"a JSON success", "# A\n\n> `GET https://h/a`\n\nReturns an image.\n\n```json\n{\"url\": \"x\"}\n```\n", ""},
+		{"an upload", "# A\n\n> `POST https://h/upload/1.0/json`\n\nUpload a PNG image; returns its id.\n", ""},
+		{"a DELETE beside the GET", "# A\n\n> `GET https://h/a/{id}.png`\n\n### HTTP Request\n\n`DELETE https://h/a/{id}.png`\n", "image/png"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _ := modelOf(t, tc.section)
+			var got []string
+			ops := m["operations"].(map[string]any)
+			for _, id := range strings.Fields(ids(m)) {
+				for _, v := range ops[id].(map[string]any)["variants"].(map[string]any) {
+					if vm := v.(map[string]any); vm["shape"] == generate.ShapeBinary {
+						got = append(got, fmt.Sprint(vm["mediaType"]))
+					}
+				}
+			}
+			if strings.Join(got, " ") != tc.want {
+				t.Errorf("binary variants %v, want %q", got, tc.want)
+			}
+		})
+	}
+}
