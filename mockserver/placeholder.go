@@ -3,7 +3,6 @@ package mockserver
 import (
 	"encoding/base64"
 	"mime"
-	"strings"
 )
 
 // placeholder is the body the mock answers a binary variant with (an
@@ -23,12 +22,15 @@ func placeholder(mediaType string) []byte {
 		return tinyGIF
 	case "image/jpeg":
 		return tinyJPEG
+	case "application/pdf":
+		return []byte(tinyPDF)
 	}
-	if strings.HasPrefix(mt, "text/") {
-		return []byte("placeholder\n")
-	}
-	return []byte{}
+	// Any other type: a few bytes, so a client sees a body arrive.
+	return []byte("placeholder\n")
 }
+
+// tinyPDF is a one-page blank PDF.
+const tinyPDF = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 1 1]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 // Smallest valid images, decoded once at start-up.
 var (

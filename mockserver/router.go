@@ -1,10 +1,14 @@
 package mockserver
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/nebeus/nebeus-contract/schemas"
 )
 
 // route is one operation's place in the URL space (T1): its path as the
@@ -20,11 +24,12 @@ type route struct {
 // contract only; several operations may share a path with different
 // methods, and two templated paths are tried in the contract's order.
 type opRouter struct {
+	s      *Server
 	routes []route
 }
 
 func (s *Server) newOpRouter() *opRouter {
-	rt := &opRouter{}
+	rt := &opRouter{s: s}
 	for _, o := range s.contract.Operations() {
 		op := s.ops[o.ID]
 		r := route{op: op}
@@ -97,10 +102,19 @@ func (rt *opRouter) handler(r *http.Request) http.Handler {
 	if method == http.MethodHead {
 		method = http.MethodGet
 	}
+	var same []route
 	for _, rr := range routes {
 		if rr.op.Method == method {
-			return withPathValues(rr.h, values)
+			same = append(same, rr)
 		}
+	}
+	switch {
+	case len(same) == 1:
+		return withPathValues(same[0].h, values)
+	case len(same) > 1:
+		// The page documents one endpoint twice (two sections, one path):
+		// the request's arguments choose the operation.
+		return withPathValues(rt.byArguments(same), values)
 	}
 	if len(routes) == 1 {
 		// One operation at this path: it answers other methods itself
@@ -129,5 +143,38 @@ func withPathValues(h http.Handler, values map[string]string) http.Handler {
 			r.SetPathValue(k, v)
 		}
 		h.ServeHTTP(w, r)
+	})
+}
+
+// byArguments serves a request for one of several operations that share a
+// method and a path (the page documents one endpoint twice): the operation
+// that declares most of the request's arguments, then the one whose request
+// schema the body passes, then page order.
+func (rt *opRouter) byArguments(same []route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chosen := same[0]
+		if r.Body != nil {
+			b, err := io.ReadAll(io.LimitReader(r.Body, rt.s.cfg.MaxBody+1))
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			if v, derr := schemas.Decode(b); err == nil && derr == nil {
+				obj, _ := v.(map[string]any)
+				params, _ := obj["params"].(map[string]any)
+				bestCover, bestValid := -1, false
+				for _, rr := range same {
+					cover := 0
+					for k := range params {
+						if _, ok := rr.op.Argument(k); ok {
+							cover++
+						}
+					}
+					vs, err := rt.s.contract.ValidateRequest(rr.op.ID, v)
+					valid := err == nil && len(schemas.Failures(vs)) == 0
+					if cover > bestCover || (cover == bestCover && valid && !bestValid) {
+						chosen, bestCover, bestValid = rr, cover, valid
+					}
+				}
+			}
+		}
+		chosen.h.ServeHTTP(w, r)
 	})
 }

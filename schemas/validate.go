@@ -119,9 +119,19 @@ func (c *Contract) ValidateResponse(op string, v any) (variant string, vs []Viol
 		vs, err := c.Validate(o.Response, v)
 		return "", tag(vs, op), err
 	}
+	hasJSON := false
+	for _, vr := range o.Variants {
+		hasJSON = hasJSON || vr.Shape != ShapeBinary
+	}
+	if !hasJSON {
+		return "", []Violation{{Operation: op, Schema: o.Response, Message: "the operation's documented responses are not JSON", Decision: "T4"}}, nil
+	}
 	best, bestFails := -1, 0
 	var bestVs []Violation
 	for i, vr := range o.Variants {
+		if vr.Shape == ShapeBinary {
+			continue // not JSON: no decoded body is one
+		}
 		got, err := c.Validate(vr.Schema, v)
 		if err != nil {
 			return "", nil, err

@@ -29,7 +29,9 @@ type edit struct {
 	Page       []replacement `json:"page"`
 	Overlay    []replacement `json:"overlay"`
 	AppendPage string        `json:"append_page"`
-	Probes     []probe       `json:"probes"`
+	// PageDir replaces spec/source with another page (and its includes).
+	PageDir string  `json:"page_dir"`
+	Probes  []probe `json:"probes"`
 	// BuildError: the edit must be refused, with a message holding each.
 	BuildError []string `json:"build_error"`
 	// ReportHas: what the suite's report must show (a new operation's
@@ -121,7 +123,11 @@ func regenerate(t *testing.T, dir string, e edit) (*generate.Result, error) {
 	t.Helper()
 	page := filepath.Join(dir, "spec", "source", "index.html.md")
 	overlay := filepath.Join(dir, "spec", "overlay.yaml")
-	copyTree(t, filepath.Join(root, "spec", "source"), filepath.Join(dir, "spec", "source"))
+	src := filepath.Join(root, "spec", "source")
+	if e.PageDir != "" {
+		src = filepath.FromSlash(e.PageDir)
+	}
+	copyTree(t, src, filepath.Join(dir, "spec", "source"))
 	copyFile(t, filepath.Join(root, "spec", "overlay.yaml"), overlay)
 	copyFile(t, filepath.Join(root, "spec", "DECISIONS.md"), filepath.Join(dir, "spec", "DECISIONS.md"))
 	apply(t, page, e.Page, e.AppendPage)
@@ -185,7 +191,7 @@ func runSuite(t *testing.T, schemasDir, base string, reportHas []string) {
 	cmd.Env = append(os.Environ(), envSchemas+"="+schemasDir, envBaseURL+"="+base)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("the suite built on the edited contract fails against the mock built on it: %v\n%s", err, tail(string(out), 60))
+		t.Fatalf("the suite built on the edited contract fails against the mock built on it: %v\n%s", err, tail(string(out), 1500))
 	}
 	if !strings.Contains(string(out), "PASS") {
 		t.Fatalf("the suite did not run:\n%s", tail(string(out), 30))
