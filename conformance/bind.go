@@ -31,9 +31,6 @@ const (
 	// country (S5, S6).
 	argConfirm = "confirm_password"
 	argCountry = "country"
-	// argSession is logout's session argument (S2: params.session_id); the
-	// session cookie bears the same name.
-	argSession = "session_id"
 	// The fields of signin's result S1 and S2 compare, and a country's id
 	// (S6: unique).
 	fieldUID        = "/uid"
@@ -43,10 +40,6 @@ const (
 	// fieldErrors is signup's error result keyed by error key (S5).
 	fieldErrors = "/errors"
 )
-
-// sessionHeader is S2's header carrier. The model does not hold S2's
-// carriers (see the report to the lead): the header's name is S2's alone.
-const sessionHeader = "X-Openerp-Session-Id"
 
 // binding is what the business rules of one operation add to the suite.
 type binding struct {
@@ -69,7 +62,7 @@ type binding struct {
 func bindings() map[string]binding {
 	return map[string]binding{
 		opSignin:    {specs: (*suite).defineSignin, negative: (*suite).signinNegative, args: []string{argLogin, argPassword}},
-		opLogout:    {specs: (*suite).defineLogout, args: []string{argSession}},
+		opLogout:    {specs: (*suite).defineLogout}, // S2's carriers come from the model's Session
 		opReset:     {specs: (*suite).defineResetPassword, negative: (*suite).resetNegative, args: []string{argLogin}},
 		opSignup:    {specs: (*suite).defineSignup, negative: (*suite).signupNegative, needs: []string{opCountries}, args: []string{argLogin, argPassword, argConfirm, argCountry}},
 		opCountries: {specs: (*suite).defineGetCountries},

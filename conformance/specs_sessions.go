@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/nebeus/nebeus-contract/schemas"
+	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
 // carrier is one way a request carries a session (S2).
@@ -17,22 +18,40 @@ type carrier struct {
 	apply func(s *suite, sid string) request
 }
 
-// carriers are S2's three ways to carry a session: the cookie, the header
-// and params.session_id (logout's session argument).
-var carriers = []carrier{
-	{"the " + argSession + " cookie", func(s *suite, sid string) request {
-		r := s.rpc(opLogout, map[string]any{})
-		r.Header = http.Header{"Cookie": {argSession + "=" + sid}}
-		return r
-	}},
-	{"the " + sessionHeader + " header", func(s *suite, sid string) request {
-		r := s.rpc(opLogout, map[string]any{})
-		r.Header = http.Header{sessionHeader: {sid}}
-		return r
-	}},
-	{"params." + argSession, func(s *suite, sid string) request {
-		return s.rpc(opLogout, map[string]any{argSession: sid})
-	}},
+// carriers are S2's ways to carry a session, as the model names them: the
+// cookie, the header and logout's session argument.
+func (s *suite) carriers() []carrier {
+	ses := s.session()
+	var cs []carrier
+	if ses.Cookie != "" {
+		cs = append(cs, carrier{"the " + ses.Cookie + " cookie", func(s *suite, sid string) request {
+			r := s.rpc(opLogout, map[string]any{})
+			r.Header = http.Header{"Cookie": {ses.Cookie + "=" + sid}}
+			return r
+		}})
+	}
+	if ses.Header != "" {
+		cs = append(cs, carrier{"the " + ses.Header + " header", func(s *suite, sid string) request {
+			r := s.rpc(opLogout, map[string]any{})
+			r.Header = http.Header{ses.Header: {sid}}
+			return r
+		}})
+	}
+	if ses.Argument != "" {
+		cs = append(cs, carrier{"params." + ses.Argument, func(s *suite, sid string) request {
+			return s.rpc(opLogout, map[string]any{ses.Argument: sid})
+		}})
+	}
+	return cs
+}
+
+// session is how the contract says a session travels (S2); the zero value
+// when it says nothing.
+func (s *suite) session() model.Session {
+	if ses := s.contract.Model().Session; ses != nil {
+		return *ses
+	}
+	return model.Session{}
 }
 
 // sessionSpecs registers the specs that sign in with an existing account:
@@ -73,7 +92,7 @@ func (s *suite) sessionSpecs(acct func() account) {
 		if jsonText(lookup(first, fieldSession)) != jsonText(lookup(second, fieldSession)) {
 			p.pass(op.ID, "S2")
 		} else {
-			p.fail(ex, "S2", "", "a "+argSession+" other than the first signin's", jsonText(lookup(second, fieldSession)))
+			p.fail(ex, "S2", "", "a "+fieldSession+" other than the first signin's", jsonText(lookup(second, fieldSession)))
 		}
 	})
 
@@ -85,7 +104,7 @@ func (s *suite) sessionSpecs(acct func() account) {
 	if !s.has(opLogout) {
 		return
 	}
-	for _, c := range carriers {
+	for _, c := range s.carriers() {
 		s.it("S3 "+opLogout+" with the session as "+c.name+" answers success and clears the cookie, twice", func(ctx SpecContext, p *probe) {
 			res, _ := s.signin(ctx, p, acct())
 			sid, _ := lookup(res, fieldSession).(string)
@@ -109,12 +128,13 @@ func (s *suite) expectLogout(p *probe, ex *exchange) {
 // expectCookieCleared checks that logout cleared the session cookie (S3):
 // a Set-Cookie session_id with Max-Age<=0 or an Expires in the past.
 func (s *suite) expectCookieCleared(p *probe, ex *exchange) {
-	c := ex.cookie(argSession)
+	name := s.session().Cookie
+	c := ex.cookie(name)
 	if c != nil && (c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now()))) {
 		p.pass(opLogout, "S3")
 		return
 	}
-	p.fail(ex, "S3", "", "Set-Cookie "+argSession+" cleared (Max-Age<=0 or Expires in the past)", jsonText(ex.Header.Values("Set-Cookie")))
+	p.fail(ex, "S3", "", "Set-Cookie "+name+" cleared (Max-Age<=0 or Expires in the past)", jsonText(ex.Header.Values("Set-Cookie")))
 }
 
 // defineLogout registers logout's readonly specs: success with no session
@@ -124,7 +144,7 @@ func (s *suite) defineLogout(op schemas.Operation) {
 		s.it("S3 "+op.ID+" without a session answers success", func(ctx SpecContext, p *probe) {
 			s.expectLogout(p, s.do(ctx, s.rpc(op.ID, map[string]any{})))
 		})
-		for _, c := range carriers {
+		for _, c := range s.carriers() {
 			s.it("S3 "+op.ID+" with an unknown session as "+c.name+" answers success", func(ctx SpecContext, p *probe) {
 				s.expectLogout(p, s.do(ctx, c.apply(s, unknownSession())))
 			})

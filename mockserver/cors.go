@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+
+	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
 // corsPolicy decides which browser origins may call the mock with
@@ -21,8 +24,29 @@ type corsPolicy struct {
 }
 
 // allowedHeaders are the request headers a browser may send: the contract's
-// (T2, S2) and the mock's own.
-const allowedHeaders = "Content-Type, Accept, X-Openerp-Session-Id, X-Mock-Namespace, Prefer, Authorization"
+// (T2, and S2's session header from the model) and the mock's own.
+func allowedHeaders(ses session) string {
+	h := "Content-Type, Accept, X-Mock-Namespace, Prefer, Authorization"
+	if ses.Header != "" {
+		h = "Content-Type, Accept, " + ses.Header + ", X-Mock-Namespace, Prefer, Authorization"
+	}
+	return h
+}
+
+// operationMethods are the methods the contract's operations take, for a
+// preflight: "POST" for this page, more for pages with plain HTTP ones.
+func operationMethods(m *model.Contract) string {
+	var ms []string
+	for _, o := range m.Operations {
+		if !slices.Contains(ms, o.Method) {
+			ms = append(ms, o.Method)
+		}
+	}
+	if len(ms) == 0 {
+		return http.MethodPost
+	}
+	return strings.Join(ms, ", ")
+}
 
 // exposedHeaders are the response headers scripts may read.
 const exposedHeaders = "X-Mock-Violations, X-Mock-Fault, Preference-Applied"
@@ -112,13 +136,13 @@ func (s *Server) cors(next http.Handler) http.Handler {
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			h.Add("Vary", "Access-Control-Request-Method")
 			h.Add("Vary", "Access-Control-Request-Headers")
-			methods := http.MethodPost
+			methods := s.opMethods
 			if strings.HasPrefix(r.URL.Path, controlPrefix) {
 				methods = "GET, POST, DELETE"
 			}
 			if allowed {
 				h.Set("Access-Control-Allow-Methods", methods)
-				h.Set("Access-Control-Allow-Headers", allowedHeaders)
+				h.Set("Access-Control-Allow-Headers", s.corsHeaders)
 				h.Set("Access-Control-Max-Age", "600")
 			}
 			h.Set("Allow", methods+", OPTIONS")

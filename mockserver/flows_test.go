@@ -1,6 +1,7 @@
 package mockserver_test
 
 import (
+	"github.com/nebeus/nebeus-contract/schemas"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,11 +19,11 @@ func signinSession(t *testing.T, h *harness, login, password string, headers ...
 	}
 	id, _ := a.result()["session_id"].(string)
 	for _, c := range a.Cookies {
-		if c.Name == mockserver.SessionCookie {
+		if c.Name == s2.Cookie {
 			return id, c
 		}
 	}
-	t.Fatalf("signin set no %s cookie", mockserver.SessionCookie)
+	t.Fatalf("signin set no %s cookie", s2.Cookie)
 	return "", nil
 }
 
@@ -70,9 +71,9 @@ func TestS3LogoutFindsTheSessionByCookieHeaderOrParams(t *testing.T) {
 			var headers []hdr
 			switch how {
 			case "cookie":
-				headers = append(headers, hdr{"Cookie", mockserver.SessionCookie + "=" + id})
+				headers = append(headers, hdr{"Cookie", s2.Cookie + "=" + id})
 			case "header":
-				headers = append(headers, hdr{mockserver.SessionHeader, id})
+				headers = append(headers, hdr{s2.Header, id})
 			case "params":
 				params["session_id"] = id
 			}
@@ -83,7 +84,7 @@ func TestS3LogoutFindsTheSessionByCookieHeaderOrParams(t *testing.T) {
 				}
 				var cleared bool
 				for _, c := range a.Cookies {
-					cleared = cleared || (c.Name == mockserver.SessionCookie && c.MaxAge < 0 && c.Value == "")
+					cleared = cleared || (c.Name == s2.Cookie && c.MaxAge < 0 && c.Value == "")
 				}
 				if !cleared {
 					t.Errorf("logout %d did not clear the cookie: %v", i, a.Header["Set-Cookie"])
@@ -212,3 +213,6 @@ func TestNamespacesAreIsolated(t *testing.T) {
 		t.Errorf("run-a has %d sessions, want 1", n)
 	}
 }
+
+// s2 is how the contract says a session travels (S2).
+var s2 = schemas.MustDefault().Model().Session

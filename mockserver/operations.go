@@ -357,16 +357,16 @@ func (c *call) signin() reply {
 	if err != nil { // the account vanished between the two calls (a reset)
 		return fail
 	}
-	return reply{variant: variantSuccess, known: c.signinResult(acc, sess.ID), cookie: sessionCookie(sess.ID)}
+	return reply{variant: variantSuccess, known: c.signinResult(acc, sess.ID), cookie: c.s.session.cookie(sess.ID)}
 }
 
 // logout (S3): ends the session the request carries, always succeeds, clears
 // the cookie.
 func (c *call) logout() reply {
-	for _, id := range sessionIDs(c.r, c.params) {
+	for _, id := range c.s.session.ids(c.r, c.params) {
 		c.ns.EndSession(id)
 	}
-	return reply{variant: variantSuccess, cookie: clearedSessionCookie()}
+	return reply{variant: variantSuccess, cookie: c.s.session.cleared()}
 }
 
 // resetPassword (S4): success for any well-formed email, existing or not

@@ -68,8 +68,12 @@ type Server struct {
 	ops       map[string]*operation // by name
 	countries []byte                // the active countries, encoded once (S6)
 	secrets   secrets               // what the journal redacts (M4, S2)
-	activeIDs map[int]bool          // ids of the active countries (S5)
-	handler   http.Handler
+	session   session               // how a session travels (S2)
+	// corsHeaders and opMethods answer a preflight (S2's header, the
+	// operations' methods).
+	corsHeaders, opMethods string
+	activeIDs              map[int]bool // ids of the active countries (S5)
+	handler                http.Handler
 }
 
 // New builds a Server. It fails on a contract without the operations the mock
@@ -97,6 +101,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.faults = newFaultTable()
 	s.secrets = newSecrets(s.contract.Model())
+	s.session = newSession(s.contract.Model())
+	s.corsHeaders, s.opMethods = allowedHeaders(s.session), operationMethods(s.contract.Model())
 	s.activeIDs = make(map[int]bool, len(s.fixtures.Active))
 	for _, c := range s.fixtures.Active {
 		s.activeIDs[c.ID] = true

@@ -3,31 +3,59 @@ package mockserver
 import (
 	"net/http"
 	"time"
+
+	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
-// SessionCookie is the cookie that carries the session (S2).
-const SessionCookie = "session_id"
+// session is how the contract says a session travels (S2), from the model;
+// the zero value (a contract without sessions) sets no cookie and reads no
+// carrier.
+type session struct{ model.Session }
 
-// SessionHeader carries the session as a header (S2, Odoo's name).
-const SessionHeader = "X-Openerp-Session-Id"
-
-// sessionCookie is S2's cookie: HttpOnly so scripts cannot read it,
-// SameSite=Lax so it goes along from localhost:3000 to localhost:8080 (same
-// site: cookies ignore ports), Path=/ for every operation.
-func sessionCookie(id string) *http.Cookie {
-	return &http.Cookie{Name: SessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
+func newSession(m *model.Contract) session {
+	if m.Session == nil {
+		return session{}
+	}
+	return session{*m.Session}
 }
 
-// clearedSessionCookie expires the cookie (S3).
-func clearedSessionCookie() *http.Cookie {
-	return &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		MaxAge: -1, Expires: time.Unix(0, 0)}
+func (s session) sameSite() http.SameSite {
+	switch s.SameSite {
+	case "Lax":
+		return http.SameSiteLaxMode
+	case "Strict":
+		return http.SameSiteStrictMode
+	case "None":
+		return http.SameSiteNoneMode
+	}
+	return http.SameSiteDefaultMode
 }
 
-// sessionIDs returns the distinct session ids a request carries (S2), in
-// order: params.session_id, the X-Openerp-Session-Id header, the cookie.
-// logout ends them all, since it clears the cookie either way (S3).
-func sessionIDs(r *http.Request, params map[string]any) []string {
+// cookie is S2's cookie for session id (with the contract's attributes:
+// HttpOnly so scripts cannot read it, SameSite=Lax so it goes along from
+// localhost:3000 to localhost:8080, Path=/ for every operation); nil when
+// the contract names none.
+func (s session) cookie(id string) *http.Cookie {
+	if s.Cookie == "" {
+		return nil
+	}
+	return &http.Cookie{Name: s.Cookie, Value: id, Path: s.Path, HttpOnly: s.HttpOnly, SameSite: s.sameSite()}
+}
+
+// cleared expires the cookie (S3), with the same name, path and attributes,
+// so a browser drops the one it keeps.
+func (s session) cleared() *http.Cookie {
+	c := s.cookie("")
+	if c != nil {
+		c.MaxAge, c.Expires = -1, time.Unix(0, 0)
+	}
+	return c
+}
+
+// ids returns the distinct session ids a request carries (S2), in order:
+// the argument, the header, the cookie. logout ends them all, since it
+// clears the cookie either way (S3).
+func (s session) ids(r *http.Request, params map[string]any) []string {
 	var ids []string
 	add := func(id string) {
 		if id == "" {
@@ -40,12 +68,18 @@ func sessionIDs(r *http.Request, params map[string]any) []string {
 		}
 		ids = append(ids, id)
 	}
-	if id, ok := params["session_id"].(string); ok {
-		add(id)
+	if s.Argument != "" {
+		if id, ok := params[s.Argument].(string); ok {
+			add(id)
+		}
 	}
-	add(r.Header.Get(SessionHeader))
-	for _, c := range r.CookiesNamed(SessionCookie) {
-		add(c.Value)
+	if s.Header != "" {
+		add(r.Header.Get(s.Header))
+	}
+	if s.Cookie != "" {
+		for _, c := range r.CookiesNamed(s.Cookie) {
+			add(c.Value)
+		}
 	}
 	return ids
 }

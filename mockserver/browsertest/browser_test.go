@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/nebeus/nebeus-contract/schemas"
 	"html/template"
 	"io"
 	"net"
@@ -115,7 +116,7 @@ func TestBrowser(t *testing.T) {
 
 		// HttpOnly: cookies ignore ports, so a readable cookie set by the
 		// mock's origin would show in this page's document.cookie.
-		if strings.Contains(res.Cookie, mockserver.SessionCookie) {
+		if strings.Contains(res.Cookie, s2.Cookie) {
 			t.Errorf("document.cookie shows %q: the session cookie must be HttpOnly (S2)", res.Cookie)
 		}
 
@@ -128,9 +129,9 @@ func TestBrowser(t *testing.T) {
 		lo := logouts[0]
 		switch {
 		case !lo.hasCookie:
-			t.Errorf("logout carried no %s cookie: the browser did not send S2's cookie across ports", mockserver.SessionCookie)
+			t.Errorf("logout carried no %s cookie: the browser did not send S2's cookie across ports", s2.Cookie)
 		case lo.cookie != sessionID:
-			t.Errorf("logout carried %s cookie %q, want signin's %q", mockserver.SessionCookie, lo.cookie, sessionID)
+			t.Errorf("logout carried %s cookie %q, want signin's %q", s2.Cookie, lo.cookie, sessionID)
 		}
 		if lo.header != "" || bytes.Contains(lo.body, []byte("session_id")) {
 			t.Errorf("logout carried a session outside the cookie (header %q, body %s): the test proves nothing", lo.header, lo.body)
@@ -145,7 +146,7 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("the mock saw %d get_countries requests, want 1", len(after))
 		}
 		if after[0].hasCookie {
-			t.Errorf("after logout the browser still sent %s=%q: logout must clear the cookie (S3)", mockserver.SessionCookie, after[0].cookie)
+			t.Errorf("after logout the browser still sent %s=%q: logout must clear the cookie (S3)", s2.Cookie, after[0].cookie)
 		}
 	})
 
@@ -439,9 +440,9 @@ func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := seen{
 		method: r.Method, path: r.URL.Path, origin: r.Header.Get("Origin"),
 		preflight: r.Header.Get("Access-Control-Request-Method"),
-		header:    r.Header.Get(mockserver.SessionHeader),
+		header:    r.Header.Get(s2.Header),
 	}
-	if c, err := r.Cookie(mockserver.SessionCookie); err == nil {
+	if c, err := r.Cookie(s2.Cookie); err == nil {
 		s.hasCookie, s.cookie = true, c.Value
 	}
 	if r.Body != nil {
@@ -508,3 +509,6 @@ func (l *lockedLines) all() []string {
 	defer l.mu.Unlock()
 	return append([]string(nil), l.lines...)
 }
+
+// s2 is how the contract says a session travels (S2).
+var s2 = schemas.MustDefault().Model().Session

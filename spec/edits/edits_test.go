@@ -53,6 +53,8 @@ type probe struct {
 	Status   int            `json:"status"`
 	Contains []string       `json:"contains"`
 	Lacks    []string       `json:"lacks"`
+	// Headers: each response header named must hold the text given.
+	Headers map[string]string `json:"headers"`
 }
 
 const (
@@ -172,6 +174,11 @@ func (p probe) check(t *testing.T, base string) {
 	for _, s := range p.Contains {
 		if !strings.Contains(string(got), s) {
 			t.Errorf("probe %s %s: answer lacks %s: %s", p.Path, body, s, got)
+		}
+	}
+	for name, want := range p.Headers {
+		if got := strings.Join(resp.Header.Values(name), "\n"); !strings.Contains(got, want) {
+			t.Errorf("probe %s %s: header %s is %q, want it to hold %q", p.Path, body, name, got, want)
 		}
 	}
 	for _, s := range p.Lacks {

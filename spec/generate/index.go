@@ -22,6 +22,17 @@ func indexOf(m Model, defNames []string, decisions []model.Decision, src Sources
 	if c.Decisions == nil {
 		c.Decisions = []model.Decision{}
 	}
+	if sm, ok := m["x-session"].(map[string]any); ok {
+		ses := &model.Session{
+			Cookie: str(sm["cookie"]), SameSite: str(sm["sameSite"]), Path: str(sm["path"]),
+			Header: str(sm["header"]), Argument: str(sm["argument"]), Decision: str(sm["x-decision"]),
+		}
+		ses.HttpOnly, _ = sm["httpOnly"].(bool)
+		if ses.Decision == "" {
+			ses.Decision = str(m["x-decision"])
+		}
+		c.Session = ses
+	}
 	defs, _ := m["definitions"].(map[string]any)
 	ops := m["operations"].(map[string]any)
 	for _, id := range operationNames(m) {

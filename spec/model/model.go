@@ -56,6 +56,24 @@ type Contract struct {
 	// Decisions are the contract decisions with their titles, in the
 	// order spec/DECISIONS.md gives them.
 	Decisions []Decision `json:"decisions"`
+	// Session says how a session travels (S2); nil when the contract
+	// has no sessions.
+	Session *Session `json:"session,omitempty"`
+}
+
+// Session is how a session travels (S2): the cookie a successful signin
+// sets, and the carriers a later request may use.
+type Session struct {
+	// Cookie is the cookie's name, with the attributes it is set with.
+	Cookie   string `json:"cookie"`
+	HttpOnly bool   `json:"httpOnly"`
+	SameSite string `json:"sameSite"` // "Lax", "Strict", "None" or ""
+	Path     string `json:"path"`
+	// Header is the request header that may carry the session id.
+	Header string `json:"header"`
+	// Argument is the params key that may carry it.
+	Argument string `json:"argument"`
+	Decision string `json:"decision,omitempty"`
 }
 
 // Decision is one contract decision (T1..T6, S1..S6, M1..M4).
