@@ -24,7 +24,7 @@ func description(m Model) string {
 			return "Operations with a JSON-RPC 2.0 call object (T2) are POSTs; the others are plain HTTP requests whose arguments travel in the path and the query. Decisions T1-T6 and S1-S6 are in spec/DECISIONS.md."
 		}
 	}
-	return "Every operation is POST {base}/{operation}/1.0/json with a JSON-RPC 2.0 call object (T1, T2). Decisions T1-T6 and S1-S6 are in spec/DECISIONS.md."
+	return "Every operation is a POST of a JSON-RPC 2.0 call object to its path under the base URL (T1, T2). Decisions T1-T6 and S1-S6 are in spec/DECISIONS.md."
 }
 
 // OpenAPI builds the OpenAPI 3.0.3 document of the contract from the schema
