@@ -126,9 +126,9 @@ func (s *Server) handleAccounts() http.Handler {
 func (s *Server) handleCreateAccount() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
-			op, ok := s.ops["signup"]
-			if !ok {
-				controlFail(w, http.StatusNotFound, "the contract has no signup operation")
+			op := s.accountOperation()
+			if op == nil {
+				controlFail(w, http.StatusNotFound, "the contract has no operation that creates accounts")
 				return
 			}
 			params, ok := s.controlBody(w, r)

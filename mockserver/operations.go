@@ -507,6 +507,17 @@ func intArg(v any) (int, bool) {
 	return int(f), true
 }
 
+// accountOperation is the operation that creates accounts (signup, S5),
+// by the binding table; nil when the contract has none.
+func (s *Server) accountOperation() *operation {
+	for _, o := range s.contract.Operations() {
+		if op := s.ops[o.ID]; op.createsAccounts {
+			return op
+		}
+	}
+	return nil
+}
+
 // firstError is the operation's first documented error variant.
 func firstError(o schemas.Operation) (schemas.Variant, bool) {
 	for _, v := range o.Variants {
