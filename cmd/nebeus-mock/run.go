@@ -207,9 +207,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // the control API and the contract are.
 func banner(w io.Writer, base string, c *schemas.Contract, fx fixtures.Set, o *options) {
 	fmt.Fprintf(w, "nebeus-mock: listening on %s\n", base)
-	fmt.Fprintf(w, "  operations (POST, JSON-RPC 2.0):\n")
+	fmt.Fprintf(w, "  operations:\n")
 	for _, op := range c.Operations() {
-		fmt.Fprintf(w, "    %s%s\n", base, op.Path)
+		kind := "JSON-RPC 2.0"
+		if !op.JSONRPC() {
+			kind = "plain HTTP"
+		}
+		fmt.Fprintf(w, "    %-6s %s%s  (%s)\n", op.Method, base, op.Path, kind)
 	}
 	fmt.Fprintf(w, "  demo accounts (login / password):\n")
 	for _, a := range fx.Accounts {
