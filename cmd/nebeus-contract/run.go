@@ -17,8 +17,8 @@ const usage = `nebeus-contract: the Nebeus API contract, generated from its Slat
 Usage:
   nebeus-contract generate [--page PATH] [--overlay PATH] [--decisions PATH] [--out DIR] [--strict]
   nebeus-contract check    [--page PATH] [--overlay PATH] [--decisions PATH] [--out DIR] [--strict]
-  nebeus-contract validate --schema NAME [FILE|-]
-  nebeus-contract list
+  nebeus-contract validate --schema NAME [--contract DIR] [FILE|-]
+  nebeus-contract list     [--contract DIR]
   nebeus-contract diff     [--overlay PATH] [--old-overlay PATH] [--new-overlay PATH] [--format text|json] OLD NEW
 
 Run "nebeus-contract COMMAND --help" for a command's flags.
@@ -37,7 +37,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "validate":
 		return runValidate(args[1:], stdin, stdout, stderr)
 	case "list":
-		return runList(stdout)
+		return runList(args[1:], stdout, stderr)
 	case "diff":
 		return runDiff(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":

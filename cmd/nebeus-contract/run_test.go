@@ -116,3 +116,29 @@ func TestListNamesEveryOperation(t *testing.T) {
 		t.Errorf("exit %d", code)
 	}
 }
+
+// list and validate read a contract generated elsewhere (--contract), here
+// the messy evolved page's, with its plain HTTP and binary operations.
+func TestListAndValidateAGeneratedContract(t *testing.T) {
+	out := t.TempDir()
+	page := filepath.Join("..", "..", "spec", "generate", "testdata", "messy", "index.html.md")
+	if code, _, stderr := runCLI(t, "", "generate", "--page", page, "--overlay", "", "--out", out); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, stderr)
+	}
+	dir := filepath.Join(out, "schemas")
+	code, stdout, stderr := runCLI(t, "", "list", "--contract", dir)
+	if code != 0 {
+		t.Fatalf("list: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"chat_send_2 POST /chat/send/1.0/json", "images_avatar_get GET /images/{id}/avatar.png", "shape binary   image/png"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("list lacks %q:\n%s", want, stdout)
+		}
+	}
+	if code, stdout, _ := runCLI(t, `{"jsonrpc":"2.0","params":{}}`, "validate", "--contract", dir, "--schema", "chat_send.request", "-"); code != 1 || !strings.Contains(stdout, "required property is missing") {
+		t.Errorf("validate against the generated contract: exit %d: %s", code, stdout)
+	}
+	if code, _, _ := runCLI(t, "", "list", "--contract", filepath.Join(out, "nowhere")); code != 2 {
+		t.Errorf("list --contract of a missing folder: exit %d, want 2", code)
+	}
+}

@@ -13,6 +13,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	schema := fs.String("schema", "", `schema NAME to validate against (see "nebeus-contract list"), e.g. signin.response or signup.request`)
+	dir := fs.String("contract", "", "a generated schemas/ folder to read instead of the embedded contract")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "nebeus-contract validate --schema NAME [FILE|-]: validate one JSON payload; prints every violation with its JSON pointer and decision id. Exit 0 valid, 1 invalid.")
 		fs.PrintDefaults()
@@ -27,7 +28,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 		fs.Usage()
 		return &exitError{code: 2, msg: "validate: --schema NAME and at most one FILE are required"}
 	}
-	c, err := schemas.Default()
+	c, err := generatedContract(*dir)
 	if err != nil {
 		return err
 	}
@@ -85,17 +86,39 @@ func responseOp(c *schemas.Contract, schema string) (string, bool) {
 	return "", false
 }
 
-func runList(stdout io.Writer) error {
-	c, err := schemas.Default()
+func runList(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("contract", "", "a generated schemas/ folder to read instead of the embedded contract")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return &exitError{code: 2}
+	}
+	c, err := generatedContract(*dir)
 	if err != nil {
 		return err
 	}
 	for _, o := range c.Operations() {
-		fmt.Fprintf(stdout, "%s %s (%s)\n  request:  %s\n  response: %s\n", o.Method, o.Path, o.Title, o.Request, o.Response)
+		fmt.Fprintf(stdout, "%s %s %s (%s, %s)\n  request:  %s\n  response: %s\n", o.ID, o.Method, o.Path, o.Title, o.Protocol, o.Request, o.Response)
 		for _, v := range o.Variants {
-			fmt.Fprintf(stdout, "    variant %-8s %-40s shape %s\n", v.Name, v.Schema, v.Shape)
+			fmt.Fprintf(stdout, "    variant %-10s %-40s shape %-8s %s\n", v.Name, v.Schema, v.Shape, v.MediaType)
 		}
 	}
 	fmt.Fprintf(stdout, "definitions: %v\n", c.Index().Definitions)
 	return nil
+}
+
+// generatedContract is the contract in dir (a generated schemas/ folder), or the
+// embedded one.
+func generatedContract(dir string) (*schemas.Contract, error) {
+	if dir == "" {
+		return schemas.Default()
+	}
+	c, err := schemas.Load(os.DirFS(dir))
+	if err != nil {
+		return nil, &exitError{code: 2, msg: fmt.Sprintf("--contract %s: %v", dir, err)}
+	}
+	return c, nil
 }
