@@ -2,6 +2,7 @@ package generate
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -66,4 +67,47 @@ func anyOfWhereExamplesOverlap(m Model, files map[string]map[string]any) error {
 		resp["title"] = name + " response: at least one documented variant (its examples overlap)"
 	}
 	return nil
+}
+
+// overlap reports whether an example of op's JSON variants matches more
+// than one of them.
+func overlap(op map[string]any, name string, schemas *jsonschema.Compiler) bool {
+	vs, _ := op["variants"].(map[string]any)
+	var compiled []*jsonschema.Schema
+	var examples []any
+	for _, vn := range variantNames(op) {
+		v := vs[vn].(map[string]any)
+		if v["shape"] == ShapeBinary {
+			continue
+		}
+		sc, err := schemas.Compile(SchemaBase + name + ".response." + vn + ".json")
+		if err != nil {
+			return false // compileAll reports it
+		}
+		compiled = append(compiled, sc)
+		examples = append(examples, v["example"])
+	}
+	for _, ex := range examples {
+		// Validate wants plain JSON values: round-trip the example.
+		b, err := json.Marshal(ex)
+		if err != nil {
+			continue
+		}
+		var val any
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		if dec.Decode(&val) != nil {
+			continue
+		}
+		n := 0
+		for _, sc := range compiled {
+			if sc.Validate(val) == nil {
+				n++
+			}
+		}
+		if n > 1 {
+			return true
+		}
+	}
+	return false
 }

@@ -96,7 +96,7 @@ func Build(o Options) (*Result, error) {
 		}
 		res.Files["schemas/"+name+".json"] = b
 	}
-	doc, err := OpenAPI(m, files, src)
+	doc, err := buildOpenAPI(m, decisions, src)
 	if err != nil {
 		return res, err
 	}

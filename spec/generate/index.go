@@ -52,6 +52,7 @@ func indexOf(m Model, defNames []string, decisions []model.Decision, src Sources
 			o.Protocol = model.ProtocolJSONRPC
 		}
 		o.Safe, _ = op["x-safe"].(bool)
+		o.Session = str(op["x-session"])
 		for _, pp := range asSlice(op["pathParams"]) {
 			p, _ := pp.(map[string]any)
 			o.PathParams = append(o.PathParams, model.PathParam{Name: str(p["name"]), Example: str(p["example"])})

@@ -1,15 +1,14 @@
 package generate
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/santhosh-tekuri/jsonschema/v5"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
@@ -18,70 +17,202 @@ import (
 // operation is a JSON-RPC POST, else what the operations have in common.
 func description(m Model) string {
 	ops, _ := m["operations"].(map[string]any)
+	rules := " Arguments carry their JSON types; every other rule on them (required, lengths, ranges, patterns, formats) is a business rule, answered with HTTP 200 and the operation's documented error variant (S1, S4, S5), so it is shown in each argument's description and x-rules, not enforced by the request schemas; schemas/ enforces it. Responses may carry fields beyond those documented (T6)."
 	for _, o := range ops {
 		op, _ := o.(map[string]any)
 		if op["method"] != "POST" || op["protocol"] == model.ProtocolHTTP {
-			return "Operations with a JSON-RPC 2.0 call object (T2) are POSTs; the others are plain HTTP requests whose arguments travel in the path and the query. Decisions T1-T6 and S1-S6 are in spec/DECISIONS.md."
+			return "Operations with a JSON-RPC 2.0 call object (T2) are POSTs; the others are plain HTTP requests whose arguments travel in the path and the query. Decisions T1-T6 and S1-S6 are in spec/DECISIONS.md." + rules
 		}
 	}
-	return "Every operation is a POST of a JSON-RPC 2.0 call object to its path under the base URL (T1, T2). Decisions T1-T6 and S1-S6 are in spec/DECISIONS.md."
+	return "Every operation is a POST of a JSON-RPC 2.0 call object to its path under the base URL (T1, T2). Decisions T1-T6 and S1-S6 are in spec/DECISIONS.md." + rules
 }
 
-// OpenAPI builds the OpenAPI 3.0.3 document of the contract from the schema
-// files (so it says exactly what they say) and checks it with kin-openapi.
-func OpenAPI(m Model, files map[string]map[string]any, src Sources) (*openapi3.T, error) {
-	doc := &openapi3.T{
-		OpenAPI: "3.0.3",
-		Info: &openapi3.Info{
-			Title:       fmt.Sprint(m["title"]),
-			Version:     "1.0",
-			Description: description(m),
-			Extensions:  map[string]any{"x-generated": src.comment()},
-		},
-		Servers:    openapi3.Servers{{URL: "http://127.0.0.1:8080", Description: "the mock (make run); the base URL is configurable everywhere (T1)"}},
-		Paths:      openapi3.NewPaths(),
-		Components: &openapi3.Components{Schemas: openapi3.Schemas{}},
-	}
-	for name, f := range files {
-		if name == "index" {
-			continue
-		}
-		doc.Components.Schemas[name] = toOAS(f)
-	}
-	errorContent := func(desc string) *openapi3.ResponseRef {
-		return &openapi3.ResponseRef{Value: openapi3.NewResponse().WithDescription(desc).
-			WithContent(openapi3.NewContentWithJSONSchemaRef(&openapi3.SchemaRef{Ref: "#/components/schemas/jsonrpc-error"}))}
-	}
-	schemas, err := compiler(files)
+// Security scheme names of S2's carriers.
+const (
+	schemeCookie = "sessionCookie"
+	schemeHeader = "sessionHeader"
+)
+
+// Operation x-session values (the overlay's): the operation starts a
+// session and sets the cookie, or ends one and clears it (S2, S3).
+const (
+	sessionStart = model.SessionStart
+	sessionEnd   = model.SessionEnd
+)
+
+// protocolError is one protocol error (T5) a server answers instead of a
+// business outcome, with the JSON-RPC error objects it carries.
+type protocolError struct {
+	Status      int
+	Protocol    string // model.ProtocolJSONRPC or model.ProtocolHTTP
+	Description string
+	Examples    []rpcExample
+}
+
+type rpcExample struct {
+	Name    string
+	Code    int
+	Message string // JSON-RPC 2.0's name of the code
+}
+
+// protocolErrors are the statuses T5 gives protocol errors, by protocol,
+// each with an example of the JSON-RPC error object (codes and messages are
+// JSON-RPC 2.0's). spec/openapitest drives the mock into each of them.
+var protocolErrors = []protocolError{
+	{http.StatusBadRequest, model.ProtocolJSONRPC, "Protocol error (T5): the body is not JSON (-32700), not a call object (-32600), or its params are not an object (-32602).", []rpcExample{
+		{"parse-error", -32700, "Parse error"}, {"invalid-request", -32600, "Invalid Request"}, {"invalid-params", -32602, "Invalid params"}}},
+	{http.StatusMethodNotAllowed, model.ProtocolJSONRPC, "A method other than the operation's (T1, T5); Allow names the one it takes.", []rpcExample{
+		{"method-not-allowed", -32600, "Invalid Request"}}},
+	{http.StatusRequestEntityTooLarge, model.ProtocolJSONRPC, "A body over the server's limit (T5).", []rpcExample{
+		{"body-too-large", -32600, "Invalid Request"}}},
+	{http.StatusUnsupportedMediaType, model.ProtocolJSONRPC, "A Content-Type other than application/json (T2; a charset parameter is fine).", []rpcExample{
+		{"unsupported-media-type", -32600, "Invalid Request"}}},
+	{http.StatusBadRequest, model.ProtocolHTTP, "Path or query arguments that break the operation's rules (T5).", []rpcExample{
+		{"invalid-params", -32602, "Invalid params"}}},
+	{http.StatusMethodNotAllowed, model.ProtocolHTTP, "A method other than the path's operations take (T1, T5); Allow names them.", []rpcExample{
+		{"method-not-allowed", -32600, "Invalid Request"}}},
+}
+
+// oasBuilder builds the document.
+type oasBuilder struct {
+	m         Model
+	defs      map[string]any
+	doc       *openapi3.T
+	d         *dialect
+	decisions []model.Decision
+	// order: the keys of each examples map, by its JSON pointer in the
+	// document, in the order they are written (success first).
+	order map[string][]string
+	// unions: each operation's 200 JSON schema component with more than
+	// one variant, and the examples of its variants.
+	unions []union
+}
+
+type union struct {
+	name     string
+	examples []any
+}
+
+// openAPIDoc is the document and the order of its examples maps.
+type openAPIDoc struct {
+	*openapi3.T
+	order map[string][]string
+}
+
+// OpenAPI builds the OpenAPI 3.0.3 document of the contract from the model
+// (after the overlay) and checks it with kin-openapi. See buildOpenAPI.
+func OpenAPI(m Model, decisions []model.Decision, src Sources) (*openapi3.T, error) {
+	d, err := buildOpenAPI(m, decisions, src)
 	if err != nil {
 		return nil, err
 	}
+	return d.T, nil
+}
+
+// buildOpenAPI builds the document so that the ecosystem's tools accept and
+// use it (README, "Typed clients from the OpenAPI document"):
+//
+//   - components are named for generated code (componentName): OpRequest,
+//     OpArguments, OpVariant, OpVariantEnvelope, OpVariantResult,
+//     OpResponseBody, JsonrpcId, JsonrpcVersion, JsonrpcError and the
+//     shared definitions;
+//   - a call object and an envelope are whole objects, not an allOf over a
+//     base, so generated types keep their required members;
+//   - arguments keep their JSON types and show every business rule in
+//     x-rules and in words (dialect, inArguments);
+//   - responses keep every constraint (S1's text, the statuses, the shapes
+//     of T4, jsonrpc "2.0"), so a validating proxy catches a deployment that
+//     breaks them;
+//   - the success example first, a request example per operation, an
+//     example of each protocol error;
+//   - S2's carriers as security schemes, Set-Cookie where a session starts
+//     or ends, every status T5 gives a protocol error.
+func buildOpenAPI(m Model, decisions []model.Decision, src Sources) (*openAPIDoc, error) {
+	defs, _ := m["definitions"].(map[string]any)
+	b := &oasBuilder{
+		m: m, defs: defs, decisions: decisions, order: map[string][]string{},
+		d: &dialect{defs: defs, shared: map[string]string{}, used: map[string]bool{}},
+		doc: &openapi3.T{
+			OpenAPI: "3.0.3",
+			Info: &openapi3.Info{
+				Title:       fmt.Sprint(m["title"]),
+				Version:     "1.0",
+				Description: description(m),
+				Extensions:  map[string]any{"x-generated": src.comment()},
+			},
+			Servers:    openapi3.Servers{{URL: "http://127.0.0.1:8080", Description: "the mock (make run); the base URL is configurable everywhere (T1)"}},
+			Paths:      openapi3.NewPaths(),
+			Components: &openapi3.Components{Schemas: openapi3.Schemas{}},
+		},
+	}
+	b.sharedComponents()
+	b.securitySchemes()
 	ops := m["operations"].(map[string]any)
 	for _, name := range operationNames(m) {
-		op := ops[name].(map[string]any)
-		method, _ := op["method"].(string)
-		path := fmt.Sprint(op["path"])
-		http := op["protocol"] == model.ProtocolHTTP
-		o := &openapi3.Operation{
-			OperationID: name,
-			Summary:     fmt.Sprint(op["title"]),
-			Description: fmt.Sprint(op["description"]),
-			Parameters:  parameters(op),
-			Responses:   responses(name, op, schemas, errorContent),
+		if err := b.operation(name, ops[name].(map[string]any)); err != nil {
+			return nil, err
 		}
-		if !http {
-			o.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).
-				WithContent(openapi3.NewContentWithJSONSchemaRef(&openapi3.SchemaRef{Ref: "#/components/schemas/" + name + ".request"}))}
-		}
-		item := doc.Paths.Value(path)
-		if item == nil {
-			item = &openapi3.PathItem{}
-			doc.Paths.Set(path, item)
-		}
-		item.SetOperation(method, o)
 	}
-	// Refs are resolved by loading the document back, as any consumer will.
-	raw, err := doc.MarshalJSON()
+	// The shared definitions the operations refer to (signup-field-error),
+	// and those they refer to in turn.
+	for done := map[string]bool{}; ; {
+		var next []string
+		for _, n := range sortedNames(b.d.used) {
+			if !done[n] {
+				next = append(next, n)
+			}
+		}
+		if len(next) == 0 {
+			break
+		}
+		for _, n := range next {
+			done[n] = true
+			def, ok := defs[n].(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("openapi: a schema refers to %s.json, which is no shared definition", n)
+			}
+			if err := b.component(componentName(n), def, inResponse); err != nil {
+				return nil, err
+			}
+		}
+	}
+	raw, err := b.doc.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	loaded, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		return nil, fmt.Errorf("generated OpenAPI document does not load: %w", err)
+	}
+	// A union whose variants an example matches more than once is anyOf:
+	// "exactly one" would make the page's own examples invalid.
+	for _, u := range b.unions {
+		sc := loaded.Components.Schemas[u.name].Value
+		for _, ex := range u.examples {
+			n := 0
+			for _, br := range sc.OneOf {
+				if br.Value.VisitJSON(ex) == nil {
+					n++
+				}
+			}
+			if n > 1 {
+				own := b.doc.Components.Schemas[u.name].Value
+				own.AnyOf, own.OneOf = own.OneOf, nil
+				own.Title = strings.Replace(own.Title, "exactly one", "at least one", 1) + " (its examples overlap)"
+				break
+			}
+		}
+	}
+	if _, err := b.load(); err != nil {
+		return nil, err
+	}
+	return &openAPIDoc{T: b.doc, order: b.order}, nil
+}
+
+// load marshals the document and loads it back, resolving refs as any
+// consumer does, and validates it (examples included).
+func (b *oasBuilder) load() (*openapi3.T, error) {
+	raw, err := b.doc.MarshalJSON()
 	if err != nil {
 		return nil, err
 	}
@@ -92,21 +223,313 @@ func OpenAPI(m Model, files map[string]map[string]any, src Sources) (*openapi3.T
 	if err := loaded.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("generated OpenAPI document does not validate: %w", err)
 	}
-	return doc, nil
+	return loaded, nil
 }
 
-// responses are an operation's documented variants under 200 (T3), each in
-// its media type: a binary variant as {type: string, format: binary}, the
-// JSON ones as the operation's response schema (or, beside a binary one, as
-// the oneOf of the JSON variants). A jsonrpc operation also has the T5
-// protocol errors.
-func responses(name string, op map[string]any, schemas *jsonschema.Compiler, errorContent func(string) *openapi3.ResponseRef) *openapi3.Responses {
+// component adds a schema component, refusing a name already taken.
+func (b *oasBuilder) component(name string, s map[string]any, md mode) error {
+	if _, taken := b.doc.Components.Schemas[name]; taken {
+		return fmt.Errorf("openapi: two schemas would be named %s; rename an operation or a variant", name)
+	}
+	// Placeholder first, so that a shared schema equal to s does not turn
+	// the component into a ref to itself.
+	b.doc.Components.Schemas[name] = &openapi3.SchemaRef{Value: &openapi3.Schema{}}
+	sc := *b.d.schemaNoShare(s, md)
+	b.doc.Components.Schemas[name] = &sc
+	return nil
+}
+
+// sharedComponents are the JSON-RPC id and version (T2, T4), written once
+// and referred to wherever the call object, an envelope or an error has
+// them.
+func (b *oasBuilder) sharedComponents() {
+	req, _ := b.defs["jsonrpc-request"].(map[string]any)
+	props, _ := req["properties"].(map[string]any)
+	for _, p := range []struct{ prop, name, desc string }{
+		{"id", "JsonrpcId", "The call's id; the response echoes it (T3), null where the call had none."},
+		{"jsonrpc", "JsonrpcVersion", "The JSON-RPC version (T2)."},
+	} {
+		s, ok := props[p.prop].(map[string]any)
+		if !ok {
+			continue
+		}
+		sc := b.d.schema(s, inResponse)
+		sc.Value.Description = p.desc
+		if len(sc.Value.Enum) == 1 {
+			// A constant named for generated code (Go's JsonrpcVersion20
+			// rather than N20).
+			sc.Value.Extensions = map[string]any{"x-enum-varnames": []any{p.name + strings.NewReplacer(".", "", "-", "").Replace(fmt.Sprint(sc.Value.Enum[0]))}}
+		}
+		b.doc.Components.Schemas[p.name] = sc
+		b.d.shared[canonical(s)] = p.name
+	}
+}
+
+// securitySchemes are S2's carriers: the cookie and the header that may
+// carry the session (the argument is in the operations' arguments).
+func (b *oasBuilder) securitySchemes() {
+	s, ok := b.m["x-session"].(map[string]any)
+	if !ok {
+		return
+	}
+	schemes := openapi3.SecuritySchemes{}
+	if c := str(s["cookie"]); c != "" {
+		schemes[schemeCookie] = &openapi3.SecuritySchemeRef{Value: &openapi3.SecurityScheme{
+			Type: "apiKey", In: "cookie", Name: c,
+			Description: "The session (S2): the cookie a successful signin sets; a browser sends it by itself (with credentials: 'include' across origins).",
+		}}
+	}
+	if h := str(s["header"]); h != "" {
+		schemes[schemeHeader] = &openapi3.SecuritySchemeRef{Value: &openapi3.SecurityScheme{
+			Type: "apiKey", In: "header", Name: h,
+			Description: "The session (S2) as a header: the session_id of a successful signin's result.",
+		}}
+	}
+	if len(schemes) > 0 {
+		b.doc.Components.SecuritySchemes = schemes
+	}
+}
+
+// operation adds one operation: its path item, its request, its responses
+// and the components they name.
+func (b *oasBuilder) operation(name string, op map[string]any) error {
+	method, _ := op["method"].(string)
+	path := fmt.Sprint(op["path"])
+	plain := op["protocol"] == model.ProtocolHTTP
+	o := &openapi3.Operation{
+		Tags:        []string{fmt.Sprint(op["title"])},
+		OperationID: name,
+		Summary:     fmt.Sprint(op["title"]),
+		Description: b.operationDescription(op),
+		Responses:   openapi3.NewResponses(),
+	}
+	o.Responses.Delete("default")
+	ptr := "/paths/" + escapePointer(path) + "/" + strings.ToLower(method)
+	if plain {
+		o.Parameters = b.parameters(op)
+	} else {
+		if err := b.request(name, op, o, ptr); err != nil {
+			return err
+		}
+	}
+	ok, err := b.success(name, op, ptr+"/responses/200")
+	if err != nil {
+		return err
+	}
+	o.Responses.Set("200", &openapi3.ResponseRef{Value: ok})
+	protocol := model.ProtocolJSONRPC
+	if plain {
+		protocol = model.ProtocolHTTP
+	}
+	for _, pe := range protocolErrors {
+		if pe.Protocol != protocol {
+			continue
+		}
+		o.Responses.Set(strconv.Itoa(pe.Status), &openapi3.ResponseRef{Value: b.protocolError(pe, ptr+"/responses/"+strconv.Itoa(pe.Status))})
+	}
+	b.security(op, o)
+	b.tag(op)
+	item := b.doc.Paths.Value(path)
+	if item == nil {
+		item = &openapi3.PathItem{}
+		b.doc.Paths.Set(path, item)
+	}
+	item.SetOperation(method, o)
+	return nil
+}
+
+// tag: one per section of the page (its title), as Slate's navigation
+// has them, with where the page documents it.
+func (b *oasBuilder) tag(op map[string]any) {
+	name := fmt.Sprint(op["title"])
+	if b.doc.Tags.Get(name) != nil {
+		return
+	}
+	t := &openapi3.Tag{Name: name, Description: "The page's section " + strconv.Quote(name) + "."}
+	if f := str(op["file"]); f != "" {
+		t.Description = fmt.Sprintf("The page's section %q (%s:%d).", name, f, toInt(op["line"]))
+	}
+	b.doc.Tags = append(b.doc.Tags, t)
+}
+
+// operationDescription is the page's text for the operation, how it is
+// called, and where the page and the decisions document it.
+func (b *oasBuilder) operationDescription(op map[string]any) string {
+	var parts []string
+	if d := strings.TrimSpace(str(op["description"])); d != "" {
+		parts = append(parts, d)
+	}
+	if op["protocol"] == model.ProtocolHTTP {
+		parts = append(parts, "A plain HTTP request: its arguments travel in the path and the query.")
+	} else {
+		parts = append(parts, "A JSON-RPC 2.0 call (T2): the arguments in params, by name. Every business outcome, success or documented error, is HTTP 200 (T3) in its documented shape (T4); a protocol error is a JSON-RPC error object (T5).")
+	}
+	switch str(op["x-session"]) {
+	case sessionStart:
+		parts = append(parts, "A successful call starts a session and sets its cookie (S2).")
+	case sessionEnd:
+		parts = append(parts, "Ends the session the request carries, if any, and clears its cookie (S3).")
+	}
+	var ds []string
+	seen := map[string]bool{}
+	var collect func(v any)
+	collect = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if id := str(x["x-decision"]); id != "" && !seen[id] {
+				seen[id] = true
+				ds = append(ds, id)
+			}
+			for _, k := range sortedKeys(x) {
+				collect(x[k])
+			}
+		case []any:
+			for _, e := range x {
+				collect(e)
+			}
+		}
+	}
+	collect(op)
+	for i, id := range ds {
+		for _, d := range b.decisions {
+			if d.ID == id && d.Title != "" {
+				ds[i] = id + " (" + d.Title + ")"
+			}
+		}
+	}
+	if len(ds) > 0 {
+		parts = append(parts, "Decisions: "+strings.Join(ds, ", ")+".")
+	}
+	if f := str(op["file"]); f != "" {
+		parts = append(parts, fmt.Sprintf("Documented at %s:%d.", f, toInt(op["line"])))
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// request adds the call object (OpRequest), its arguments (OpArguments) and
+// a request example.
+func (b *oasBuilder) request(name string, op map[string]any, o *openapi3.Operation, ptr string) error {
+	base := componentName(name)
+	if err := b.component(base+"Arguments", argumentsSchema(op), inArguments); err != nil {
+		return err
+	}
+	call := deepCopy(b.defs["jsonrpc-request"]).(map[string]any)
+	call["title"] = name + " call object"
+	props, _ := call["properties"].(map[string]any)
+	props["params"] = map[string]any{"$ref": componentRef(base + "Arguments")}
+	if d := str(op["x-decision"]); d != "" {
+		call["x-decision"] = d
+	}
+	if err := b.component(base+"Request", call, asIs); err != nil {
+		return err
+	}
+	mt := &openapi3.MediaType{Schema: &openapi3.SchemaRef{Ref: componentRef(base + "Request")}}
+	ex, summary := b.requestExample(op)
+	mt.Examples = openapi3.Examples{"request": {Value: &openapi3.Example{Summary: summary, Value: ex}}}
+	b.order[ptr+"/requestBody/content/"+escapePointer(mediaJSON)+"/examples"] = []string{"request"}
+	o.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).
+		WithDescription("A JSON-RPC 2.0 call object (T2), Content-Type application/json.").
+		WithContent(openapi3.Content{mediaJSON: mt})}
+	return nil
+}
+
+// argumentsSchema is the schema of op's params with "required" moved onto
+// each required argument (a rule, see dialect).
+func argumentsSchema(op map[string]any) map[string]any {
+	params, _ := op["params"].(map[string]any)
+	s := deepCopy(params).(map[string]any)
+	if s == nil {
+		s = map[string]any{}
+	}
+	if _, ok := s["type"]; !ok {
+		s["type"] = "object"
+	}
+	props, _ := s["properties"].(map[string]any)
+	for _, r := range asSlice(s["required"]) {
+		if p, ok := props[str(r)].(map[string]any); ok {
+			p["required"] = true
+		}
+	}
+	delete(s, "required")
+	desc := "The arguments (T2: params, by name). Each keeps its JSON type; its other rules are business rules: the operation answers a value that breaks one with HTTP 200 and its documented error variant, so they are in x-rules and in words here, not enforced (schemas/ enforces them)."
+	if d := str(s["description"]); d != "" {
+		desc = d + " " + desc
+	}
+	s["description"] = desc
+	s["title"] = str(op["id"]) + " arguments"
+	return s
+}
+
+// requestExample is the call object of the page's request example (or the
+// overlay's), or one made from the argument types.
+func (b *oasBuilder) requestExample(op map[string]any) (any, string) {
+	params, summary := op["requestExample"], "Request example"
+	if params == nil {
+		summary = "A call with each required argument (made from the argument types)"
+		p := map[string]any{}
+		ps, _ := op["params"].(map[string]any)
+		props, _ := ps["properties"].(map[string]any)
+		for _, r := range asSlice(ps["required"]) {
+			s, _ := props[str(r)].(map[string]any)
+			p[str(r)] = exampleValue(s)
+		}
+		params = p
+	}
+	call := map[string]any{"id": 1, "params": params}
+	req, _ := b.defs["jsonrpc-request"].(map[string]any)
+	rp, _ := req["properties"].(map[string]any)
+	if j, ok := rp["jsonrpc"].(map[string]any); ok {
+		call["jsonrpc"] = j["const"]
+	}
+	return call, summary
+}
+
+// exampleValue is a value of s's type.
+func exampleValue(s map[string]any) any {
+	if ex := asSlice(s["examples"]); len(ex) > 0 {
+		return ex[0]
+	}
+	if e := asSlice(s["enum"]); len(e) > 0 {
+		return e[0]
+	}
+	if c, ok := s["const"]; ok {
+		return c
+	}
+	types := typeList(s)
+	t := ""
+	if len(types) > 0 {
+		t = types[0]
+	}
+	switch t {
+	case "integer", "number":
+		if lo, ok := s["minimum"]; ok {
+			return lo
+		}
+		return 1
+	case "boolean":
+		return true
+	case "array":
+		return []any{}
+	case "object":
+		return map[string]any{}
+	}
+	if str(s["format"]) == "email" {
+		return "user@example.com"
+	}
+	return "string"
+}
+
+// success is the 200 response: every documented variant (T3), the JSON ones
+// as components in their shape (T4), the success examples first.
+func (b *oasBuilder) success(name string, op map[string]any, ptr string) (*openapi3.Response, error) {
 	ok := openapi3.NewResponse().WithDescription("Every business outcome, success or documented error (T3), in its documented shape (T4).")
 	ok.Content = openapi3.Content{}
 	vs, _ := op["variants"].(map[string]any)
-	var jsonRefs openapi3.SchemaRefs
+	var refs openapi3.SchemaRefs
+	var examples []any
+	var exNames []string
+	exs := openapi3.Examples{}
 	binary := false
-	examples := openapi3.Examples{}
 	for _, vn := range variantNames(op) {
 		v := vs[vn].(map[string]any)
 		if v["shape"] == ShapeBinary {
@@ -117,87 +540,218 @@ func responses(name string, op map[string]any, schemas *jsonschema.Compiler, err
 			}
 			continue
 		}
-		jsonRefs = append(jsonRefs, &openapi3.SchemaRef{Ref: "#/components/schemas/" + name + ".response." + vn})
-		ex := openapi3.NewExample(v["example"])
-		ex.Summary = fmt.Sprint(v["label"])
-		examples[vn] = &openapi3.ExampleRef{Value: ex}
-	}
-	if !binary || len(jsonRefs) > 0 {
-		schema := &openapi3.SchemaRef{Ref: "#/components/schemas/" + name + ".response"}
-		switch {
-		case len(jsonRefs) > 1 && overlap(op, name, schemas):
-			// An example matches several variants: "exactly one" would
-			// make the page's own examples invalid.
-			schema = &openapi3.SchemaRef{Value: &openapi3.Schema{AnyOf: jsonRefs}}
-		case binary && len(jsonRefs) == 1:
-			schema = jsonRefs[0]
-		case binary:
-			schema = &openapi3.SchemaRef{Value: &openapi3.Schema{OneOf: jsonRefs}}
+		comp, err := b.variant(name, vn, v)
+		if err != nil {
+			return nil, err
 		}
-		ok.Content[mediaJSON] = &openapi3.MediaType{Schema: schema, Examples: examples}
+		refs = append(refs, &openapi3.SchemaRef{Ref: componentRef(comp)})
+		if ex, has := v["example"]; has {
+			e := openapi3.NewExample(ex)
+			e.Summary = fmt.Sprint(v["label"])
+			exs[vn] = &openapi3.ExampleRef{Value: e}
+			exNames = append(exNames, vn)
+			examples = append(examples, ex)
+		}
 	}
-	if op["protocol"] == model.ProtocolHTTP {
-		rs := openapi3.NewResponses(openapi3.WithStatus(200, &openapi3.ResponseRef{Value: ok}))
-		rs.Delete("default")
-		return rs
+	if len(refs) > 0 {
+		schema := refs[0]
+		if len(refs) > 1 {
+			u := componentName(name) + "ResponseBody"
+			b.doc.Components.Schemas[u] = &openapi3.SchemaRef{Value: &openapi3.Schema{
+				Title:       name + " response: exactly one documented variant",
+				Description: "Narrow by shape (T4: an array, an envelope) and by result.status.",
+				OneOf:       refs,
+			}}
+			b.unions = append(b.unions, union{name: u, examples: plainJSON(examples)})
+			schema = &openapi3.SchemaRef{Ref: componentRef(u)}
+		}
+		mt := &openapi3.MediaType{Schema: schema}
+		if len(exs) > 0 {
+			mt.Examples = exs
+			b.order[ptr+"/content/"+escapePointer(mediaJSON)+"/examples"] = exNames
+		}
+		ok.Content[mediaJSON] = mt
+	} else if !binary {
+		ok.Content[mediaJSON] = &openapi3.MediaType{Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{}}}
 	}
-	rs := openapi3.NewResponses(
-		openapi3.WithStatus(200, &openapi3.ResponseRef{Value: ok}),
-		openapi3.WithStatus(400, errorContent("Protocol error (T5): body not JSON (-32700), not a call object (-32600) or params not an object (-32602).")),
-		openapi3.WithStatus(405, errorContent("Method other than POST (T5).")),
-		openapi3.WithStatus(413, errorContent("Body over the server's limit (T5).")),
-	)
-	rs.Delete("default")
-	return rs
+	if h := b.setCookie(op); h != nil {
+		ok.Headers = openapi3.Headers{"Set-Cookie": h}
+	}
+	return ok, nil
 }
 
-// overlap reports whether an example of op's JSON variants matches more
-// than one of them.
-func overlap(op map[string]any, name string, schemas *jsonschema.Compiler) bool {
-	vs, _ := op["variants"].(map[string]any)
-	var compiled []*jsonschema.Schema
-	var examples []any
-	for _, vn := range variantNames(op) {
-		v := vs[vn].(map[string]any)
-		if v["shape"] == ShapeBinary {
-			continue
-		}
-		sc, err := schemas.Compile(SchemaBase + name + ".response." + vn + ".json")
-		if err != nil {
-			return false // compileAll reports it
-		}
-		compiled = append(compiled, sc)
-		examples = append(examples, v["example"])
+// plainJSON round-trips values through JSON, so kin-openapi sees float64s.
+func plainJSON(vs []any) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		raw, _ := json.Marshal(v)
+		_ = json.Unmarshal(raw, &out[i])
 	}
-	for _, ex := range examples {
-		// Validate wants plain JSON values: round-trip the example.
-		b, err := json.Marshal(ex)
-		if err != nil {
-			continue
+	return out
+}
+
+// variant adds the components of one JSON variant and returns the name of
+// the one the response refers to: OpVariant (the body), with
+// OpVariantEnvelope and OpVariantResult for the array and envelope shapes
+// and OpVariantItem for a bare array of objects.
+func (b *oasBuilder) variant(op, vn string, v map[string]any) (string, error) {
+	base := componentName(op, vn)
+	schema, _ := v["schema"].(map[string]any)
+	schema = deepCopy(schema).(map[string]any)
+	title := fmt.Sprintf("%s response, %s variant (%s)", op, vn, v["label"])
+	shape, _ := v["shape"].(string)
+	var body map[string]any
+	switch shape {
+	case ShapeArray, ShapeEnvelope:
+		schema["title"] = fmt.Sprintf("%s result, %s variant", op, vn)
+		if err := b.component(base+"Result", schema, inResponse); err != nil {
+			return "", err
 		}
-		var val any
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.UseNumber()
-		if dec.Decode(&val) != nil {
-			continue
+		env := deepCopy(b.defs["jsonrpc-envelope"]).(map[string]any)
+		props, _ := env["properties"].(map[string]any)
+		props["result"] = map[string]any{"$ref": componentRef(base + "Result")}
+		if shape == ShapeEnvelope {
+			env["description"] = fmt.Sprintf("The %s variant of %s: a bare JSON-RPC envelope (T4).", vn, op)
+			body = env
+			break
 		}
-		n := 0
-		for _, sc := range compiled {
-			if sc.Validate(val) == nil {
-				n++
+		env["title"] = fmt.Sprintf("%s envelope, %s variant", op, vn)
+		env["description"] = fmt.Sprintf("The JSON-RPC envelope of %s's %s variant (T4).", op, vn)
+		if err := b.component(base+"Envelope", env, inResponse); err != nil {
+			return "", err
+		}
+		body = map[string]any{
+			"type": "array", "minItems": 1, "maxItems": 1,
+			"items":       map[string]any{"$ref": componentRef(base + "Envelope")},
+			"description": fmt.Sprintf("The %s variant of %s: an array holding one JSON-RPC envelope (T4).", vn, op),
+		}
+	case ShapeBare:
+		body = schema
+		if items, ok := schema["items"].(map[string]any); ok && schemaType(schema) == "array" && schemaType(items) == "object" {
+			items["title"] = fmt.Sprintf("%s item, %s variant", op, vn)
+			if err := b.component(base+"Item", items, inResponse); err != nil {
+				return "", err
+			}
+			schema["items"] = map[string]any{"$ref": componentRef(base + "Item")}
+		}
+	default:
+		return "", fmt.Errorf("operation %s variant %s: unknown shape %q", op, vn, shape)
+	}
+	body["title"] = title
+	if _, own := body["x-decision"]; !own {
+		if d, ok := v["x-decision"]; ok {
+			body["x-decision"] = d
+		}
+	}
+	if ex, ok := v["example"]; ok {
+		body["examples"] = []any{ex}
+	}
+	return base, b.component(base, body, inResponse)
+}
+
+// setCookie is the Set-Cookie header of an operation that starts or ends a
+// session (S2, S3), rendered from the model's cookie as a server sets it.
+func (b *oasBuilder) setCookie(op map[string]any) *openapi3.HeaderRef {
+	s, _ := b.m["x-session"].(map[string]any)
+	name := str(s["cookie"])
+	if name == "" {
+		return nil
+	}
+	c := &http.Cookie{Name: name, Path: str(s["path"])}
+	c.HttpOnly, _ = s["httpOnly"].(bool)
+	switch str(s["sameSite"]) {
+	case "Lax":
+		c.SameSite = http.SameSiteLaxMode
+	case "Strict":
+		c.SameSite = http.SameSiteStrictMode
+	case "None":
+		c.SameSite = http.SameSiteNoneMode
+	}
+	var desc string
+	switch str(op["x-session"]) {
+	case sessionStart:
+		c.Value = sessionExample(op, str(s["argument"]))
+		desc = fmt.Sprintf("On success, the new session (S2): cookie %s holds the result's session id.", name)
+	case sessionEnd:
+		c.MaxAge = -1
+		desc = fmt.Sprintf("Clears cookie %s (S3), also when the request carried no session.", name)
+	default:
+		return nil
+	}
+	h := &openapi3.Header{Parameter: openapi3.Parameter{
+		Description: desc + " Attributes: " + strings.TrimPrefix(c.String(), c.Name+"="+c.Value+"; ") + ".",
+		Schema:      &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}},
+		Example:     c.String(),
+	}}
+	return &openapi3.HeaderRef{Value: h}
+}
+
+// sessionExample is the session id the operation's success example shows
+// under the session argument's name, or a placeholder.
+func sessionExample(op map[string]any, arg string) string {
+	vs, _ := op["variants"].(map[string]any)
+	for _, vn := range variantNames(op) {
+		v, _ := vs[vn].(map[string]any)
+		var found string
+		var walk func(x any)
+		walk = func(x any) {
+			switch y := x.(type) {
+			case map[string]any:
+				if s, ok := y[arg].(string); ok && found == "" {
+					found = s
+				}
+				for _, k := range sortedKeys(y) {
+					walk(y[k])
+				}
+			case []any:
+				for _, e := range y {
+					walk(e)
+				}
 			}
 		}
-		if n > 1 {
-			return true
+		walk(v["example"])
+		if found != "" {
+			return found
 		}
 	}
-	return false
+	return "SESSION_ID"
 }
 
-// parameters are an operation's path arguments (in: path, required) and,
-// for an http operation, its query arguments (in: query), in the order of
-// its arguments, with their schemas from its params.
-func parameters(op map[string]any) openapi3.Parameters {
+// security: an operation that uses the session (it ends one) may carry it
+// by S2's cookie or header, or not at all; the others carry none.
+func (b *oasBuilder) security(op map[string]any, o *openapi3.Operation) {
+	reqs := openapi3.SecurityRequirements{}
+	if str(op["x-session"]) == sessionEnd && b.doc.Components.SecuritySchemes != nil {
+		for _, n := range sortedNames(b.doc.Components.SecuritySchemes) {
+			reqs = append(reqs, openapi3.SecurityRequirement{n: []string{}})
+		}
+		reqs = append(reqs, openapi3.SecurityRequirement{})
+	}
+	o.Security = &reqs
+}
+
+// protocolError is the response of one protocol error, with its examples.
+func (b *oasBuilder) protocolError(pe protocolError, ptr string) *openapi3.Response {
+	b.d.used["jsonrpc-error"] = true
+	mt := &openapi3.MediaType{Schema: &openapi3.SchemaRef{Ref: componentRef(componentName("jsonrpc-error"))}, Examples: openapi3.Examples{}}
+	var names []string
+	for _, e := range pe.Examples {
+		ex := openapi3.NewExample(map[string]any{
+			"jsonrpc": "2.0", "id": nil,
+			"error": map[string]any{"code": e.Code, "message": e.Message},
+		})
+		ex.Summary = fmt.Sprintf("%d %s", e.Code, e.Message)
+		mt.Examples[e.Name] = &openapi3.ExampleRef{Value: ex}
+		names = append(names, e.Name)
+	}
+	b.order[ptr+"/content/"+escapePointer(mediaJSON)+"/examples"] = names
+	return openapi3.NewResponse().WithDescription(pe.Description).WithContent(openapi3.Content{mediaJSON: mt})
+}
+
+// parameters are a plain HTTP operation's path arguments (in: path,
+// required) and query arguments (in: query), in the order of its
+// arguments, with their schemas from its params.
+func (b *oasBuilder) parameters(op map[string]any) openapi3.Parameters {
 	params, _ := op["params"].(map[string]any)
 	props, _ := params["properties"].(map[string]any)
 	examples := map[string]string{}
@@ -228,7 +782,7 @@ func parameters(op map[string]any) openapi3.Parameters {
 		}
 		s = deepCopy(s).(map[string]any)
 		delete(s, "description") // the parameter's own
-		p.Schema = toOAS(s)
+		p.Schema = b.d.schema(s, asIs)
 		if ex := examples[name]; ex != "" && in == "path" {
 			// The value as the page's URL shows it, typed as the
 			// argument is (a URL carries text only).
@@ -243,175 +797,4 @@ func parameters(op map[string]any) openapi3.Parameters {
 		out = append(out, &openapi3.ParameterRef{Value: p})
 	}
 	return out
-}
-
-// toOAS converts a draft 2020-12 schema into OpenAPI 3.0.3's dialect: const
-// becomes a one-value enum, a type list becomes nullable/oneOf, prefixItems
-// becomes items, and a $ref with siblings becomes allOf.
-func toOAS(s map[string]any) *openapi3.SchemaRef {
-	if ref, ok := s["$ref"].(string); ok {
-		r := &openapi3.SchemaRef{Ref: "#/components/schemas/" + strings.TrimSuffix(ref, ".json")}
-		rest := map[string]any{}
-		for k, v := range s {
-			if k != "$ref" && k != "$schema" && k != "$id" && k != "$comment" {
-				rest[k] = v
-			}
-		}
-		if len(rest) == 0 {
-			return r
-		}
-		sr := toOAS(rest)
-		sr.Value.AllOf = append(openapi3.SchemaRefs{r}, sr.Value.AllOf...)
-		return sr
-	}
-	sc := &openapi3.Schema{Extensions: map[string]any{}}
-	for k, v := range s {
-		switch k {
-		case "type":
-			var types []string
-			switch t := v.(type) {
-			case string:
-				types = []string{t}
-			case []any:
-				for _, x := range t {
-					types = append(types, x.(string))
-				}
-			}
-			var nonNull []string
-			for _, t := range types {
-				if t == "null" {
-					sc.Nullable = true
-				} else {
-					nonNull = append(nonNull, t)
-				}
-			}
-			if len(nonNull) == 1 {
-				sc.Type = &openapi3.Types{nonNull[0]}
-			} else {
-				for _, t := range nonNull {
-					sc.OneOf = append(sc.OneOf, &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{t}}})
-				}
-			}
-		case "title":
-			sc.Title, _ = v.(string)
-		case "description":
-			sc.Description, _ = v.(string)
-		case "format":
-			sc.Format, _ = v.(string)
-		case "pattern":
-			sc.Pattern, _ = v.(string)
-		case "const":
-			sc.Enum = []any{v}
-		case "enum":
-			sc.Enum, _ = v.([]any)
-		case "minimum":
-			f := num(v)
-			sc.Min = &f
-		case "maximum":
-			f := num(v)
-			sc.Max = &f
-		case "minLength":
-			sc.MinLength = uint64(num(v))
-		case "maxLength":
-			n := uint64(num(v))
-			sc.MaxLength = &n
-		case "minItems":
-			sc.MinItems = uint64(num(v))
-		case "maxItems":
-			n := uint64(num(v))
-			sc.MaxItems = &n
-		case "minProperties":
-			sc.MinProps = uint64(num(v))
-		case "required":
-			for _, r := range asSlice(v) {
-				sc.Required = append(sc.Required, r.(string))
-			}
-		case "properties":
-			sc.Properties = openapi3.Schemas{}
-			for pk, pv := range v.(map[string]any) {
-				sc.Properties[pk] = toOAS(pv.(map[string]any))
-			}
-		case "additionalProperties":
-			switch a := v.(type) {
-			case bool:
-				sc.AdditionalProperties.Has = &a
-			case map[string]any:
-				sc.AdditionalProperties.Schema = toOAS(a)
-			}
-		case "items":
-			if is, ok := v.(map[string]any); ok {
-				sc.Items = toOAS(is)
-			}
-		case "prefixItems":
-			if ps := asSlice(v); len(ps) == 1 {
-				sc.Items = toOAS(ps[0].(map[string]any))
-			}
-		case "oneOf", "anyOf", "allOf":
-			var refs openapi3.SchemaRefs
-			for _, x := range asSlice(v) {
-				refs = append(refs, toOAS(x.(map[string]any)))
-			}
-			switch k {
-			case "oneOf":
-				sc.OneOf = append(sc.OneOf, refs...)
-			case "anyOf":
-				sc.AnyOf = refs
-			default:
-				sc.AllOf = append(sc.AllOf, refs...)
-			}
-		case "examples":
-			if ex := asSlice(v); len(ex) > 0 {
-				sc.Example = ex[0]
-			}
-		default:
-			if strings.HasPrefix(k, "x-") {
-				sc.Extensions[k] = v
-			}
-		}
-	}
-	if len(sc.Extensions) == 0 {
-		sc.Extensions = nil
-	}
-	if sc.Type != nil && sc.Type.Is("array") && sc.Items == nil {
-		// An example's empty array says nothing of its items; OpenAPI 3.0
-		// wants items all the same.
-		sc.Items = &openapi3.SchemaRef{Value: &openapi3.Schema{}}
-	}
-	return &openapi3.SchemaRef{Value: sc}
-}
-
-func num(v any) float64 {
-	switch n := v.(type) {
-	case json.Number:
-		f, _ := n.Float64()
-		return f
-	case float64:
-		return n
-	case int:
-		return float64(n)
-	}
-	return 0
-}
-
-// openAPIFiles renders the document as JSON and YAML, both deterministic.
-func openAPIFiles(doc *openapi3.T, src Sources) (jsonOut, yamlOut []byte, err error) {
-	raw, err := doc.MarshalJSON()
-	if err != nil {
-		return nil, nil, err
-	}
-	var tree any
-	if err := json.Unmarshal(raw, &tree); err != nil {
-		return nil, nil, err
-	}
-	if jsonOut, err = encodeJSON(tree); err != nil {
-		return nil, nil, err
-	}
-	var y bytes.Buffer
-	y.WriteString("# " + src.comment() + "\n")
-	enc := yaml.NewEncoder(&y)
-	enc.SetIndent(2)
-	if err := enc.Encode(tree); err != nil {
-		return nil, nil, err
-	}
-	return jsonOut, y.Bytes(), nil
 }

@@ -114,7 +114,18 @@ type Operation struct {
 	Variants    []Variant  `json:"variants"`
 	Decision    string     `json:"decision,omitempty"`
 	Source      Source     `json:"source"`
+	// Session is what the operation does to a session (the overlay's
+	// x-session, S2, S3): SessionStart (a success starts one and sets the
+	// cookie), SessionEnd (ends the one the request carries and clears the
+	// cookie), or "".
+	Session string `json:"session,omitempty"`
 }
+
+// What an operation does to a session (Operation.Session).
+const (
+	SessionStart = "start"
+	SessionEnd   = "end"
+)
 
 // PathParam is a templated path segment.
 type PathParam struct {
