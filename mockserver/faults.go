@@ -134,11 +134,11 @@ func (t *faultTable) clearAll() {
 func (s *Server) checkFault(f *Fault) error {
 	op, ok := s.ops[f.Operation]
 	if !ok {
-		return fmt.Errorf("operation %q is not in the contract", f.Operation)
+		return fmt.Errorf("operation %s is not in the contract", echo(f.Operation))
 	}
 	if f.Variant != "" {
 		if _, ok := op.Variant(f.Variant); !ok {
-			return fmt.Errorf("%s has no variant %q (have %v)", f.Operation, f.Variant, variantNames(op))
+			return fmt.Errorf("%s has no variant %s (have %v)", f.Operation, echo(f.Variant), variantNames(op))
 		}
 	}
 	if f.Status != 0 && (f.Status < 500 || f.Status > 599) {

@@ -21,11 +21,19 @@ import (
 // FuzzHandler feeds arbitrary methods, paths, content types, Prefer and
 // namespace headers and bodies to the handler (T5: nothing a client sends
 // causes a 5xx or a panic) and checks that every 200 of an operation keeps
-// the contract (T3, T4). The seed corpus is testdata/fuzz/FuzzHandler.
+// the contract (T3, T4) and that no error answer grows with the request
+// (issue 12: nothing is echoed unbounded). The seed corpus,
+// testdata/fuzz/FuzzHandler, holds numbers the validator cannot take
+// (huge exponents and digit counts, in every integer argument, the id, an
+// undocumented argument, the control API) and JSON escapes (escaped secret
+// keys, escapes in every string, malformed escapes).
 func FuzzHandler(f *testing.F) {
 	f.Add("POST", "/signin/1.0/json", "application/json", "", "", []byte(`{"jsonrpc":"2.0","id":1,"params":{"login":"demo@example.com","password":"demo-password-1"}}`))
 	f.Add("POST", "/signup/1.0/json", "application/json; charset=utf-8", "variant=error", "ns-1", []byte(`{"jsonrpc":"2.0","params":{}}`))
+	f.Add("POST", "/signup/1.0/json", "application/json", "", "", []byte(`{"jsonrpc":"2.0","id":1E+400,"params":{"country":1e1000001,"timezone":-1e-1000001,"device_type":`+strings.Repeat("9", 4096)+`}}`))
+	f.Add("POST", "/signin/1.0/json", "application/json", "", "", []byte(`{"jsonrpc":"2.0","params":{"log\u0069n":"demo@example.com","pass\u0077ord":"demo-password-1","session_\u0069d":"\ud800"}}`))
 
+	const maxErrorAnswer = 4096
 	contract := schemas.MustDefault()
 	logs := &testutil.Buffer{}
 	reg := prometheus.NewRegistry()
@@ -66,6 +74,9 @@ func FuzzHandler(f *testing.F) {
 		srv.ServeHTTP(w, r)
 		if w.Code >= 500 {
 			t.Fatalf("%s %q answered %d: %s", method, path, w.Code, w.Body)
+		}
+		if w.Code >= 400 && w.Body.Len() > maxErrorAnswer {
+			t.Fatalf("%s %q answered %d with %d bytes: an error answer echoes the request: %.300s", method, path, w.Code, w.Body.Len(), w.Body)
 		}
 		op, isOp := contract.OperationByPath(path)
 		if !isOp || method == http.MethodOptions {

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +26,9 @@ type operation struct {
 	// body is a read-only operation's answer, computed once (S6).
 	once sync.Once
 	body []byte
+	// layouts are its variants' fields arranged for result, by variant
+	// name, built once.
+	layouts map[string]*layout
 }
 
 // logic is the mock's business logic of one operation.
@@ -36,6 +40,14 @@ type logic struct {
 	// createsAccounts: its arguments are an account's keys, and every demo
 	// account must pass its request schema (fixtures.Set.Check).
 	createsAccounts bool
+}
+
+// result is result(vr, known) from the variant's layout, built once.
+func (op *operation) result(vr model.Variant, known any) any {
+	if l := op.layouts[vr.Name]; l != nil {
+		return l.result(known)
+	}
+	return result(vr, known)
 }
 
 // call is one operation request, after the protocol checks.
@@ -83,7 +95,10 @@ var businessLogic = map[string]logic{
 func (s *Server) buildOperations() error {
 	s.ops = map[string]*operation{}
 	for _, o := range s.contract.Operations() {
-		op := &operation{Operation: o, logic: businessLogic[o.ID]}
+		op := &operation{Operation: o, logic: businessLogic[o.ID], layouts: map[string]*layout{}}
+		for _, vr := range o.Variants {
+			op.layouts[vr.Name] = newLayout(vr)
+		}
 		if _, ok := o.Variant(variantSuccess); !ok && op.run != nil {
 			return fmt.Errorf("mockserver: operation %s has no %q variant", o.ID, variantSuccess)
 		}
@@ -125,15 +140,14 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			ex.fail(w, nullID, errMediaType(ct))
 			return
 		}
-		body, rerr := readBody(w, r, s.cfg.MaxBody)
+		if ce := r.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+			ex.fail(w, nullID, errContentEncoding(ce))
+			return
+		}
+		body, v, rerr := s.readCall(w, r)
 		ex.reqRaw = body
 		if rerr != nil {
 			ex.fail(w, nullID, rerr)
-			return
-		}
-		v, err := schemas.Decode(body)
-		if err != nil {
-			ex.fail(w, nullID, errParse(err.Error()))
 			return
 		}
 		ex.reqDecoded = v
@@ -227,7 +241,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		out := rep.raw
 		if out == nil {
 			vr, _ := op.Variant(rep.variant)
-			if out, err = wrap(vr.Shape, id, result(vr, rep.known)); err != nil {
+			if out, err = wrap(vr.Shape, id, op.result(vr, rep.known)); err != nil {
 				s.log.Error("encoding response", "op", op.ID, "err", err)
 				ex.fail(w, id, errInternal())
 				return
@@ -258,6 +272,7 @@ type exchange struct {
 	violations []schemas.Violation
 	status     int
 	resp       []byte
+	recorded   bool
 }
 
 // Pseudo statuses for the journal and the log: no HTTP answer was sent.
@@ -266,8 +281,11 @@ const (
 	statusClosed     = 0   // a fault closed the connection
 )
 
+// write records the exchange, then answers: a client that has its answer
+// finds it in the journal.
 func (ex *exchange) write(w http.ResponseWriter, status int, b []byte) {
 	ex.status, ex.resp = status, b
+	ex.record()
 	writeJSON(w, status, b)
 }
 
@@ -284,14 +302,70 @@ func (s *Server) fail(w http.ResponseWriter, info *requestInfo, e *rpcError) {
 	writeError(w, nullID, e)
 }
 
+// record appends the exchange to the journal, once (write does, before
+// answering; a deferred call covers the requests answered otherwise).
 func (ex *exchange) record() {
+	if ex.recorded {
+		return
+	}
+	ex.recorded = true
 	ex.s.journalAppend(ex)
 }
 
 // isJSON: T2's Content-Type, application/json with any parameters.
 func isJSON(ct string) bool {
+	if ct == "application/json" || ct == "application/json; charset=utf-8" {
+		return true // what clients send, without parsing
+	}
 	mt, _, err := mime.ParseMediaType(ct)
 	return err == nil && mt == "application/json"
+}
+
+// readCall reads and decodes a call's body, once: when the router already
+// did (byArguments), its result is taken from the request's context.
+func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, *rpcError) {
+	if d, ok := r.Context().Value(decodedKey{}).(*decodedBody); ok {
+		return d.raw, d.v, d.err
+	}
+	d := s.decodeBody(w, r)
+	return d.raw, d.v, d.err
+}
+
+// withBody reads and decodes a call's body ahead of its operation handler
+// (for the router's byArguments, the session trace), once: the handler
+// takes it from the returned request's context (readCall). A request the
+// handler refuses before reading its body (not a POST of JSON) is left
+// unread, and nil returned.
+func (s *Server) withBody(w http.ResponseWriter, r *http.Request) (*http.Request, *decodedBody) {
+	if d, ok := r.Context().Value(decodedKey{}).(*decodedBody); ok {
+		return r, d
+	}
+	if r.Body == nil || r.Method != http.MethodPost || !isJSON(r.Header.Get("Content-Type")) || r.Header.Get("Content-Encoding") != "" {
+		return r, nil
+	}
+	d := s.decodeBody(w, r)
+	return r.WithContext(context.WithValue(r.Context(), decodedKey{}, d)), d
+}
+
+// decodedBody is a request body read and decoded.
+type decodedBody struct {
+	raw []byte
+	v   any
+	err *rpcError
+}
+
+type decodedKey struct{}
+
+func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request) *decodedBody {
+	body, rerr := readBody(w, r, s.cfg.MaxBody)
+	if rerr != nil {
+		return &decodedBody{raw: body, err: rerr}
+	}
+	v, err := schemas.Decode(body)
+	if err != nil {
+		return &decodedBody{raw: body, err: errParse(errText(err))}
+	}
+	return &decodedBody{raw: body, v: v}
 }
 
 // readBody reads at most limit bytes (T5: 413 above).
@@ -299,13 +373,27 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *rpc
 	if r.ContentLength > limit {
 		return nil, errTooLarge(limit)
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var b []byte
+	var err error
+	if n := r.ContentLength; n > 0 {
+		// The length is known: one buffer of that size, and a check
+		// that nothing follows.
+		b = make([]byte, n)
+		if _, err = io.ReadFull(r.Body, b); err == nil {
+			var one [1]byte
+			if m, _ := r.Body.Read(one[:]); m > 0 {
+				err = errors.New("body longer than its Content-Length")
+			}
+		}
+	} else {
+		b, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	}
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return nil, errTooLarge(limit)
 		}
-		return nil, errInvalidRequest("reading the body: " + err.Error())
+		return nil, errInvalidRequest("reading the body: " + errText(err))
 	}
 	return b, nil
 }
@@ -445,7 +533,7 @@ func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]an
 	if !bad["country"] {
 		id, ok := intArg(p["country"])
 		if !ok || !s.activeIDs[id] {
-			addErr(errs, op.ErrorKey("country"), fmt.Sprintf("country %v is not the id of an active country", p["country"]))
+			addErr(errs, op.ErrorKey("country"), "country "+cut(fmt.Sprint(p["country"]))+" is not the id of an active country")
 		}
 		in.Country = id
 	}

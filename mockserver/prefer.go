@@ -52,7 +52,7 @@ func errUnknownVariant(op *operation, name string) *rpcError {
 	return &rpcError{
 		Status:  http.StatusBadRequest,
 		Code:    CodeInvalidRequest,
-		Message: "Invalid Request: " + op.ID + " has no variant " + strconv.Quote(name) + "; its documented variants are " + strings.Join(names, ", "),
+		Message: "Invalid Request: " + op.ID + " has no variant " + echo(name) + "; its documented variants are " + strings.Join(names, ", "),
 		Data:    map[string]any{"operation": op.ID, "variants": names},
 	}
 }
@@ -76,17 +76,17 @@ func parseDelay(s string) (time.Duration, error) {
 	var d time.Duration
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		if n < 0 || n > MaxDelay.Milliseconds() {
-			return 0, delayError("delay " + strconv.Quote(s) + " is outside 0.." + MaxDelay.String())
+			return 0, delayError("delay " + echo(s) + " is outside 0.." + MaxDelay.String())
 		}
 		d = time.Duration(n) * time.Millisecond
 	} else {
 		d, err = time.ParseDuration(s)
 		if err != nil {
-			return 0, delayError("delay " + strconv.Quote(s) + " is not a duration like 250ms or a number of milliseconds")
+			return 0, delayError("delay " + echo(s) + " is not a duration like 250ms or a number of milliseconds")
 		}
 	}
 	if d < 0 || d > MaxDelay {
-		return 0, delayError("delay " + strconv.Quote(s) + " is outside 0.." + MaxDelay.String())
+		return 0, delayError("delay " + echo(s) + " is outside 0.." + MaxDelay.String())
 	}
 	return d, nil
 }

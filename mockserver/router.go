@@ -1,8 +1,6 @@
 package mockserver
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"regexp"
 	"slices"
@@ -26,6 +24,10 @@ type route struct {
 type opRouter struct {
 	s      *Server
 	routes []route
+	// direct is the handler by path and method where exactly one
+	// operation answers that method at that literal path and no templated
+	// path matches it: the common case, found without scanning.
+	direct map[string]map[string]http.Handler
 }
 
 func (s *Server) newOpRouter() *opRouter {
@@ -44,6 +46,24 @@ func (s *Server) newOpRouter() *opRouter {
 			r.re = templatePattern(o.Path)
 		}
 		rt.routes = append(rt.routes, r)
+	}
+	rt.direct = map[string]map[string]http.Handler{}
+	for _, r := range rt.routes {
+		if r.re != nil {
+			continue
+		}
+		n := 0
+		for _, o := range rt.routes {
+			if (o.re == nil && o.literal == r.literal && o.op.Method == r.op.Method) || (o.re != nil && o.re.MatchString(r.literal)) {
+				n++
+			}
+		}
+		if n == 1 {
+			if rt.direct[r.literal] == nil {
+				rt.direct[r.literal] = map[string]http.Handler{}
+			}
+			rt.direct[r.literal][r.op.Method] = r.h
+		}
 	}
 	return rt
 }
@@ -94,6 +114,9 @@ func (rt *opRouter) match(p string) ([]route, map[string]string) {
 
 // handler returns the handler for r, or nil when no operation has its path.
 func (rt *opRouter) handler(r *http.Request) http.Handler {
+	if h, ok := rt.direct[r.URL.Path][r.Method]; ok {
+		return h
+	}
 	routes, values := rt.match(r.URL.Path)
 	if len(routes) == 0 {
 		return nil
@@ -153,10 +176,9 @@ func withPathValues(h http.Handler, values map[string]string) http.Handler {
 func (rt *opRouter) byArguments(same []route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		chosen := same[0]
-		if r.Body != nil {
-			b, err := io.ReadAll(io.LimitReader(r.Body, rt.s.cfg.MaxBody+1))
-			r.Body = io.NopCloser(bytes.NewReader(b))
-			if v, derr := schemas.Decode(b); err == nil && derr == nil {
+		var d *decodedBody
+		if r, d = rt.s.withBody(w, r); d != nil {
+			if v := d.v; d.err == nil {
 				obj, _ := v.(map[string]any)
 				params, _ := obj["params"].(map[string]any)
 				bestCover, bestValid := -1, false

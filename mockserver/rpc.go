@@ -1,11 +1,11 @@
 package mockserver
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -40,7 +40,7 @@ func errInvalidRequest(msg string) *rpcError {
 }
 
 func errUnknownPath(path string) *rpcError {
-	return &rpcError{Status: http.StatusNotFound, Code: CodeMethodNotFound, Message: "Method not found: no operation at " + strconv.Quote(path)}
+	return &rpcError{Status: http.StatusNotFound, Code: CodeMethodNotFound, Message: "Method not found: no operation at " + echo(path)}
 }
 
 func errMethod(method string) *rpcError {
@@ -49,7 +49,7 @@ func errMethod(method string) *rpcError {
 
 // errMethodOf: a method the operation at the path does not take (T1, T5).
 func errMethodOf(method string, allowed []string) *rpcError {
-	return &rpcError{Status: http.StatusMethodNotAllowed, Code: CodeInvalidRequest, Message: "Invalid Request: method " + method + " not allowed, the operation takes " + strings.Join(allowed, ", ") + " (T1)"}
+	return &rpcError{Status: http.StatusMethodNotAllowed, Code: CodeInvalidRequest, Message: "Invalid Request: method " + echo(method) + " not allowed, the operation takes " + strings.Join(allowed, ", ") + " (T1)"}
 }
 
 // errArguments: a plain HTTP operation's path or query arguments break its
@@ -62,7 +62,57 @@ func errArguments(msg string) *rpcError {
 // answered 415 with -32600 (the request, not its params, is wrong), so a
 // client sees both the HTTP reason and a JSON-RPC error it can parse.
 func errMediaType(ct string) *rpcError {
-	return &rpcError{Status: http.StatusUnsupportedMediaType, Code: CodeInvalidRequest, Message: "Invalid Request: Content-Type " + strconv.Quote(ct) + " is not application/json (T2)"}
+	return &rpcError{Status: http.StatusUnsupportedMediaType, Code: CodeInvalidRequest, Message: "Invalid Request: Content-Type " + echo(ct) + " is not application/json (T2)"}
+}
+
+// errContentEncoding: a body compressed (Content-Encoding: gzip...) is not
+// the JSON T2 asks for; 415 says which coding the mock does not take.
+func errContentEncoding(ce string) *rpcError {
+	return &rpcError{Status: http.StatusUnsupportedMediaType, Code: CodeInvalidRequest, Message: "Invalid Request: Content-Encoding " + echo(ce) + " is not supported; send the JSON body uncompressed (T2)"}
+}
+
+// errTransferEncoding answers a Transfer-Encoding net/http does not read
+// (anything but chunked alone): the body's length cannot be known.
+func errTransferEncoding() *rpcError {
+	return &rpcError{Status: http.StatusBadRequest, Code: CodeInvalidRequest, Message: "Invalid Request: Transfer-Encoding not supported; send the body with Content-Length, or with Transfer-Encoding: chunked alone (T2)"}
+}
+
+// maxEcho bounds what an error message repeats of a request (a path, a
+// header, a method): an answer never grows with what a client sends.
+const maxEcho = 64
+
+// echo quotes s for an error message, cut to maxEcho bytes.
+func echo(s string) string {
+	if len(s) > maxEcho {
+		return strconv.Quote(cut(s)) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// cut is s's first maxEcho bytes, on a rune boundary.
+func cut(s string) string { return cutAt(s, maxEcho) }
+
+// maxReason bounds an error's text built from another error (a decoder's,
+// which may quote the request): errText.
+const maxReason = 256
+
+// errText is err's text, cut to maxReason bytes.
+func errText(err error) string {
+	s := err.Error()
+	if len(s) > maxReason {
+		return cutAt(s, maxReason) + "…"
+	}
+	return s
+}
+
+func cutAt(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func errTooLarge(limit int64) *rpcError {
@@ -112,7 +162,12 @@ func rawID(body any) json.RawMessage {
 		return nullID
 	}
 	switch id := obj["id"].(type) {
-	case string, json.Number:
+	case json.Number:
+		if !schemas.Checkable(id) {
+			return nullID // refused as -32600 (schemas.Checkable): not echoed
+		}
+		return json.RawMessage(id)
+	case string:
 		b, err := json.Marshal(id)
 		if err != nil {
 			return nullID
@@ -155,27 +210,23 @@ func wrap(shape string, id json.RawMessage, result any) ([]byte, error) {
 	}
 }
 
-// marshal is json.Marshal without HTML escaping: responses are read by
-// programs, and "<" in a name should stay "<".
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
 // contentTypeJSON is the media type of every answer (T3).
 const contentTypeJSON = "application/json; charset=utf-8"
+
+// Header values shared by every answer, so that writing one allocates
+// nothing. Their capacity is their length: an Add to the same header
+// copies rather than writes into them.
+var (
+	contentTypeJSONValue = []string{contentTypeJSON}[:1:1]
+	nosniffValue         = []string{"nosniff"}[:1:1]
+)
 
 // writeJSON writes b with status.
 func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
-	h.Set("Content-Type", contentTypeJSON)
+	h["Content-Type"] = contentTypeJSONValue
 	h.Set("Content-Length", strconv.Itoa(len(b)))
-	h.Set("X-Content-Type-Options", "nosniff")
+	h["X-Content-Type-Options"] = nosniffValue
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

@@ -43,6 +43,7 @@ type Contract struct {
 	raw      map[string][]byte
 	tree     map[string]any
 	compiled map[string]*jsonschema.Schema
+	quick    map[string]*check // see check.go
 }
 
 var (
@@ -109,6 +110,7 @@ func Load(fsys fs.FS) (*Contract, error) {
 		}
 		c.compiled[name] = s
 	}
+	c.quick = compileQuick(c.raw)
 	return c, nil
 }
 
@@ -123,12 +125,20 @@ func (c *Contract) Operations() []Operation { return c.index.Operations }
 
 // Operation returns an operation by name.
 func (c *Contract) Operation(name string) (Operation, bool) {
-	for _, o := range c.index.Operations {
-		if o.ID == name {
-			return o, true
-		}
+	if o, ok := c.operation(name); ok {
+		return *o, true
 	}
 	return Operation{}, false
+}
+
+// operation is Operation without the copy.
+func (c *Contract) operation(name string) (*Operation, bool) {
+	for i := range c.index.Operations {
+		if c.index.Operations[i].ID == name {
+			return &c.index.Operations[i], true
+		}
+	}
+	return nil, false
 }
 
 // OperationByPath returns the operation served at path (templates not
@@ -166,7 +176,16 @@ func (c *Contract) Schema(name string) (map[string]any, bool) {
 }
 
 // Decode decodes one JSON value with UseNumber, rejecting trailing data.
+// The common case (see quickDecode) takes a fast path; any other input is
+// decoded by encoding/json, so values and errors are encoding/json's.
 func Decode(b []byte) (any, error) {
+	if v, ok := quickDecode(b); ok {
+		return v, nil
+	}
+	return decodeJSON(b)
+}
+
+func decodeJSON(b []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -67,10 +68,28 @@ func Failures(vs []Violation) []Violation {
 }
 
 // Validate checks a decoded value (see Decode) against the named schema.
+// A number beyond the bounds Checkable states is refused before
+// validation: the violations are then those numbers alone, each at its
+// pointer. A payload the quick check (check.go) finds valid costs no
+// more; any other is validated by jsonschema/v5, which says what is wrong.
 func (c *Contract) Validate(schema string, v any) ([]Violation, error) {
+	return c.validate(schema, v, nil)
+}
+
+func (c *Contract) validate(schema string, v any, op *Operation) ([]Violation, error) {
 	s, ok := c.compiled[schema]
 	if !ok {
 		return nil, fmt.Errorf("schemas: no schema named %q (have %s)", schema, strings.Join(c.Names(), ", "))
+	}
+	if hasUncheckable(v) {
+		vs := numberViolations(schema, v)
+		for i := range vs {
+			c.placeNumber(&vs[i], op)
+		}
+		return vs, nil
+	}
+	if q := c.quick[schema]; q != nil && q.run(v) == valid {
+		return nil, nil
 	}
 	err := s.Validate(v)
 	if err == nil {
@@ -93,13 +112,53 @@ func (c *Contract) Validate(schema string, v any) ([]Violation, error) {
 	return dedupe(out), nil
 }
 
+// placeNumber says where a refused number belongs. In a request (op set,
+// or the call object's own schema): under a documented argument it is that
+// argument's violation, reported under its key (S5) like any other, with no
+// JSON-RPC code; anywhere else, the call object's code for that place (T5:
+// -32602 under params, -32600 elsewhere, from x-jsonrpc-codes).
+func (c *Contract) placeNumber(v *Violation, op *Operation) {
+	c.finish(v, nil)
+	if op == nil && v.Schema != "jsonrpc-request" {
+		return
+	}
+	if op != nil && v.Argument != "" {
+		if _, documented := op.Argument(v.Argument); documented {
+			v.Field = op.ErrorKey(v.Argument)
+			v.Code = 0
+			return
+		}
+	}
+	v.Code = c.envelopeCode(v.Pointer)
+}
+
+// envelopeCode is the JSON-RPC code of a violation at ptr of the call
+// object: the longest prefix x-jsonrpc-codes names ("/params" for any
+// pointer under it), else its "/".
+func (c *Contract) envelopeCode(ptr string) int {
+	codes, _ := c.tree["jsonrpc-request"].(map[string]any)["x-jsonrpc-codes"].(map[string]any)
+	best, code := -1, 0
+	for p, n := range codes {
+		if p == "/" || ptr == p || strings.HasPrefix(ptr, p+"/") {
+			l := len(p)
+			if p == "/" {
+				l = 0
+			}
+			if l > best {
+				best, code = l, toInt(n)
+			}
+		}
+	}
+	return code
+}
+
 // ValidateRequest checks a decoded request body of an operation.
 func (c *Contract) ValidateRequest(op string, v any) ([]Violation, error) {
-	o, ok := c.Operation(op)
+	o, ok := c.operation(op)
 	if !ok {
 		return nil, fmt.Errorf("schemas: no operation %q", op)
 	}
-	vs, err := c.Validate(o.Request, v)
+	vs, err := c.validate(o.Request, v, o)
 	for i := range vs {
 		vs[i].Operation = op
 	}
@@ -111,7 +170,7 @@ func (c *Contract) ValidateRequest(op string, v any) ([]Violation, error) {
 // extra fields matches it with T6 warnings. A body that matches none is
 // reported against the closest variant (the one with fewest failures).
 func (c *Contract) ValidateResponse(op string, v any) (variant string, vs []Violation, err error) {
-	o, ok := c.Operation(op)
+	o, ok := c.operation(op)
 	if !ok {
 		return "", nil, fmt.Errorf("schemas: no operation %q", op)
 	}
@@ -175,7 +234,9 @@ func (c *Contract) flatten(ve *jsonschema.ValidationError, instance any, out *[]
 	schema, ptr := splitLocation(ve.AbsoluteKeywordLocation)
 	keyword := ptr[strings.LastIndex(ptr, "/")+1:]
 	node, decision, errKey := c.walk(schema, ptr)
-	base := Violation{Schema: schema, Pointer: ve.InstanceLocation, Keyword: schema + ".json#" + ptr, Message: ve.Message, Decision: decision}
+	// A message may quote the instance (a format failure quotes the
+	// string): clipped, it never echoes an unbounded part of a payload.
+	base := Violation{Schema: schema, Pointer: clip(ve.InstanceLocation, maxPointer), Keyword: schema + ".json#" + ptr, Message: clip(ve.Message, maxMessage), Decision: decision}
 	switch keyword {
 	case "required":
 		// One violation per missing property, pointing where it belongs,
@@ -194,7 +255,7 @@ func (c *Contract) flatten(ve *jsonschema.ValidationError, instance any, out *[]
 		// T6: a field beyond those documented is a compatible change.
 		for _, m := range quoted.FindAllStringSubmatch(ve.Message, -1) {
 			v := base
-			v.Pointer = ve.InstanceLocation + "/" + escape(m[1]+m[2])
+			v.Pointer = clip(ve.InstanceLocation+"/"+escape(clip(m[1]+m[2], maxKeyInPointer)), maxPointer)
 			v.Message = "field not in the contract"
 			v.Decision = "T6"
 			v.Warning = true
@@ -229,6 +290,36 @@ func (c *Contract) finish(v *Violation, _ any) {
 			v.Code = toInt(n)
 		}
 	}
+}
+
+// Bounds on what a violation repeats of a payload: messages and pointers
+// are clipped, so a report or an error answer stays small whatever the
+// payload holds.
+const (
+	maxMessage      = 256
+	maxPointer      = 256
+	maxKeyInPointer = 64
+)
+
+// clip cuts s to at most n bytes (on a rune boundary) and marks the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func toInt(v any) int {

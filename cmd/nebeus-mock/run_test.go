@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
@@ -225,5 +226,35 @@ func TestRunRejectsBadInput(t *testing.T) {
 				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestRunAnswersATransferEncodingNetHTTPRefusesWithJSONRPC: nebeus-mock
+// serves through mockserver.Listener, so "Transfer-Encoding: gzip,
+// chunked" (net/http's own 501) gets the mock's 400 with a JSON-RPC error.
+func TestRunAnswersATransferEncodingNetHTTPRefusesWithJSONRPC(t *testing.T) {
+	base, _, _, _ := startRun(t, []string{"--addr", "127.0.0.1:0"}, nil)
+	waitHealthy(t, base)
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.WriteString(c, "POST /signin/1.0/json HTTP/1.1\r\nHost: m\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") ||
+		!bytes.Contains(body, []byte(`"code":-32600`)) {
+		t.Fatalf("%d %q: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
 }

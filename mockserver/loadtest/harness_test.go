@@ -33,7 +33,10 @@ func init() {
 func TestMain(m *testing.M) {
 	// The environment first, so that a flag given on the command line,
 	// parsed after, wins.
-	for env, name := range map[string]string{"NEBEUS_LOAD_DURATION": "load.duration", "NEBEUS_LOAD_WORKERS": "load.workers"} {
+	for env, name := range map[string]string{
+		"NEBEUS_LOAD_DURATION": "load.duration", "NEBEUS_LOAD_WORKERS": "load.workers",
+		"NEBEUS_WRK_DURATION": "wrk.duration", "NEBEUS_WRK_THREADS": "wrk.threads", "NEBEUS_WRK_CONNECTIONS": "wrk.connections",
+	} {
 		if v := os.Getenv(env); v != "" {
 			if err := flag.Set(name, v); err != nil {
 				fmt.Fprintf(os.Stderr, "%s=%q: %v\n", env, v, err)
