@@ -29,14 +29,23 @@ func controlFail(w http.ResponseWriter, status int, msg string) {
 // or carries "Authorization: Bearer <ControlToken>" (compared in constant
 // time). A browser request from an origin the CORS policy does not allow is
 // refused too: a page on another site must not reset a developer's mock
-// through the browser (loopback alone is no defence against that).
+// through the browser (loopback alone is no defence against that). So is a
+// request whose Host is not one the mock answers to (hostAllowed: DNS
+// rebinding), unless it carries the token, which no rebinding page has.
+// The console (console.go) sits behind the same check.
 func (s *Server) controlAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if o := r.Header.Get("Origin"); o != "" && !s.origins.allows(o) {
+		if o := r.Header.Get("Origin"); o != "" && !s.origins.allows(o) && !sameOrigin(r, o) {
 			controlFail(w, http.StatusForbidden, "control API: origin not allowed")
 			return
 		}
-		if s.tokenOK(r) || isLoopback(r.RemoteAddr) {
+		token := s.tokenOK(r)
+		if !token && !hostAllowed(r) {
+			controlFail(w, http.StatusForbidden, "control API: Host "+echo(r.Host)+
+				" is not an address the mock listens on; use localhost, 127.0.0.1 or the address it listens on (DNS rebinding protection)")
+			return
+		}
+		if token || isLoopback(r.RemoteAddr) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -88,9 +97,11 @@ func (s *Server) controlNS(w http.ResponseWriter, r *http.Request, f func(name s
 // start.
 func (s *Server) handleReset() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer s.feed.poke() // the console drops what the reset removed
 		if _, one := r.URL.Query()["namespace"]; !one {
 			s.store.ResetAll()
 			s.faults.clearAll()
+			s.tracker.reset("", true)
 			encode(w, http.StatusOK, map[string]any{"reset": "all"})
 			return
 		}
@@ -100,6 +111,7 @@ func (s *Server) handleReset() http.Handler {
 		}
 		s.store.Reset(name)
 		s.faults.clear(name, "")
+		s.tracker.reset(name, false)
 		encode(w, http.StatusOK, map[string]any{"reset": name})
 	})
 }
@@ -169,7 +181,7 @@ func (s *Server) controlBody(w http.ResponseWriter, r *http.Request) (any, bool)
 	}
 	v, err := schemas.Decode(b)
 	if err != nil {
-		controlFail(w, http.StatusBadRequest, "body is not JSON: "+err.Error())
+		controlFail(w, http.StatusBadRequest, "body is not JSON: "+errText(err))
 		return nil, false
 	}
 	return v, true
@@ -188,7 +200,7 @@ func (s *Server) handleJournal() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
 			ns, _ := s.store.Namespace(name)
-			encode(w, http.StatusOK, map[string]any{"namespace": name, "entries": ns.Journal().Entries()})
+			encode(w, http.StatusOK, map[string]any{"namespace": name, "entries": s.journalEntries(ns.Journal())})
 		})
 	})
 }
@@ -222,12 +234,12 @@ func (s *Server) handleSetFault() http.Handler {
 			dec.DisallowUnknownFields()
 			var f Fault
 			if err := dec.Decode(&f); err != nil {
-				controlFail(w, http.StatusBadRequest, "fault: "+err.Error())
+				controlFail(w, http.StatusBadRequest, "fault: "+errText(err))
 				return
 			}
 			f.Namespace = name
 			if err := s.checkFault(&f); err != nil {
-				controlFail(w, http.StatusBadRequest, "fault: "+err.Error())
+				controlFail(w, http.StatusBadRequest, "fault: "+errText(err))
 				return
 			}
 			s.faults.set(f)

@@ -29,7 +29,9 @@ func TestControlAPIAuth(t *testing.T) {
 		{"loopback from an allowed page", []hdr{{"RemoteAddr", "127.0.0.1:5000"}, {"Origin", "http://localhost:3000"}}, 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if a := h.do("GET", "/_mock/accounts", "", tc.headers...); a.Status != tc.want {
+			// The Host a loopback client sends (hostcheck_test.go checks others).
+			headers := append([]hdr{{"Host", "127.0.0.1:8080"}}, tc.headers...)
+			if a := h.do("GET", "/_mock/accounts", "", headers...); a.Status != tc.want {
 				t.Fatalf("status %d, want %d: %s", a.Status, tc.want, a.Body)
 			}
 		})

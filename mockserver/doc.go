@@ -15,7 +15,10 @@
 //	GET  /healthz, /readyz       liveness and readiness
 //	GET  /metrics                Prometheus metrics
 //	GET  /openapi.yaml, /openapi.json, /schemas/, /schemas/{NAME}.json
-//	     /_mock/...              the control API, only with Config.Control
+//	GET  /                       landing page: HTML to a browser, JSON otherwise (landing.go)
+//	GET  /reference/             the API reference (embedded Swagger UI, web/vendor)
+//	GET  /_assets/...            the pages' scripts and styles, embedded
+//	     /_mock/...              the control API and the console, only with Config.Control
 //
 // # Headers a client may send
 //
@@ -59,18 +62,32 @@
 //
 // Every operation request (except one with a bad X-Mock-Namespace, which
 // names no namespace to record it in) is appended to its namespace's
-// journal: time, operation, request with password and confirm_password
-// values replaced by "***" (M4) and session ids cut to a prefix, status,
-// response (session ids cut too), and the request-schema violations found.
-// Each namespace keeps Config.JournalSize entries, each at most 16 KiB of
-// request and of response, so memory stays bounded.
+// journal: time, operation, request, status, response, and the
+// request-schema violations found. The entry keeps the bytes as they came
+// and went, at no cost to the request; every read of the journal (the
+// control API, the console) redacts them (journal.go): the values of the
+// model's secret keys (x-secret) replaced by "***" (M4), session ids cut to
+// a prefix (S2), keys compared decoded, never as raw text. Each namespace
+// keeps Config.JournalSize entries, each at most 16 KiB of request and of
+// response, so memory stays bounded.
+//
+// Nothing a client sends causes a 5xx, a panic or an unbounded cost: numbers
+// the validator cannot check cheaply are refused before validation
+// (schemas.Checkable), error messages repeat at most a bounded part of a
+// request, and Listener gives the requests net/http refuses itself (an
+// unsupported Transfer-Encoding, a malformed request) a JSON-RPC answer.
 //
 // # Control API (control.go)
 //
 // Off unless Config.Control; then reachable only from loopback addresses or
-// with "Authorization: Bearer TOKEN" (Config.ControlToken), else 403. With
-// the control API off, /_mock/ paths answer 404 exactly like unknown paths.
+// with "Authorization: Bearer TOKEN" (Config.ControlToken), else 403; and,
+// without the token, only under a Host that is a localhost name, a loopback
+// address or the address the connection arrived on (hostcheck.go: DNS
+// rebinding). With the control API off, /_mock/ paths answer 404 exactly
+// like unknown paths.
 //
+//	GET    /_mock/                        the console (console.go, web/console.html)
+//	GET    /_mock/events                  the live journal as server-sent events (sse.go)
 //	POST   /_mock/reset[?namespace=X]     reset all namespaces, or one (its faults too)
 //	GET    /_mock/namespaces              the namespaces in use
 //	GET    /_mock/accounts?namespace=X    accounts, no password material (M4)

@@ -129,6 +129,10 @@ func (h *harness) do(method, path, body string, headers ...hdr) *answer {
 			r.RemoteAddr = x.v
 			continue
 		}
+		if x.k == "Host" {
+			r.Host = x.v
+			continue
+		}
 		if x.v == "" {
 			r.Header.Del(x.k)
 			continue
@@ -193,7 +197,7 @@ func (h *harness) call(op string, params any, headers ...hdr) *answer {
 // control calls the control API from loopback.
 func (h *harness) control(method, path, body string, headers ...hdr) *answer {
 	h.t.Helper()
-	return h.do(method, path, body, append([]hdr{{"RemoteAddr", "127.0.0.1:40000"}}, headers...)...)
+	return h.do(method, path, body, append([]hdr{{"RemoteAddr", "127.0.0.1:40000"}, {"Host", "127.0.0.1:8080"}}, headers...)...)
 }
 
 // result returns the result object of a 200 answer, whatever its shape.

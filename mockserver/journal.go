@@ -3,12 +3,10 @@ package mockserver
 import (
 	"bytes"
 	"encoding/json"
-	"regexp"
+	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/nebeus/nebeus-contract/mockserver/state"
-	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
@@ -20,15 +18,14 @@ const maxJournalBody = 16 << 10
 // redacted replaces passwords in the journal (M4).
 const redacted = "***"
 
-// secrets are the keys whose values never reach the journal as sent, read
+// secrets are the keys whose values never leave the journal as sent, read
 // from the contract model (x-secret): a secret that only clients send (a
 // password) is replaced by "***" (M4); one the API also hands out (a
 // session id) is cut to a prefix, enough to tell sessions apart (S2: a
-// journal must not hand out live sessions).
+// journal must not hand out live sessions). Keys are compared decoded,
+// never as raw text: "pass\u0077ord" is the password key.
 type secrets struct {
 	hidden, tokens map[string]bool
-	names          [][]byte       // every secret key, for a cheap first look
-	pattern        *regexp.Regexp // the same keys in text that is not JSON
 }
 
 func newSecrets(m *model.Contract) secrets {
@@ -42,119 +39,288 @@ func newSecrets(m *model.Contract) secrets {
 			}
 		}
 	}
-	var quoted []string
 	for _, name := range m.Secrets() {
 		if !s.tokens[name] {
 			s.hidden[name] = true
 		}
-		s.names = append(s.names, []byte(name))
-		quoted = append(quoted, regexp.QuoteMeta(name))
 	}
-	if len(quoted) == 0 {
-		quoted = []string{"$^"} // matches nothing
-	}
-	s.pattern = regexp.MustCompile(`("(?:` + strings.Join(quoted, "|") + `)"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\s]*)`)
 	return s
 }
 
-// mentioned reports whether b may hold a secret.
+// journalAppend records one operation request in its namespace's journal.
+// The entry keeps the request's and the answer's bytes as they are (each
+// buffer is the request's own, never reused), or only their length past
+// maxJournalBody, and journalView redacts them when the journal is read:
+// no decoding or copying on the request's path. Except for a request that
+// carries a password (M4: never stored in plain text, not even in memory):
+// that one is redacted here, from the tree decoded once already.
+func (s *Server) journalAppend(ex *exchange) {
+	e := state.Entry{
+		Time:      s.now(),
+		Operation: ex.op.ID,
+		Request:   s.secrets.keepRequest(ex.reqRaw, ex.reqDecoded),
+		Status:    ex.status,
+		Response:  keep(ex.resp),
+		Namespace: ex.ns.Name(),
+	}
+	for _, v := range ex.violations {
+		e.Violations = append(e.Violations, state.Violation{Pointer: v.Pointer, Message: v.Message, Decision: v.Decision})
+	}
+	ex.info.trace.fill(&e) // origin, session carrier and hint (trace.go)
+	ex.ns.Journal().Append(e)
+}
+
+// keepRequest is what an entry holds of a request: its bytes, unless it
+// carries a hidden secret (a password, M4), which is redacted now. A body
+// that did not decode is redacted now when it names a secret or escapes a
+// character (a key may hide behind \u escapes), since no tree says what
+// it holds.
+func (s secrets) keepRequest(raw []byte, decoded any) json.RawMessage {
+	if raw == nil || len(raw) > maxJournalBody {
+		return keep(raw)
+	}
+	if decoded != nil {
+		if !s.holdsHidden(decoded, 0) {
+			return keep(raw)
+		}
+		if b, err := marshal(s.hideTree(decoded, 0)); err == nil {
+			return b
+		}
+		return s.redact(raw)
+	}
+	if bytes.IndexByte(raw, '\\') >= 0 || s.mentioned(raw) {
+		return s.redact(raw)
+	}
+	return keep(raw)
+}
+
+// holdsHidden reports whether a decoded value has a hidden secret's key
+// at any depth (bounded as redact is).
+func (s secrets) holdsHidden(v any, depth int) bool {
+	if depth > maxRedactDepth {
+		return true
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if s.hidden[k] || s.holdsHidden(e, depth+1) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if s.holdsHidden(e, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hideTree is v with every hidden secret's value replaced by redacted;
+// maps and slices are copied only along the way to one.
+func (s secrets) hideTree(v any, depth int) any {
+	if depth > maxRedactDepth {
+		return redacted
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if s.hidden[k] {
+				out[k] = redacted
+			} else {
+				out[k] = s.hideTree(e, depth+1)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = s.hideTree(e, depth+1)
+		}
+		return out
+	}
+	return v
+}
+
+// mentioned reports whether b names a secret in plain text.
 func (s secrets) mentioned(b []byte) bool {
-	for _, n := range s.names {
-		if bytes.Contains(b, n) {
+	for name := range s.hidden {
+		if bytes.Contains(b, []byte(name)) {
+			return true
+		}
+	}
+	for name := range s.tokens {
+		if bytes.Contains(b, []byte(name)) {
 			return true
 		}
 	}
 	return false
 }
 
-// journalAppend records one operation request in its namespace's journal.
-func (s *Server) journalAppend(ex *exchange) {
-	e := state.Entry{
-		Time:      s.now(),
-		Operation: ex.op.ID,
-		Request:   s.secrets.redactRequest(ex.reqRaw, ex.reqDecoded),
-		Status:    ex.status,
-		Namespace: ex.ns.Name(),
-	}
-	if ex.resp != nil {
-		e.Response = s.secrets.redactResponse(ex.resp)
-	}
-	for _, v := range ex.violations {
-		e.Violations = append(e.Violations, state.Violation{Pointer: v.Pointer, Message: v.Message, Decision: v.Decision})
-	}
-	ex.ns.Journal().Append(e)
-}
-
-// redactRequest is the request as the journal keeps it: the decoded body
-// re-encoded with passwords and session ids redacted; a body that is not
-// JSON kept as a string, redacted by pattern; nil without a body.
-func (s secrets) redactRequest(raw []byte, decoded any) json.RawMessage {
-	if raw == nil {
+// keep is what an entry holds of a body: the bytes, or past maxJournalBody
+// only their length (so a journal's memory stays bounded).
+func keep(b []byte) json.RawMessage {
+	if b == nil {
 		return nil
 	}
-	if decoded == nil && !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
-		return s.notJSON(raw)
-	}
-	if !s.mentioned(raw) && len(raw) <= maxJournalBody {
-		return json.RawMessage(bytes.Clone(raw)) // nothing to hide; the body is the caller's buffer
-	}
-	b, err := marshal(s.redactTree(decoded))
-	if err != nil || len(b) > maxJournalBody {
-		return truncated(len(raw))
+	if len(b) > maxJournalBody {
+		return truncated(len(b))
 	}
 	return b
 }
 
-// redactResponse hides session ids in a response (signin's session_id).
-// Responses without one, get_countries' included, are kept as they are:
-// their bytes are not copied.
-func (s secrets) redactResponse(b []byte) json.RawMessage {
-	if !s.mentioned(b) {
-		if len(b) > maxJournalBody {
-			return truncated(len(b))
-		}
-		return b
-	}
-	v, err := schemas.Decode(b)
-	if err != nil {
-		return s.notJSON(b)
-	}
-	out, err := marshal(s.redactTree(v))
-	if err != nil {
-		return truncated(len(b))
-	}
-	return out
+// journalView is an entry as the journal is read (GET /_mock/journal, the
+// console): request and response redacted.
+func (s *Server) journalView(e state.Entry) state.Entry {
+	e.Request = s.secrets.redact(e.Request)
+	e.Response = s.secrets.redact(e.Response)
+	return e
 }
 
-// redactTree returns a copy of v with the values of password keys replaced
-// and session ids cut, at any depth.
-func (s secrets) redactTree(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, val := range x {
-			switch {
-			case s.hidden[k]:
-				out[k] = redacted
-			case s.tokens[k]:
-				if str, ok := val.(string); ok {
-					out[k] = redactSession(str)
-				} else {
-					out[k] = s.redactTree(val)
+// journalEntries are a journal's entries as read.
+func (s *Server) journalEntries(j *state.Journal) []state.Entry {
+	es := j.Entries()
+	for i := range es {
+		es[i] = s.journalView(es[i])
+	}
+	return es
+}
+
+// redact re-encodes a body with every secret's value redacted, at any
+// depth, reading it token by token so that keys are compared decoded. A
+// body that is valid JSON comes out as JSON, keys in their order; one that
+// is not comes out as a JSON string: what was read before the error,
+// redacted alike, and where the error is. A body keep already cut (a JSON
+// string) is left alone.
+func (s secrets) redact(b json.RawMessage) json.RawMessage {
+	if len(b) == 0 {
+		return b
+	}
+	var out bytes.Buffer
+	r := redactor{s: s, dec: json.NewDecoder(bytes.NewReader(b)), out: &out}
+	r.dec.UseNumber()
+	err := r.copyValue(0, "")
+	if err == nil {
+		if rest := bytes.TrimSpace(b[r.dec.InputOffset():]); len(rest) == 0 {
+			return out.Bytes()
+		}
+		err = errors.New("data after the JSON value")
+	}
+	text := out.String() + " … (not JSON after byte " + strconv.FormatInt(r.dec.InputOffset(), 10) + " of " + strconv.Itoa(len(b)) + ": " + err.Error() + ")"
+	q, _ := marshal(text)
+	return q
+}
+
+// maxRedactDepth bounds the nesting redact follows (encoding/json's own
+// limit is 10000); deeper, the body is reported as not kept.
+const maxRedactDepth = 1000
+
+// redactor re-encodes one JSON value from a token stream.
+type redactor struct {
+	s   secrets
+	dec *json.Decoder
+	out *bytes.Buffer
+}
+
+var errTooDeep = errors.New("nested too deep to show")
+
+// copyValue copies the next value, the value of key in an object ("" for
+// an array item or the body): redacted when key is a secret's.
+func (r *redactor) copyValue(depth int, key string) error {
+	if depth > maxRedactDepth {
+		return errTooDeep
+	}
+	tok, err := r.dec.Token()
+	if err != nil {
+		return err
+	}
+	switch {
+	case r.s.hidden[key]:
+		r.out.WriteString(`"` + redacted + `"`)
+		return r.skip(tok)
+	case r.s.tokens[key]:
+		if str, ok := tok.(string); ok {
+			r.scalar(redactSession(str))
+			return nil
+		}
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			r.out.WriteByte('{')
+			for i := 0; r.dec.More(); i++ {
+				if i > 0 {
+					r.out.WriteByte(',')
 				}
-			default:
-				out[k] = s.redactTree(val)
+				kt, err := r.dec.Token()
+				if err != nil {
+					return err
+				}
+				k, _ := kt.(string)
+				r.scalar(k)
+				r.out.WriteByte(':')
+				if err := r.copyValue(depth+1, k); err != nil {
+					return err
+				}
+			}
+			if _, err := r.dec.Token(); err != nil {
+				return err
+			}
+			r.out.WriteByte('}')
+		case '[':
+			r.out.WriteByte('[')
+			for i := 0; r.dec.More(); i++ {
+				if i > 0 {
+					r.out.WriteByte(',')
+				}
+				if err := r.copyValue(depth+1, ""); err != nil {
+					return err
+				}
+			}
+			if _, err := r.dec.Token(); err != nil {
+				return err
+			}
+			r.out.WriteByte(']')
+		default:
+			return errors.New("unexpected " + t.String())
+		}
+	default:
+		r.scalar(tok)
+	}
+	return nil
+}
+
+// skip reads past the value that starts with tok (a redacted one).
+func (r *redactor) skip(tok json.Token) error {
+	d, ok := tok.(json.Delim)
+	if !ok || (d != '{' && d != '[') {
+		return nil
+	}
+	for depth := 1; depth > 0; {
+		t, err := r.dec.Token()
+		if err != nil {
+			return err
+		}
+		if d, ok := t.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				depth++
+			} else {
+				depth--
 			}
 		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, val := range x {
-			out[i] = s.redactTree(val)
-		}
-		return out
 	}
-	return v
+	return nil
+}
+
+func (r *redactor) scalar(v any) {
+	b, err := marshal(v)
+	if err != nil {
+		b = []byte("null")
+	}
+	r.out.Write(b)
 }
 
 // redactSession keeps a prefix, enough to tell sessions apart in a journal
@@ -164,18 +330,6 @@ func redactSession(id string) string {
 		return redacted
 	}
 	return id[:8] + "…"
-}
-
-// notJSON keeps a body that is not JSON as a JSON string, secrets redacted.
-// Secret values in text that is not valid JSON are found by pattern, so a
-// malformed body does not leak them either.
-func (s secrets) notJSON(raw []byte) json.RawMessage {
-	if len(raw) > maxJournalBody {
-		return truncated(len(raw))
-	}
-	clean := s.pattern.ReplaceAll(raw, []byte(`$1"`+redacted+`"`))
-	b, _ := json.Marshal(string(bytes.ToValidUTF8(clean, []byte("\uFFFD"))))
-	return b
 }
 
 func truncated(n int) json.RawMessage {

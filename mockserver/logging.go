@@ -16,6 +16,10 @@ type requestInfo struct {
 	outcome   string // see metrics.go
 	namespace string
 	status    int // a pseudo status when no answer was written (operations.go)
+	// trace is the session the request carried (trace.go), for the
+	// journal; warning, when set, makes the log line a warning.
+	trace   *sessionTrace
+	warning string
 }
 
 type infoKey struct{}
@@ -93,14 +97,11 @@ func (s *Server) finish(r *http.Request, info *requestInfo, sw *statusWriter, st
 	if info.op != "" {
 		s.metrics.observe(info.op, info.outcome, d)
 	}
+	if info.op != "" && s.feed != nil {
+		s.feed.poke() // the operation wrote its journal entry: wake the console
+	}
 	level := slog.LevelInfo
-	if status >= 500 && info.outcome != outcomeFault {
-		level = slog.LevelError
-	}
-	if !s.log.Enabled(r.Context(), level) {
-		return
-	}
-	s.log.LogAttrs(r.Context(), level, "request",
+	attrs := []slog.Attr{
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),
 		slog.String("op", info.op),
@@ -108,5 +109,21 @@ func (s *Server) finish(r *http.Request, info *requestInfo, sw *statusWriter, st
 		slog.Duration("duration", d),
 		slog.String("namespace", info.namespace),
 		slog.String("outcome", info.outcome),
-	)
+	}
+	if t := info.trace; t != nil && t.hint != nil {
+		// The session trap (trace.go): the carrier and the hint, never an id.
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.String("carrier", t.carrier), slog.String("hint", t.hint.Code), slog.String("advice", t.hint.Message))
+	}
+	if info.warning != "" {
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.String("warning", info.warning))
+	}
+	if status >= 500 && info.outcome != outcomeFault {
+		level = slog.LevelError
+	}
+	if !s.log.Enabled(r.Context(), level) {
+		return
+	}
+	s.log.LogAttrs(r.Context(), level, "request", attrs...)
 }

@@ -12,6 +12,7 @@ import (
 // routes is the whole URL space of the mock; maintenance starts here.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	s.feed, s.tracker = newLiveFeed(), newSessionTracker()
 
 	// T1: the operations' paths come from the contract; the catch-all
 	// below routes them (opRouter), since paths may carry templates and
@@ -21,6 +22,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /healthz", s.handleHealth())
 	mux.Handle("GET /readyz", s.handleHealth())
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+
+	// The landing page, the API reference and their assets (landing.go).
+	mux.Handle("GET /{$}", s.handleLanding(ops))
+	mux.Handle("GET "+referencePath+"{$}", s.handleReference())
+	mux.Handle("GET "+assetsPrefix, handleAssets())
 
 	// The mock serves its own contract.
 	mux.Handle("GET /openapi.yaml", serveBytes("application/yaml; charset=utf-8", spec.OpenAPIYAML))
@@ -32,6 +38,8 @@ func (s *Server) routes() http.Handler {
 		// Off by default; when off, /_mock/ falls to the catch-all below
 		// and answers exactly like an unknown path.
 		c := s.controlAuth
+		mux.Handle("GET "+consolePath+"{$}", c(s.handleConsole()))
+		mux.Handle("GET "+eventsPath, c(s.handleEvents()))
 		mux.Handle("POST /_mock/reset", c(s.handleReset()))
 		mux.Handle("GET /_mock/namespaces", c(s.handleNamespaces()))
 		mux.Handle("GET /_mock/accounts", c(s.handleAccounts()))
@@ -48,7 +56,7 @@ func (s *Server) routes() http.Handler {
 	// T5: anything else is an unknown operation.
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h := ops.handler(r); h != nil {
-			h.ServeHTTP(w, r)
+			s.traced(w, r, h) // the session it carried, for the journal (trace.go)
 			return
 		}
 		infoFrom(r).outcome = outcomeProtocolError

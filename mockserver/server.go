@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -74,6 +73,9 @@ type Server struct {
 	corsHeaders, opMethods string
 	activeIDs              map[int]bool // ids of the active countries (S5)
 	handler                http.Handler
+	// The console's live feed and session tracker (routes.go sets them).
+	feed    *liveFeed
+	tracker *sessionTracker
 }
 
 // New builds a Server. It fails on a contract without the operations the mock
@@ -163,7 +165,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.CORSOrigins = DefaultCORSOrigins
 	}
 	if c.Logger == nil {
-		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		c.Logger = slog.New(slog.DiscardHandler) // disabled: no line is even formatted
 	}
 	if c.Registry == nil {
 		c.Registry = prometheus.NewRegistry()

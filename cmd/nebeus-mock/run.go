@@ -183,7 +183,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	banner(stdout, "http://"+ln.Addr().String(), contract, fx, o)
 
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	// mockserver.Listener: the requests net/http refuses itself get the
+	// mock's JSON-RPC answer too (T5).
+	go func() { served <- hs.Serve(mockserver.Listener(ln)) }()
 	select {
 	case err := <-served:
 		return err
@@ -228,6 +230,7 @@ func banner(w io.Writer, base string, c *schemas.Contract, fx fixtures.Set, o *o
 	default:
 		fmt.Fprintf(w, "  control API: %s/_mock/ (loopback only)\n", base)
 	}
+	fmt.Fprintf(w, "  browsers: call %s under the same host name as your page: localhost and 127.0.0.1 are different sites, and the session cookie (SameSite) does not travel between them\n", base)
 	fmt.Fprintf(w, "  contract: %s/openapi.yaml %s/openapi.json %s/schemas/\n", base, base, base)
 	fmt.Fprintf(w, "  health: %s/healthz  metrics: %s/metrics\n", base, base)
 	fmt.Fprintf(w, "  headers: X-Mock-Namespace: NAME, Prefer: variant=error, delay=250ms\n")

@@ -23,6 +23,28 @@ type Entry struct {
 	Response   json.RawMessage `json:"response"`
 	Violations []Violation     `json:"violations,omitempty"`
 	Namespace  string          `json:"namespace"`
+
+	// Seq numbers the entries of one journal from 1, in append order
+	// (Append sets it); a reader resumes after the last Seq it saw.
+	Seq uint64 `json:"seq"`
+	// Origin is the browser origin that sent the request ("" for none).
+	Origin string `json:"origin,omitempty"`
+	// Carrier is how a session arrived (S2): "cookie", "header", "params",
+	// several joined by "+", or "none".
+	Carrier string `json:"carrier,omitempty"`
+	// Session is what the mock knew of the session that arrived: "known",
+	// "unknown" or "expired"; "" when none arrived.
+	Session string `json:"session,omitempty"`
+	// Hint says why a session that should have arrived did not, and how to
+	// fix it; nil when nothing looks wrong.
+	Hint *Hint `json:"hint,omitempty"`
+}
+
+// Hint is advice attached to a journal entry: a stable code a program can
+// match, and a message for people.
+type Hint struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // Journal is a bounded ring buffer of entries, safe for concurrent use:
@@ -30,8 +52,9 @@ type Entry struct {
 // however long the mock runs. Entries are stored as given; callers must not
 // modify an entry's byte slices after appending it.
 type Journal struct {
-	mu sync.Mutex
-	r  ring[Entry]
+	mu  sync.Mutex
+	r   ring[Entry]
+	seq uint64 // entries ever appended; Clear keeps counting
 }
 
 // NewJournal returns an empty journal holding at most size entries (none
@@ -43,6 +66,8 @@ func NewJournal(size int) *Journal {
 // Append adds e, dropping the oldest entry when the journal is full.
 func (j *Journal) Append(e Entry) {
 	j.mu.Lock()
+	j.seq++
+	e.Seq = j.seq
 	j.r.push(e)
 	j.mu.Unlock()
 }
@@ -66,4 +91,19 @@ func (j *Journal) Clear() {
 	j.mu.Lock()
 	j.r.clear()
 	j.mu.Unlock()
+}
+
+// After returns the entries still held whose Seq is greater than seq,
+// oldest first, and the last Seq appended (seq itself when nothing was). A
+// reader that fell behind by more than the journal holds gets what is held:
+// memory stays bounded by the journal's size whatever the reader does.
+func (j *Journal) After(seq uint64) ([]Entry, uint64) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.seq <= seq {
+		return nil, max(seq, j.seq)
+	}
+	n := min(int(j.seq-seq), len(j.r.buf))
+	items := j.r.items()
+	return items[len(items)-n:], j.seq
 }

@@ -1,0 +1,68 @@
+package mockserver
+
+import (
+	"net/http"
+	"strings"
+)
+
+// consoleConfig is what the console's script is given (html/template
+// encodes it as JSON inside the page): the operations and their variants
+// for the filters and the fault form, the decisions' titles for the
+// violations, how a session travels (S2).
+type consoleConfig struct {
+	Title      string            `json:"title"`
+	Operations []consoleOp       `json:"operations"`
+	Decisions  map[string]string `json:"decisions"`
+	Session    *landingCarrier   `json:"session,omitempty"`
+	Events     string            `json:"events"`
+	Control    string            `json:"control"`
+	Namespace  string            `json:"namespaceHeader"`
+	MaxDelay   string            `json:"maxDelay"`
+}
+
+type consoleOp struct {
+	ID       string   `json:"id"`
+	Method   string   `json:"method"`
+	Path     string   `json:"path"`
+	Variants []string `json:"variants"`
+}
+
+func (s *Server) consoleConfig() consoleConfig {
+	m := s.contract.Model()
+	c := consoleConfig{Title: m.Title, Decisions: map[string]string{}, Events: eventsPath, Control: controlPrefix,
+		Namespace: NamespaceHeader, MaxDelay: MaxDelay.String()}
+	for _, o := range m.Operations {
+		op := consoleOp{ID: o.ID, Method: o.Method, Path: o.Path}
+		for _, v := range o.Variants {
+			op.Variants = append(op.Variants, v.Name)
+		}
+		c.Operations = append(c.Operations, op)
+	}
+	for _, d := range m.Decisions {
+		c.Decisions[d.ID] = d.Title
+	}
+	if m.Session != nil {
+		c.Session = &landingCarrier{Cookie: m.Session.Cookie, Header: m.Session.Header, Argument: m.Session.Argument}
+	}
+	return c
+}
+
+// handleConsole: GET /_mock/, the console. It is behind controlAuth like
+// every control endpoint; what it shows comes from the control API and the
+// event stream, so it shows nothing they do not (no password, session ids
+// redacted).
+func (s *Server) handleConsole() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderPage(w, "console.html", s.consoleConfig())
+	})
+}
+
+// sameOrigin: the request comes from a page the mock served itself (the
+// console), under the Host it was asked by (which controlAuth checks).
+func sameOrigin(r *http.Request, origin string) bool {
+	scheme := "http://"
+	if r.TLS != nil {
+		scheme = "https://"
+	}
+	return r.Host != "" && strings.EqualFold(origin, scheme+r.Host)
+}
