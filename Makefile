@@ -43,15 +43,22 @@ tidy-check:
 test-go:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 \
 	  || echo "browser test SKIPPED: chromium not found (apt-get install chromium)"
+	@command -v node >/dev/null 2>&1 && [ -x tools/openapi/node_modules/.bin/spectral ] \
+	  || echo "OpenAPI tool checks SKIPPED: node or tools/openapi/node_modules missing (cd tools/openapi && npm ci)"
 	$(GO) test -race -count=1 $(PKGS)
 
 ## fuzz: bounded runs of the fuzz targets (corpus committed under testdata/fuzz)
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzHandler$$' -fuzztime=$(FUZZTIME) ./mockserver
+	$(GO) test -run='^$$' -fuzz='^FuzzRedact$$' -fuzztime=$(FUZZTIME) ./mockserver
+	$(GO) test -run='^$$' -fuzz='^FuzzQuickCheck$$' -fuzztime=$(FUZZTIME) ./schemas
+	$(GO) test -run='^$$' -fuzz='^FuzzDecodeAgreesWithEncodingJSON$$' -fuzztime=$(FUZZTIME) ./schemas
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./spec/slate
 
-## bench: every benchmark, each with its baseline in the same run
+## bench: every benchmark, each with its baseline in the same run; the mock's
+## throughput with wrk (BenchmarkWrk), which skips without it (apt-get install wrk)
 bench:
+	@command -v wrk >/dev/null 2>&1 || echo "BenchmarkWrk SKIPPED: wrk not found (apt-get install wrk)"
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 $(PKGS)
 
 ## lint: the static checks of make test, without running tests
