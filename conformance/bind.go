@@ -55,7 +55,17 @@ type binding struct {
 	// args are the arguments its specs send by name; without one of them
 	// its business specs are not defined.
 	args []string
+	// derived are the arguments whose valid values come from elsewhere (a
+	// copy of another argument, an id another operation lists): the
+	// partitions derived from the model leave them to the business specs.
+	derived []string
 }
+
+// copies are the arguments whose valid value is another's (S5:
+// confirm_password must equal password): every request the suite builds,
+// valid or not, sends the same value in both, so a problem with the one
+// is never hidden behind a mismatch with the other.
+var copies = map[string]string{argConfirm: argPassword}
 
 // bindings binds business rules to operations by id. (A function, not a
 // variable: the specs it names look bindings up themselves.)
@@ -64,7 +74,7 @@ func bindings() map[string]binding {
 		opSignin:    {specs: (*suite).defineSignin, negative: (*suite).signinNegative, args: []string{argLogin, argPassword}},
 		opLogout:    {specs: (*suite).defineLogout}, // S2's carriers come from the model's Session
 		opReset:     {specs: (*suite).defineResetPassword, negative: (*suite).resetNegative, args: []string{argLogin}},
-		opSignup:    {specs: (*suite).defineSignup, negative: (*suite).signupNegative, needs: []string{opCountries}, args: []string{argLogin, argPassword, argConfirm, argCountry}},
+		opSignup:    {specs: (*suite).defineSignup, negative: (*suite).signupNegative, needs: []string{opCountries}, args: []string{argLogin, argPassword, argConfirm, argCountry}, derived: []string{argConfirm, argCountry}},
 		opCountries: {specs: (*suite).defineGetCountries},
 	}
 }

@@ -50,7 +50,8 @@ type exchange struct {
 	Body    []byte
 	Err     error // transport failure or timeout
 	Elapsed time.Duration
-	curl    string
+	// hdr is every header sent, for the curl repro.
+	hdr http.Header
 }
 
 // call is a JSON-RPC 2.0 call object (T2). Params nil omits params.
@@ -115,7 +116,8 @@ func (s *suite) do(ctx context.Context, r request) *exchange {
 	for k, vs := range r.Header {
 		hdr[k] = append([]string(nil), vs...)
 	}
-	ex.curl = s.curl(r.Method, ex.URL, hdr, r.Body)
+	ex.hdr = hdr
+	carriesHidden := s.noteRequest(hdr, r.Body)
 
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
@@ -141,7 +143,13 @@ func (s *suite) do(ctx context.Context, r request) *exchange {
 	if err != nil {
 		ex.Err = err
 	}
+	s.noteResponse(ex, carriesHidden)
 	return ex
+}
+
+// curlOf is the exchange's request as a curl command (secrets masked).
+func (s *suite) curlOf(ex *exchange) string {
+	return s.curl(ex.Req.Method, ex.URL, ex.hdr, ex.Req.Body)
 }
 
 // jsonMediaType is the media type of JSON-RPC bodies (T2, T3): JSON's own,
@@ -240,91 +248,6 @@ func (s *suite) curl(method, rawURL string, hdr http.Header, body []byte) string
 		b.WriteString(" --data-raw " + shellQuote(string(s.redactBody(body))))
 	}
 	return s.redact(b.String())
-}
-
-// secret reports whether a key names one of the contract's secret
-// arguments or fields (Contract.Secrets: M4, S2).
-func (s *suite) secret(key string) bool { return slices.Contains(s.secrets, key) }
-
-// redactBody replaces the string value of every key naming a secret of the
-// contract in a JSON body with "***"; a body that is not JSON, or holds no
-// secret, is returned as sent.
-func (s *suite) redactBody(body []byte) []byte {
-	v, err := schemas.Decode(body)
-	if err != nil || !s.redactValue(v) {
-		return body
-	}
-	out, err := json.Marshal(v)
-	if err != nil {
-		return body
-	}
-	return out
-}
-
-func (s *suite) redactValue(v any) bool {
-	changed := false
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			if s.secret(k) {
-				if _, isStr := e.(string); isStr {
-					x[k], changed = "***", true
-					continue
-				}
-			}
-			changed = s.redactValue(e) || changed
-		}
-	case []any:
-		for _, e := range x {
-			changed = s.redactValue(e) || changed
-		}
-	}
-	return changed
-}
-
-// redactURL masks the values of secret query arguments.
-func (s *suite) redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.RawQuery == "" {
-		return raw
-	}
-	q := u.Query()
-	changed := false
-	for k := range q {
-		if s.secret(k) {
-			q[k], changed = []string{"***"}, true
-		}
-	}
-	if !changed {
-		return raw
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-// redactCookies masks the values of cookies named like a secret (S2's
-// session cookie).
-func (s *suite) redactCookies(v string) string {
-	parts := strings.Split(v, ";")
-	for i, p := range parts {
-		name, _, ok := strings.Cut(strings.TrimSpace(p), "=")
-		if ok && s.secret(name) {
-			parts[i] = " " + name + "=***"
-			if i == 0 {
-				parts[i] = name + "=***"
-			}
-		}
-	}
-	return strings.Join(parts, ";")
-}
-
-// redact removes every secret of the run (the given account's password)
-// from text bound for a report.
-func (s *suite) redact(t string) string {
-	if s.opts.Password != "" {
-		t = strings.ReplaceAll(t, s.opts.Password, "***")
-	}
-	return t
 }
 
 // shellQuote quotes s for a POSIX shell. A run of more than 64 copies of

@@ -52,18 +52,34 @@
 //	go test ./conformance/...
 //	NEBEUS_BASE_URL=URL ginkgo -p --label-filter readonly ./conformance
 //
+// # Stages
+//
+// Beyond the example flows: valid partitions of every argument derived from
+// the model (boundaries on both sides, every form of an email, every kind of
+// text; partitions.go, specs_partitions.go); properties across operations
+// (every listed country accepted by signup, case-insensitive logins at every
+// operation, a rejected signup creating nothing; specs_properties.go);
+// random sequences run as pgregory.net/rapid state machines against a model
+// of accounts and sessions (machine.go); concurrent signups and signins
+// (specs_concurrency.go); cookies kept as a browser keeps them
+// (cookies.go). Options.Seed makes a run reproducible; Options.Steps and
+// StepsTime bound the stateful stage.
+//
 // # Report
 //
 // Each failed spec lists its findings: the operation, the decision id, the
-// JSON pointer, expected and got, the request as a curl command that
-// reproduces it (the contract's secret arguments, in the body, the query or
-// a cookie, and the given account's password shown as '***', an
-// Authorization header too; secret fields of a response body too) and the start of the
-// response. Each spec records its checks in a report entry
+// JSON pointer, expected and got, the request as a curl command and, when it
+// depends on calls before it, a shell script that replays them all from
+// scratch (repro.go: the run's throwaway passwords shown, ${RUN} in its
+// emails, session ids captured from the answers), and the start of the
+// response. The contract's secrets are masked as '***' unless the run made
+// them up; the given account's password and sessions always are
+// (secrets.go). Each spec records its checks in a report entry
 // ("nebeus-checks"), so the summary, built in ReportAfterSuite from
 // Ginkgo's suite report, covers parallel processes and shards alike: a
-// table of operations by decisions with passed, failed and warned counts,
-// the relaxations applied and the T6 warnings.
+// table of operations by decisions with passed, failed, warned and skipped
+// counts, every spec skipped after a failure with that failure, the
+// relaxations applied and the T6 warnings.
 //
 // Specs are labelled "readonly" (they create nothing: safe against
 // production) or "mutating" (they create accounts, with emails unique to the

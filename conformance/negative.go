@@ -70,6 +70,23 @@ var formatExamples = map[string]string{
 // maxLength, not matching their pattern, malformed where the format is
 // email, not one of their enum, numbers past their minimum and maximum.
 func (s *suite) negatives(op schemas.Operation) []negative {
+	s.mu.Lock()
+	cached, ok := s.negCache[op.ID]
+	s.mu.Unlock()
+	if ok {
+		return cached
+	}
+	out := s.deriveNegatives(op)
+	s.mu.Lock()
+	if s.negCache == nil {
+		s.negCache = map[string][]negative{}
+	}
+	s.negCache[op.ID] = out
+	s.mu.Unlock()
+	return out
+}
+
+func (s *suite) deriveNegatives(op schemas.Operation) []negative {
 	var out []negative
 	for _, a := range op.Arguments {
 		if a.Required {
@@ -123,6 +140,11 @@ func (s *suite) stringNegatives(op schemas.Operation, a schemas.Argument) []nega
 	if a.MinLength != nil && *a.MinLength > 1 {
 		n := *a.MinLength
 		out = append(out, negative{Arg: a, What: fmt.Sprintf("shorter than %d characters", n), Value: strings.Repeat("x", n-1), Invalid: true})
+		// JSON Schema counts characters, not bytes: n-1 two-byte letters
+		// are too short although they take more than n bytes.
+		if c := strings.Repeat("\u00f1", n-1); a.Pattern == "" && s.schemaRejects(op, a.Name, c) {
+			out = append(out, negative{Arg: a, What: fmt.Sprintf("shorter than %d characters, though %d bytes", n, len(c)), Value: c, Invalid: true})
+		}
 	}
 	if a.MaxLength != nil {
 		n := *a.MaxLength
@@ -209,12 +231,27 @@ func step(n json.Number, d int64) json.Number {
 // length limits. The first candidate the contract accepts is taken.
 func (s *suite) valid(op schemas.Operation, a schemas.Argument) any {
 	cands := s.candidates(a)
-	for _, c := range cands {
+	key := op.ID + "\x00" + a.Name
+	s.mu.Lock()
+	i, known := s.validPick[key]
+	s.mu.Unlock()
+	if known && i < len(cands) {
+		return cands[i] // the same kind of candidate, made afresh
+	}
+	i = 0
+	for j, c := range cands {
 		if !s.schemaRejects(op, a.Name, c) {
-			return c
+			i = j
+			break
 		}
 	}
-	return cands[0]
+	s.mu.Lock()
+	if s.validPick == nil {
+		s.validPick = map[string]int{}
+	}
+	s.validPick[key] = i
+	s.mu.Unlock()
+	return cands[i]
 }
 
 func (s *suite) candidates(a schemas.Argument) []any {
@@ -283,12 +320,27 @@ func (s *suite) validParams(op schemas.Operation, optional bool) map[string]any 
 			params[a.Name] = s.valid(op, a)
 		}
 	}
-	if pw, ok := params[argPassword]; ok {
-		if _, ok := params[argConfirm]; ok {
-			params[argConfirm] = pw
+	copyValues(params, "")
+	return params
+}
+
+// copyValues gives each argument that copies another (copies) the other's
+// value, or leaves it out with the other; except the argument named
+// except (the one a negative input is about).
+func copyValues(params map[string]any, except string) {
+	for dst, src := range copies {
+		if dst == except {
+			continue
+		}
+		if _, has := params[dst]; !has && except != src {
+			continue
+		}
+		if v, ok := params[src]; ok {
+			params[dst] = v
+		} else {
+			delete(params, dst)
 		}
 	}
-	return params
 }
 
 // pathValues fills the operation's path templates: each from the model's

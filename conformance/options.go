@@ -53,7 +53,31 @@ type Options struct {
 	// NoSummary leaves the summary out of Out (a parallel run's parent
 	// prints one for all its shards).
 	NoSummary bool
+	// Seed makes the run reproducible: Ginkgo's spec order, the state
+	// machines' random sequences (pgregory.net/rapid) and the sample of
+	// countries signup is tried with all derive from it. 0 takes Ginkgo's
+	// seed (the time, unless given); the header prints the one used.
+	Seed int64
+	// Steps bounds the stateful stage: about this many operations in all
+	// per state machine (mutating and readonly). 0 is DefaultSteps; a
+	// negative value turns the stage off.
+	Steps int
+	// StepsTime bounds the time each state machine spends finding a
+	// failure (shrinking one has its own bound). Default DefaultStepsTime.
+	StepsTime time.Duration
+	// Concurrency is how many requests the concurrency specs send at once
+	// (bounded: at most MaxConcurrency). Default DefaultConcurrency.
+	Concurrency int
 }
+
+// Defaults of the stateful and concurrency stages: small enough that the
+// whole run against the local mock stays well under 5 s.
+const (
+	DefaultSteps       = 80
+	DefaultStepsTime   = 400 * time.Millisecond
+	DefaultConcurrency = 8
+	MaxConcurrency     = 64
+)
 
 // WithDefaults checks opts and fills in its defaults (what Run does first).
 func (o Options) WithDefaults() (Options, error) { return o.withDefaults() }
@@ -142,6 +166,21 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Out == nil {
 		o.Out = os.Stdout
+	}
+	if o.Steps == 0 {
+		o.Steps = DefaultSteps
+	}
+	if o.StepsTime == 0 {
+		o.StepsTime = DefaultStepsTime
+	}
+	if o.StepsTime < 0 {
+		return o, fmt.Errorf("%w: negative steps time", ErrOptions)
+	}
+	if o.Concurrency == 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.Concurrency < 2 || o.Concurrency > MaxConcurrency {
+		return o, fmt.Errorf("%w: concurrency %d: want 2 to %d", ErrOptions, o.Concurrency, MaxConcurrency)
 	}
 	if o.Contract, err = o.ContractOrDefault(); err != nil {
 		return o, err

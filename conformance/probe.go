@@ -1,10 +1,12 @@
 package conformance
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/big"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +28,51 @@ type probe struct {
 	// refused, when set, is the decision a 4xx answer breaks: a spec
 	// sending what T2 allows blames a refusal on T2, not on T3.
 	refused string
+	// setup are the calls that made what the spec starts from (the signup
+	// of the account it signs in with), calls those it made itself: a
+	// finding's repro replays them all, in order, up to the failing one.
+	setup, calls []*exchange
+	// notes head the failure message (what a stateful failure was).
+	notes []string
+}
+
+// do sends r and records it for the repro of the spec's findings.
+func (p *probe) do(ctx context.Context, r request) *exchange {
+	ex := p.s.do(ctx, r)
+	p.calls = append(p.calls, ex)
+	return ex
+}
+
+// replaying records calls made elsewhere (another spec, the run's setup)
+// that this spec starts from; each once.
+func (p *probe) replaying(calls ...*exchange) {
+	for _, c := range calls {
+		if c != nil && !slices.Contains(p.setup, c) {
+			p.setup = append(p.setup, c)
+		}
+	}
+}
+
+// history is what a finding about ex replays: the calls before ex, each
+// once, then ex (also when it was sent outside the probe).
+func history(calls []*exchange, ex *exchange) []*exchange {
+	seen := map[*exchange]bool{}
+	var h []*exchange
+	for _, c := range calls {
+		if c == ex {
+			break
+		}
+		if !seen[c] {
+			seen[c] = true
+			h = append(h, c)
+		}
+	}
+	return append(h, ex)
+}
+
+// history is what a finding about ex replays (see history).
+func (p *probe) history(ex *exchange) []*exchange {
+	return history(append(slices.Clone(p.setup), p.calls...), ex)
 }
 
 func (s *suite) probe() *probe { return &probe{s: s, tallies: map[string]Tally{}} }
@@ -67,12 +114,44 @@ func (p *probe) finding(ex *exchange, dec, ptr, expected, got string) Finding {
 		if f.Operation == "" {
 			f.Operation = ex.Req.Path
 		}
-		f.Request = ex.curl
-		if ex.Err == nil {
-			f.Response = fmt.Sprintf("HTTP %d %s: %s", ex.Status, ex.Header.Get("Content-Type"), p.s.snippet(ex.Body))
+		f.ex = ex // its curl and repro are rendered when reported (render)
+		f.hist = p.setup
+		if len(p.calls) > 0 {
+			f.hist = slices.Clone(p.setup) // the history as it stands now
+			f.hist = append(f.hist, p.calls...)
 		}
 	}
 	return f
+}
+
+// renderRepros writes each finding's request as curl and its repro
+// script: the setup, then the spec's calls up to the request. The first
+// finding about a request gets the script, the others refer to it.
+func (p *probe) renderRepros() {
+	done := map[*exchange]*Finding{}
+	for i := range p.findings {
+		p.render(&p.findings[i], done)
+	}
+}
+
+// render fills a finding's Request, Response and Repro; done holds the
+// first finding rendered for each request.
+func (p *probe) render(f *Finding, done map[*exchange]*Finding) {
+	if f.ex == nil || f.Request != "" {
+		return
+	}
+	if _, ok := done[f.ex]; ok {
+		f.Request = "(the one above)"
+		return
+	}
+	done[f.ex] = f
+	f.Request = p.s.curlOf(f.ex)
+	if f.ex.Err == nil {
+		f.Response = fmt.Sprintf("HTTP %d %s: %s", f.ex.Status, f.ex.Header.Get("Content-Type"), p.s.snippet(f.ex.Body))
+	}
+	if h := history(f.hist, f.ex); len(h) > 1 {
+		f.Repro = p.s.script(h)
+	}
 }
 
 // ok is true while the spec has found nothing wrong.
@@ -80,6 +159,10 @@ func (p *probe) ok() bool { return len(p.findings) == 0 }
 
 // flush records the spec's checks and warnings in its report.
 func (p *probe) flush() {
+	done := map[*exchange]*Finding{}
+	for i := range p.warnings {
+		p.render(&p.warnings[i], done)
+	}
 	b, _ := json.Marshal(specChecks{Tallies: p.tallies, Relaxed: p.relaxed, Warnings: p.warnings})
 	AddReportEntry(checksEntry, string(b), ReportEntryVisibilityNever)
 	p.tallies = map[string]Tally{}
@@ -98,6 +181,7 @@ func (p *probe) flush() {
 func (p *probe) verify() {
 	GinkgoHelper()
 	p.flush()
+	p.renderRepros()
 	Expect(p).To(conform())
 }
 
@@ -129,8 +213,16 @@ func (conformMatcher) Match(actual any) (bool, error) {
 func (conformMatcher) FailureMessage(actual any) string {
 	p := actual.(*probe)
 	var b strings.Builder
+	for _, n := range p.notes {
+		b.WriteString(n + "\n")
+	}
 	fmt.Fprintf(&b, "%d contract violation(s):\n", len(p.findings))
-	for _, f := range p.findings {
+	const shown = 20
+	for i, f := range p.findings {
+		if i == shown {
+			fmt.Fprintf(&b, "... and %d more violation(s) of the same answers (the summary counts them all)\n", len(p.findings)-shown)
+			break
+		}
 		b.WriteString(f.String())
 	}
 	return b.String()
@@ -162,6 +254,9 @@ func (p *probe) answer(ex *exchange) (any, bool) {
 		good = false
 	} else {
 		p.pass(op, "T3")
+		if p.refused != "" {
+			p.pass(op, p.refused)
+		}
 	}
 	if mt := ex.mediaType(); mt != jsonMediaType {
 		p.fail(ex, "T3", "", "Content-Type application/json (parameters allowed)", fmt.Sprintf("%q", ex.Header.Get("Content-Type")))

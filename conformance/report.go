@@ -11,6 +11,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/nebeus/nebeus-contract/schemas"
 )
 
 // Finding is one deviation from the contract, or a T6 warning.
@@ -21,12 +23,22 @@ type Finding struct {
 	Expected  string `json:"expected"`
 	Got       string `json:"got"`
 	Warning   bool   `json:"warning,omitempty"`
-	// Request reproduces the request as a curl command (passwords '***').
+	// Request reproduces the request as a curl command (the given
+	// account's password and sessions '***').
 	Request string `json:"request,omitempty"`
+	// Repro replays the finding from scratch when the request depends on
+	// calls before it (the signup of the account it signs in with, the
+	// signin whose session it ends): a POSIX shell script, one command a
+	// line, the request last.
+	Repro []string `json:"repro,omitempty"`
 	// Response is the status line, media type and the start of the body.
 	Response string `json:"response,omitempty"`
 	// title is the decision's title in the contract.
 	title string
+	// ex is the request found at fault and hist the calls made before
+	// it: Request and Repro are rendered from them when reported.
+	ex   *exchange
+	hist []*exchange
 }
 
 func (f Finding) String() string {
@@ -44,6 +56,12 @@ func (f Finding) String() string {
 	fmt.Fprintf(&b, "  got:      %s\n", f.Got)
 	if f.Request != "" {
 		fmt.Fprintf(&b, "  request:  %s\n", f.Request)
+	}
+	if len(f.Repro) > 0 {
+		fmt.Fprintf(&b, "  repro:    (sh; every call from scratch, the failing one last)\n")
+		for _, l := range f.Repro {
+			fmt.Fprintf(&b, "    %s\n", l)
+		}
 	}
 	if f.Response != "" {
 		fmt.Fprintf(&b, "  response: %s\n", f.Response)
@@ -66,6 +84,17 @@ type Tally struct {
 	Failed  int `json:"failed"`
 	Warned  int `json:"warned"`
 	Relaxed int `json:"relaxed,omitempty"` // passes thanks to a relaxation
+	// Skipped counts specs of this row that did not run because a spec
+	// before them in their ordered container failed.
+	Skipped int `json:"skipped,omitempty"`
+}
+
+// SkippedSpec is a spec that did not run because one before it in its ordered
+// container failed.
+type SkippedSpec struct {
+	Spec string
+	// Cause is the spec that failed and the first line of its failure.
+	Cause string
 }
 
 // checksEntry is the report entry under which every spec records its
@@ -95,6 +124,11 @@ type Summary struct {
 	Specs   struct{ Passed, Failed, Skipped int }
 	// Order is the contract's operations, in its order: the table's rows.
 	Order []string
+	// SkippedAfter lists the specs skipped after a failure, with it.
+	SkippedAfter []SkippedSpec
+	// Unchecked are the contract's decisions no check of the run was about
+	// (none ran: filtered out by label, or skipped).
+	Unchecked []string
 }
 
 // Summarize builds the summary of a run with opts from its suite report
@@ -107,17 +141,28 @@ func Summarize(r types.Report, opts Options) Summary {
 		}
 	}
 	seen := map[string]bool{}
+	// The last failure in each container: what skipped the specs after it.
+	failedIn := map[string]string{}
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
+		container := fmt.Sprint(sr.ContainerHierarchyLocations)
 		switch {
 		case sr.State.Is(types.SpecStatePassed):
 			sum.Specs.Passed++
 		case sr.State.Is(types.SpecStateSkipped | types.SpecStatePending):
 			sum.Specs.Skipped++
+			if cause, ok := failedIn[container]; ok {
+				sum.SkippedAfter = append(sum.SkippedAfter, SkippedSpec{Spec: sr.LeafNodeText, Cause: cause})
+				op, dec := subject(sr.LeafNodeText, opts.Contract)
+				t := sum.Tallies[[2]string{op, dec}]
+				t.Skipped++
+				sum.Tallies[[2]string{op, dec}] = t
+			}
 		default:
 			sum.Specs.Failed++
+			failedIn[container] = fmt.Sprintf("%q: %s", sr.LeafNodeText, firstFinding(sr.Failure.Message))
 		}
 		for _, e := range sr.ReportEntries {
 			if e.Name != checksEntry {
@@ -148,7 +193,83 @@ func Summarize(r types.Report, opts Options) Summary {
 			}
 		}
 	}
+	if opts.Contract != nil {
+		checked := map[string]bool{}
+		for k := range sum.Tallies {
+			checked[k[1]] = true
+		}
+		for _, d := range contractDecisions(opts.Contract) {
+			if !checked[d] {
+				sum.Unchecked = append(sum.Unchecked, d)
+			}
+		}
+	}
 	return sum
+}
+
+// subject is the operation and decision a spec is about, read from its
+// text: the decision id it starts with, the first operation id it names
+// (unknownOp when none).
+func subject(text string, c *schemas.Contract) (op, dec string) {
+	words := strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' })
+	op, dec = unknownOp, "contract"
+	if len(words) > 0 {
+		dec = words[0]
+	}
+	if c == nil {
+		return op, dec
+	}
+	for _, w := range words {
+		if _, ok := c.Operation(w); ok {
+			return w, dec
+		}
+	}
+	return op, dec
+}
+
+// contractDecisions are the decisions the contract's model puts on
+// something (an operation, an argument, a variant, a field, the session),
+// in the order the decisions are listed: each gets its row.
+func contractDecisions(c *schemas.Contract) []string {
+	m := c.Model()
+	used := map[string]bool{}
+	if m.Session != nil {
+		used[m.Session.Decision] = true
+	}
+	for _, op := range m.Operations {
+		used[op.Decision] = true
+		for _, a := range op.Arguments {
+			used[a.Decision] = true
+		}
+		for _, v := range op.Variants {
+			used[v.Decision] = true
+			for _, f := range v.Fields {
+				used[f.Decision] = true
+			}
+		}
+	}
+	var out []string
+	for _, d := range m.Decisions {
+		if used[d.ID] {
+			out = append(out, d.ID)
+		}
+	}
+	return out
+}
+
+// firstFinding is the first finding line of a failure message, or its
+// first line.
+func firstFinding(msg string) string {
+	lines := strings.Split(strings.TrimSpace(msg), "\n")
+	for _, l := range lines {
+		if strings.Contains(l, "] violation ") {
+			return strings.TrimSpace(l)
+		}
+	}
+	if len(lines) > 0 {
+		return strings.TrimSpace(lines[0])
+	}
+	return "(no message)"
 }
 
 // entryString is a report entry's string value, whether it was made in this
@@ -197,18 +318,28 @@ func (sum Summary) Write(w io.Writer) {
 		return a[1] < b[1]
 	})
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "operation\tdecision\tpassed\tfailed\twarned\t")
+	fmt.Fprintln(tw, "operation\tdecision\tpassed\tfailed\twarned\tskipped\t")
 	var total Tally
 	for _, k := range keys {
 		t := sum.Tallies[k]
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", k[0], k[1], t.Passed, t.Failed, t.Warned)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t\n", k[0], k[1], t.Passed, t.Failed, t.Warned, t.Skipped)
 		total.Passed += t.Passed
 		total.Failed += t.Failed
 		total.Warned += t.Warned
+		total.Skipped += t.Skipped
 	}
-	fmt.Fprintf(tw, "total\t\t%d\t%d\t%d\t\n", total.Passed, total.Failed, total.Warned)
+	fmt.Fprintf(tw, "total\t\t%d\t%d\t%d\t%d\t\n", total.Passed, total.Failed, total.Warned, total.Skipped)
 	tw.Flush()
 	fmt.Fprintf(w, "specs: %d passed, %d failed, %d skipped\n", sum.Specs.Passed, sum.Specs.Failed, sum.Specs.Skipped)
+	if len(sum.SkippedAfter) > 0 {
+		fmt.Fprintf(w, "skipped after a failure (%d; they depend on it):\n", len(sum.SkippedAfter))
+		for _, sk := range sum.SkippedAfter {
+			fmt.Fprintf(w, "  %q\n    after %s\n", sk.Spec, sk.Cause)
+		}
+	}
+	if len(sum.Unchecked) > 0 {
+		fmt.Fprintf(w, "decisions no check of this run was about: %s\n", strings.Join(sum.Unchecked, ", "))
+	}
 	if len(sum.Relaxations) == 0 {
 		fmt.Fprintln(w, "relaxations: none (T4 shapes demanded exactly)")
 	} else {

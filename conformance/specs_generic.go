@@ -27,7 +27,7 @@ func (s *suite) defineGeneric() {
 		}
 		Describe(op.ID+" (generic, from the contract)", Label(label), func() {
 			s.it(decisionOf(op)+" "+op.ID+" called with valid arguments answers a documented variant", func(ctx SpecContext, p *probe) {
-				ex := s.do(ctx, s.validCall(op))
+				ex := p.do(ctx, s.validCall(op))
 				s.expectServed(p, op, ex)
 				p.require(p.ok())
 				s.expectDocumented(p, op, ex)
@@ -44,7 +44,7 @@ func (s *suite) defineGeneric() {
 					s.it("T5 "+op.ID+" with "+what+" is rejected or answered with a documented error", func(ctx SpecContext, p *probe) {
 						params := s.validParams(op, false)
 						params[a.Name] = w
-						p.rejected(s.do(ctx, s.rpc(op.ID, params)), "T5", what)
+						p.rejected(p.do(ctx, s.rpc(op.ID, params)), "T5", what)
 					})
 				}
 			}

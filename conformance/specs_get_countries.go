@@ -18,7 +18,7 @@ func (s *suite) defineGetCountries(op schemas.Operation) {
 		})
 		s.it("S6 country ids are unique", func(ctx SpecContext, p *probe) {
 			r := s.rpc(op.ID, map[string]any{})
-			ex := s.do(ctx, r)
+			ex := p.do(ctx, r)
 			v, ok := p.answer(ex)
 			p.require(ok)
 			out, _ := p.documented(ex, v, successVariants(op)...)

@@ -26,7 +26,10 @@ var protocolProbes = []protocolProbe{
 	{what: "a JSON body that is not an object", body: `"call"`},
 	{what: `jsonrpc "1.0"`, body: `{"jsonrpc": "1.0", "method": "call", "params": {}, "id": 2}`, id: 2},
 	{what: "params that is not an object", body: `{"jsonrpc": "2.0", "method": "call", "params": ["x"], "id": 3}`, id: 3},
+	{what: "params null", body: `{"jsonrpc": "2.0", "method": "call", "params": null, "id": 5}`, id: 5},
+	{what: "a body of JSON null", body: `null`},
 	{what: "GET instead of POST", method: http.MethodGet},
+	{what: "PUT instead of POST", method: http.MethodPut, body: `{"jsonrpc": "2.0", "method": "call", "params": {}, "id": 6}`, id: 6},
 }
 
 // defineProtocol registers T5's protocol errors for every JSON-RPC
@@ -44,7 +47,7 @@ func (s *suite) defineProtocol() {
 		if path, ok := s.unknownPath(); ok {
 			s.it("T5 an unknown operation path is rejected", func(ctx SpecContext, p *probe) {
 				r := request{Path: path, Body: []byte(`{"jsonrpc": "2.0", "method": "call", "params": {}, "id": 4}`)}
-				p.rejected(s.do(ctx, r), "T5", "an unknown operation")
+				p.rejected(p.do(ctx, r), "T5", "an unknown operation")
 			})
 		}
 	})
@@ -75,7 +78,7 @@ func (s *suite) protocolSpecs(o schemas.Operation) {
 			if pp.body != "" {
 				r.Body = []byte(pp.body)
 			}
-			p.rejected(s.do(ctx, r), "T5", pp.what)
+			p.rejected(p.do(ctx, r), "T5", pp.what)
 		})
 	}
 }

@@ -20,7 +20,7 @@ func (s *suite) defineResetPassword(op schemas.Operation) {
 
 func (s *suite) expectResetSuccess(ctx SpecContext, p *probe, login string) {
 	op := s.op(opReset)
-	ex := s.do(ctx, s.rpc(op.ID, map[string]any{argLogin: login}))
+	ex := p.do(ctx, s.rpc(op.ID, map[string]any{argLogin: login}))
 	v, ok := p.answer(ex)
 	p.require(ok)
 	p.documented(ex, v, successVariants(op)...)

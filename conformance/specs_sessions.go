@@ -67,7 +67,7 @@ func (s *suite) sessionSpecs(acct func() account) {
 		a := acct()
 		res, _ := s.signin(ctx, p, a)
 		swapped := swapCase(a.Login)
-		ex := s.do(ctx, s.rpc(op.ID, map[string]any{argLogin: swapped, argPassword: a.Password}))
+		ex := p.do(ctx, s.rpc(op.ID, map[string]any{argLogin: swapped, argPassword: a.Password}))
 		v, ok := p.answer(ex)
 		p.require(ok)
 		out, ok := p.documented(ex, v)
@@ -98,18 +98,20 @@ func (s *suite) sessionSpecs(acct func() account) {
 
 	s.it("S1 "+op.ID+" failure text is the same for a wrong password", func(ctx SpecContext, p *probe) {
 		a := acct()
+		p.replaying(a.made...)
 		s.expectSigninFailure(ctx, p, s.rpc(op.ID, map[string]any{argLogin: a.Login, argPassword: a.Password + "-wrong"}))
 	})
 
 	if !s.has(opLogout) {
 		return
 	}
+	s.browserSpec(acct)
 	for _, c := range s.carriers() {
 		s.it("S3 "+opLogout+" with the session as "+c.name+" answers success and clears the cookie, twice", func(ctx SpecContext, p *probe) {
 			res, _ := s.signin(ctx, p, acct())
 			sid, _ := lookup(res, fieldSession).(string)
 			for range 2 { // S3: idempotent
-				ex := s.do(ctx, c.apply(s, sid))
+				ex := p.do(ctx, c.apply(s, sid))
 				s.expectLogout(p, ex)
 				s.expectCookieCleared(p, ex)
 			}
@@ -142,21 +144,22 @@ func (s *suite) expectCookieCleared(p *probe, ex *exchange) {
 func (s *suite) defineLogout(op schemas.Operation) {
 	Describe(op.ID, Label("readonly"), func() {
 		s.it("S3 "+op.ID+" without a session answers success", func(ctx SpecContext, p *probe) {
-			s.expectLogout(p, s.do(ctx, s.rpc(op.ID, map[string]any{})))
+			s.expectLogout(p, p.do(ctx, s.rpc(op.ID, map[string]any{})))
 		})
 		for _, c := range s.carriers() {
 			s.it("S3 "+op.ID+" with an unknown session as "+c.name+" answers success", func(ctx SpecContext, p *probe) {
-				s.expectLogout(p, s.do(ctx, c.apply(s, unknownSession())))
+				s.expectLogout(p, p.do(ctx, c.apply(s, s.unknownSession())))
 			})
 		}
 	})
 }
 
-// unknownSession is a session id no server issued: 128 random bits.
-func unknownSession() string {
+// unknownSession is a session id no server issued: 128 random bits, made
+// up by the run (a report shows it).
+func (s *suite) unknownSession() string {
 	b := make([]byte, 16)
 	rand.Read(b)
-	return hex.EncodeToString(b)
+	return s.throwaway(hex.EncodeToString(b))
 }
 
 // variantIsError reports whether the named variant of op is a documented error.

@@ -1,8 +1,10 @@
 package conformance
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -35,6 +37,28 @@ func (s *suite) defineTransport() {
 			})
 		}
 
+		// T2: JSON as any JSON encoder may write it: indented, keys in
+		// another order, strings with escapes. Checked on logout (S3: it
+		// always succeeds).
+		if s.has(opLogout) {
+			bodies := []struct{ what, body string }{
+				{"a pretty-printed call", "{\n  \"jsonrpc\": \"2.0\",\n  \"method\": \"call\",\n  \"params\": {},\n  \"id\": %q\n}\n"},
+				{"a call with its keys in another order", `{"params":{},"id":%q,"method":"call","jsonrpc":"2.0"}`},
+				{"a call whose strings use JSON escapes", `{"jsonrpc":"2\u002e0","method":"c\u0061ll","params":{},"id":%q}`},
+			}
+			for _, b := range bodies {
+				s.it("T2 "+b.what+" is accepted", func(ctx SpecContext, p *probe) {
+					p.refused = "T2"
+					id := fmt.Sprintf("nc-%s-\u00e9-%d", s.opts.RunID, s.seq.Add(1))
+					body := fmt.Sprintf(b.body, id)
+					if strings.Contains(b.body, `\u002e`) {
+						body = strings.Replace(body, "\u00e9", `\u00e9`, 1) // keep the escape in the id too
+					}
+					s.expectLogout(p, p.do(ctx, request{Op: opLogout, ID: id, HasID: true, Body: []byte(body)}))
+				})
+			}
+		}
+
 		// T2: params may be omitted where no argument is required; checked
 		// on every such operation safe to call.
 		for _, op := range s.contract.Operations() {
@@ -45,7 +69,7 @@ func (s *suite) defineTransport() {
 				p.refused = "T2"
 				id := s.nextID()
 				r := request{Op: op.ID, ID: id, HasID: true, Body: marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": id})}
-				ex := s.do(ctx, r)
+				ex := p.do(ctx, r)
 				v, ok := p.answer(ex)
 				p.require(ok)
 				p.documented(ex, v, successVariants(op)...)
@@ -63,6 +87,10 @@ func (s *suite) defineTransport() {
 			{"a string id", "nc-id-\u00e9-\"quoted\"", true},
 			{"a number id", 1234567, true},
 			{"a zero id", 0, true},
+			{"a negative id", -7, true},
+			{"an id beyond float64's precision", json.Number("9007199254740993"), true},
+			{"an empty string id", "", true},
+			{"an explicit null id", nil, true},
 			{"no id (null comes back)", nil, false},
 		}
 		for _, c := range ids {
@@ -84,7 +112,7 @@ func (s *suite) defineTransport() {
 						s.expectSigninFailure(ctx, p, r)
 						return
 					}
-					ex := s.do(ctx, r)
+					ex := p.do(ctx, r)
 					v, ok := p.answer(ex)
 					p.require(ok)
 					p.documented(ex, v, successVariants(s.op(op))...)
@@ -103,7 +131,7 @@ func (s *suite) defineTransport() {
 		}
 		s.it("T1 every operation answers at {base} followed by its path in the contract", func(ctx SpecContext, p *probe) {
 			for _, o := range served {
-				s.expectServed(p, o, s.do(ctx, s.emptyCall(o)))
+				s.expectServed(p, o, p.do(ctx, s.emptyCall(o)))
 			}
 		})
 	})
@@ -136,7 +164,7 @@ func (s *suite) expectServed(p *probe, o schemas.Operation, ex *exchange) bool {
 // expectCountries sends r (a get_countries call) and checks the answer is
 // the documented list.
 func (s *suite) expectCountries(ctx SpecContext, p *probe, r request) []any {
-	ex := s.do(ctx, r)
+	ex := p.do(ctx, r)
 	v, ok := p.answer(ex)
 	p.require(ok)
 	out, _ := p.documented(ex, v, successVariants(s.op(opCountries))...)
@@ -147,7 +175,7 @@ func (s *suite) expectCountries(ctx SpecContext, p *probe, r request) []any {
 // failure: the documented error variant, whose fixed texts (the model's
 // consts: the same message every time) its schema demands.
 func (s *suite) expectSigninFailure(ctx SpecContext, p *probe, r request) {
-	ex := s.do(ctx, r)
+	ex := p.do(ctx, r)
 	v, ok := p.answer(ex)
 	p.require(ok)
 	p.documented(ex, v, errorVariants(s.op(opSignin))...)

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,7 @@ const Description = "Nebeus API conformance"
 // too can be called once. The error is for bad options (ErrOptions) only;
 // a non-conforming target gives Passed false.
 func Run(t GinkgoTestingT, opts Options, config ...any) (Result, error) {
+	config, opts.Seed = seeded(config, opts.Seed)
 	s, err := newSuite(opts)
 	if err != nil {
 		return Result{}, err
@@ -44,6 +46,30 @@ func Run(t GinkgoTestingT, opts Options, config ...any) (Result, error) {
 	return Result{Passed: passed, Summary: s.summary}, nil
 }
 
+// seeded makes Ginkgo's seed and the run's one: opts' seed when given,
+// else Ginkgo's (from its flags, or the time).
+func seeded(config []any, seed int64) ([]any, int64) {
+	config = slices.Clone(config)
+	at := -1
+	for i, c := range config {
+		if _, ok := c.(types.SuiteConfig); ok {
+			at = i
+		}
+	}
+	if at < 0 {
+		sc, _ := GinkgoConfiguration()
+		config = append(config, sc)
+		at = len(config) - 1
+	}
+	sc := config[at].(types.SuiteConfig)
+	if seed == 0 {
+		seed = sc.RandomSeed
+	}
+	sc.RandomSeed = seed
+	config[at] = sc
+	return config, seed
+}
+
 // suite is one run's state.
 type suite struct {
 	opts     Options
@@ -51,7 +77,9 @@ type suite struct {
 	// secrets are the names of the contract's secret arguments and fields,
 	// masked in every report.
 	secrets []string
-	seq     atomic.Int64
+	// book says which secret values a report shows (secrets.go).
+	book secretBook
+	seq  atomic.Int64
 
 	// specs counts the specs (or Ordered containers) defined so far, for
 	// sharding; whole is set while an Ordered container is defined, whose
@@ -61,6 +89,15 @@ type suite struct {
 
 	mu      sync.Mutex
 	summary *Summary
+	// country is an active country's id (S6), once fetched; countries
+	// all their ids, once a state machine fetched them.
+	country   any
+	countries []any
+	// validPick is which candidate valid takes per operation and argument;
+	// negCache the negatives derived per operation (both are the model's,
+	// derived once).
+	validPick map[string]int
+	negCache  map[string][]negative
 }
 
 func newSuite(opts Options) (*suite, error) {
@@ -68,7 +105,9 @@ func newSuite(opts Options) (*suite, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &suite{opts: opts, contract: opts.Contract, secrets: opts.Contract.Model().Secrets()}, nil
+	s := &suite{opts: opts, contract: opts.Contract, secrets: opts.Contract.Model().Secrets()}
+	s.book.hide(opts.Password)
+	return s, nil
 }
 
 func (s *suite) description() string {
@@ -97,8 +136,12 @@ func Header(opts Options) string {
 	if s.opts.Shards > 1 {
 		shard = fmt.Sprintf("\n  shard:       %d of %d", s.opts.Shard+1, s.opts.Shards)
 	}
-	return fmt.Sprintf("%s\n  target:      %s\n  run id:      %s\n  timeout:     %s per request\n  relaxations: %s\n  account:     %s",
-		s.description(), s.opts.BaseURL, s.opts.RunID, s.opts.Timeout, relax, acct) + shard
+	stateful := fmt.Sprintf("%d steps per state machine, %s to find a failure", s.opts.Steps, s.opts.StepsTime)
+	if s.opts.Steps < 0 {
+		stateful = "off"
+	}
+	return fmt.Sprintf("%s\n  target:      %s\n  run id:      %s\n  seed:        %d (--seed %d repeats the spec order, the sequences and the samples)\n  stateful:    %s\n  timeout:     %s per request\n  relaxations: %s\n  account:     %s",
+		s.description(), s.opts.BaseURL, s.opts.RunID, s.opts.Seed, s.opts.Seed, stateful, s.opts.Timeout, relax, acct) + shard
 }
 
 // define registers every spec. It is called once, before RunSpecs.
@@ -123,7 +166,11 @@ func (s *suite) define() {
 		}
 	}
 	s.defineNegative()
+	s.definePartitions()
 	s.defineAccountFlows()
+	s.defineProperties()
+	s.defineConcurrency()
+	s.defineStateful()
 	s.defineGeneric()
 }
 
@@ -174,7 +221,7 @@ func (s *suite) email() string {
 // suite creates, long enough for any limit the contract puts on it (valid
 // pads it to the argument's minLength).
 func (s *suite) password() string {
-	return fmt.Sprintf("Pw-%s-%d", s.opts.RunID, s.seq.Add(1))
+	return s.throwaway(fmt.Sprintf("Pw-%s-%d", s.opts.RunID, s.seq.Add(1)))
 }
 
 // title is a decision's title in the contract ("contract" when unknown).

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
@@ -34,6 +35,10 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		return &exitError{code: 2, err: err}
 	}
 	defer os.RemoveAll(dir)
+	// One seed for every shard: the run is repeated by giving it again.
+	if o.seed == 0 {
+		o.seed = time.Now().UnixNano() % (1 << 31)
+	}
 
 	type shard struct {
 		out    bytes.Buffer
@@ -49,6 +54,8 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 			"--base-url", o.BaseURL, "--timeout", o.Timeout.String(), "--email-domain", o.EmailDomain,
 			"--shard", fmt.Sprintf("%d/%d", i, o.parallel), "--run-id", fmt.Sprintf("%s-%d", o.RunID, i+1),
 			"--json-report", sh.report, "--no-summary", "--no-color",
+			"--steps", strconv.Itoa(max(0, o.Steps)), "--steps-time", o.StepsTime.String(),
+			"--concurrency", strconv.Itoa(o.Concurrency),
 		}
 		for _, h := range o.headers {
 			args = append(args, "--header", h)
@@ -65,9 +72,7 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		if o.contractDir != "" {
 			args = append(args, "--contract", o.contractDir)
 		}
-		if o.seed != 0 {
-			args = append(args, "--seed", strconv.FormatInt(o.seed, 10))
-		}
+		args = append(args, "--seed", strconv.FormatInt(o.seed, 10))
 		if o.verbose {
 			args = append(args, "-v")
 		}
@@ -106,6 +111,7 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		merged = merge(merged, r, i == 0)
 	}
 	opts := o.Options
+	opts.Seed = o.seed
 	sum := conformance.Summarize(merged, opts)
 	sum.Header += fmt.Sprintf("\n  parallel:    %d processes (run ids %s-1..%d)", o.parallel, o.RunID, o.parallel)
 	sum.Write(stdout)

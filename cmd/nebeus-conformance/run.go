@@ -81,7 +81,10 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	fs.BoolVar(&o.verbose, "v", false, "verbose: every spec as it runs")
 	fs.BoolVar(&o.verbose, "verbose", false, "same as -v")
 	fs.IntVar(&o.parallel, "parallel", 1, "run the specs in N processes (each a shard of them; data unique per process)")
-	fs.Int64Var(&o.seed, "seed", 0, "Ginkgo's random seed, to repeat a run's spec order (default: the time)")
+	fs.Int64Var(&o.seed, "seed", 0, "the run's seed: the spec order, the state machines' sequences and the countries sampled all derive from it; the report prints it, and giving it again repeats the run (default: the time)")
+	fs.IntVar(&o.Steps, "steps", conformance.DefaultSteps, "operations per state machine in the stateful stage (random sequences); 0 turns the stage off")
+	fs.DurationVar(&o.StepsTime, "steps-time", conformance.DefaultStepsTime, "time each state machine may spend finding a failure (shrinking one gets as long again)")
+	fs.IntVar(&o.Concurrency, "concurrency", conformance.DefaultConcurrency, fmt.Sprintf("requests the concurrency specs send at once (2 to %d)", conformance.MaxConcurrency))
 	fs.BoolVar(&o.noColor, "no-color", false, "no ANSI colours (default when stdout is not a terminal)")
 	fs.StringVar(&o.RunID, "run-id", "", "make the created accounts' emails nc-RUNID-... (default random)")
 	fs.StringVar(&o.shard, "shard", "", "internal (--parallel): run shard I/N of the specs")
@@ -122,6 +125,13 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 			}
 		}
 	}
+	switch {
+	case o.Steps == 0:
+		o.Steps = -1 // off
+	case o.Steps < 0:
+		return nil, fs, usageError("--steps %d: want 0 (off) or more", o.Steps)
+	}
+	o.Seed = o.seed
 	if o.parallel < 1 {
 		return nil, fs, usageError("--parallel %d: want 1 or more", o.parallel)
 	}
@@ -157,9 +167,11 @@ func usage(o *options, fs *flag.FlagSet, w io.Writer) {
 
 Checks a deployment of the Nebeus account API against the contract
 (its operations below; decisions T1-T6, S1-S6) and prints a report: every violation with its
-operation, decision, JSON pointer, expected and got, and a curl command that
-reproduces the request (passwords as '***'); then a summary table of
-operations by decisions. Fields beyond the contract are warnings (T6).
+operation, decision, JSON pointer, expected and got, a curl command of the
+request and a script replaying every call it depends on from scratch (the
+given account's password as '***'); then a summary table of operations by
+decisions. Fields beyond the contract are warnings (T6). Stateful failures
+are shrunk to a minimal sequence; --seed repeats a run.
 
 Exit status: 0 conforms, 1 violates the contract, 2 usage error or target
 unreachable.

@@ -55,6 +55,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		"bad email domain":      {"--base-url", srv.URL, "--email-domain", "a@b"},
 		"negative timeout flag": {"--base-url", srv.URL, "--timeout", "-1s"},
 		"no such contract":      {"--base-url", srv.URL, "--contract", "/nonexistent/schemas"},
+		"negative steps":        {"--base-url", srv.URL, "--steps", "-1"},
+		"concurrency of one":    {"--base-url", srv.URL, "--concurrency", "1"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -73,7 +75,7 @@ func TestHelpListsFlagsAndRelaxations(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"--base-url", "NEBEUS_BASE_URL", "--timeout", "--header", "--email-domain", "--login", "NEBEUS_PASSWORD",
-		"--relax", "bare-envelope", "array-envelope", "envelope-list", "odoo", "--label-filter", "--junit-report", "--json-report", "--verbose", "--parallel", "Exit status"} {
+		"--relax", "bare-envelope", "array-envelope", "envelope-list", "odoo", "--label-filter", "--junit-report", "--json-report", "--verbose", "--parallel", "--seed", "--steps", "--steps-time", "--concurrency", "Exit status"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %q", want)
 		}
