@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nebeus/nebeus-contract/conformance/check"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
@@ -152,9 +152,8 @@ func (s *suite) curlOf(ex *exchange) string {
 	return s.curl(ex.Req.Method, ex.URL, ex.hdr, ex.Req.Body)
 }
 
-// jsonMediaType is the media type of JSON-RPC bodies (T2, T3): JSON's own,
-// not a contract choice.
-const jsonMediaType = "application/json"
+// jsonMediaType is the media type of JSON-RPC bodies (T2, T3).
+const jsonMediaType = check.JSONMediaType
 
 // accept is the Accept header for an operation: the media types of its
 // documented variants (application/json for a JSON-RPC operation).
@@ -181,28 +180,8 @@ func (ex *exchange) failure() string {
 	return ex.Err.Error()
 }
 
-// mediaType is the response's media type without parameters ("" if none
-// or malformed).
-func (ex *exchange) mediaType() string {
-	mt, _, err := mime.ParseMediaType(ex.Header.Get("Content-Type"))
-	if err != nil {
-		return ""
-	}
-	return mt
-}
-
 // decode decodes the body as one JSON value with numbers kept exact.
 func (ex *exchange) decode() (any, error) { return schemas.Decode(ex.Body) }
-
-// cookie returns the response's Set-Cookie named name.
-func (ex *exchange) cookie(name string) *http.Cookie {
-	for _, c := range (&http.Response{Header: ex.Header}).Cookies() {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
 
 // snippet is the body as the report shows it: short and redacted.
 func (s *suite) snippet(b []byte) string {

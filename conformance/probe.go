@@ -4,16 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/big"
-	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	gomegatypes "github.com/onsi/gomega/types"
 
+	"github.com/nebeus/nebeus-contract/conformance/check"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
@@ -230,115 +228,59 @@ func (conformMatcher) FailureMessage(actual any) string {
 
 func (conformMatcher) NegatedFailureMessage(any) string { return "expected a contract violation" }
 
-// --- transport (T3) ---
+// --- the checks of one exchange (package check, shared with the proxy) ---
+
+// recorder reports the shared checks of one exchange to the probe.
+type recorder struct {
+	p  *probe
+	ex *exchange
+}
+
+func (r recorder) Pass(dec string) { r.p.pass(r.ex.Req.Op, dec) }
+func (r recorder) Fail(dec, ptr, expected, got string) {
+	r.p.fail(r.ex, dec, ptr, expected, got)
+}
+func (r recorder) Warn(ptr, got string) { r.p.warn(r.ex, ptr, got) }
+func (r recorder) Relaxed(name string) {
+	r.p.relaxed = append(r.p.relaxed, name)
+	r.p.count(r.ex.Req.Op, "T4", func(t *Tally) { t.Relaxed++ })
+}
+
+func (p *probe) rec(ex *exchange) recorder { return recorder{p, ex} }
+
+// checked is the exchange as package check sees it.
+func (ex *exchange) checked() *check.Exchange {
+	c := &check.Exchange{Op: ex.Req.Op, ID: ex.Req.ID, HasID: ex.Req.HasID, Status: ex.Status, Header: ex.Header, Body: ex.Body, Err: ex.Err}
+	if ex.Err != nil {
+		c.Failure = ex.failure()
+	}
+	return c
+}
+
+// checker makes the shared checks under the run's relaxations (T4).
+func (s *suite) checker() *check.Checker {
+	return &check.Checker{Contract: s.contract, Snippet: s.snippet, Normalize: s.normalize}
+}
 
 // answer checks that a business outcome came back as HTTP 200 with media
 // type application/json and a JSON body (T3), and decodes it.
 func (p *probe) answer(ex *exchange) (any, bool) {
-	op := ex.Req.Op
-	if ex.Err != nil {
-		p.fail(ex, "T3", "", "an HTTP answer within the timeout", ex.failure())
-		return nil, false
-	}
-	good := true
-	if ex.Status >= 400 && ex.Status < 500 && p.refused != "" {
-		p.fail(ex, p.refused, "", "the request accepted: "+p.s.title(p.refused)+" allows it", fmt.Sprintf("refused with HTTP %d", ex.Status))
-		good = false
-	} else if ex.Status >= 500 {
-		// T5: nothing a client sends ever causes a 5xx; that is the
-		// decision broken, whatever the request was.
-		p.fail(ex, "T5", "", "HTTP status 200 (T3), and never a 5xx for anything a client sends (T5)", fmt.Sprintf("HTTP %d", ex.Status))
-		good = false
-	} else if ex.Status != http.StatusOK {
-		p.fail(ex, "T3", "", "HTTP status 200 (every business outcome, success or documented error)", fmt.Sprintf("HTTP %d", ex.Status))
-		good = false
-	} else {
-		p.pass(op, "T3")
-		if p.refused != "" {
-			p.pass(op, p.refused)
-		}
-	}
-	if mt := ex.mediaType(); mt != jsonMediaType {
-		p.fail(ex, "T3", "", "Content-Type application/json (parameters allowed)", fmt.Sprintf("%q", ex.Header.Get("Content-Type")))
-		good = false
-	} else {
-		p.pass(op, "T3")
-	}
-	v, err := ex.decode()
-	if err != nil {
-		p.fail(ex, "T3", "", "a body of one JSON value", "not JSON: "+err.Error())
-		return nil, false
-	}
-	return v, good
+	return p.s.checker().Answer(p.rec(ex), ex.checked(), p.refused)
 }
-
-// --- shapes (T4), envelope and id (T3), schemas ---
 
 // shapeOf classifies a decoded body by the shapes of T4.
-func shapeOf(v any) string {
-	switch x := v.(type) {
-	case []any:
-		envs := 0
-		for _, e := range x {
-			if isEnvelope(e) {
-				envs++
-			}
-		}
-		switch {
-		case len(x) == 1 && envs == 1:
-			return schemas.ShapeArray
-		case envs > 0:
-			return fmt.Sprintf("an array of %d elements, %d of them envelopes", len(x), envs)
-		}
-		return schemas.ShapeBare
-	case map[string]any:
-		if _, isErr := x["error"]; isErr {
-			return "a JSON-RPC error object"
-		}
-		if isEnvelope(x) {
-			return schemas.ShapeEnvelope
-		}
-		return shapeObject
-	}
-	return fmt.Sprintf("a JSON %T", v)
-}
+func shapeOf(v any) string { return check.ShapeOf(v) }
 
-// isBare reports whether a shape shapeOf names is bare JSON: no envelope,
-// no array of envelopes, no JSON-RPC error object (T4's "bare").
-func isBare(got string) bool {
-	return got == schemas.ShapeBare || got == shapeObject || strings.HasPrefix(got, "a JSON ")
-}
+// isBare reports whether a shape shapeOf names is bare JSON.
+func isBare(got string) bool { return check.IsBare(got) }
 
-// shapeObject is shapeOf's name for an object that is no envelope.
-const shapeObject = "an object that is no envelope"
-
-func isEnvelope(v any) bool {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return false
-	}
-	_, r := m["result"]
-	_, j := m["jsonrpc"]
-	return r || j
-}
-
-var shapeText = map[string]string{
-	schemas.ShapeArray:    "an array holding one envelope",
-	schemas.ShapeEnvelope: "a bare envelope (no array)",
-	schemas.ShapeBare:     "bare JSON, no envelope",
-}
-
-func describeShape(s string) string {
-	if t, ok := shapeText[s]; ok {
-		return t
-	}
-	return s
-}
+// describeShape is a shape as a report says it.
+func describeShape(s string) string { return check.DescribeShape(s) }
 
 // normalize turns v into the documented shape want when a relaxation of
 // the run allows the shape got; it returns the relaxation applied.
-func (p *probe) normalize(want, got string, v any) (any, string, bool) {
-	o := p.s.opts
+func (s *suite) normalize(want, got string, v any) (any, string, bool) {
+	o := s.opts
 	switch {
 	case want == schemas.ShapeArray && got == schemas.ShapeEnvelope && o.relaxed(RelaxBareEnvelope):
 		return []any{v}, RelaxBareEnvelope, true
@@ -353,122 +295,17 @@ func (p *probe) normalize(want, got string, v any) (any, string, bool) {
 }
 
 // outcome is a documented answer: its variant and what it carries.
-type outcome struct {
-	Variant string
-	Value   any            // the body, in its documented shape
-	Result  map[string]any // the envelope's result (nil for bare shapes)
-	List    []any          // the bare list (get_countries)
-}
+type outcome = check.Outcome
 
 // documented checks that v (the answer to ex) is one of the operation's
 // variants named in want (any variant when want is empty): its shape (T4),
 // its envelope's id (T3) and its schema (the decision the schema names).
 func (p *probe) documented(ex *exchange, v any, want ...string) (outcome, bool) {
-	op, ok := p.s.contract.Operation(ex.Req.Op)
-	if !ok {
-		panic("conformance: no operation " + ex.Req.Op)
-	}
-	var cands []schemas.Variant
-	for _, vr := range op.Variants {
-		if vr.Shape == schemas.ShapeBinary {
-			continue // not JSON: see binary
-		}
-		if len(want) == 0 || containsString(want, vr.Name) {
-			cands = append(cands, vr)
-		}
-	}
-	got := shapeOf(v)
-	if len(op.Variants) == 0 {
-		// The page documents no response: any JSON is the answer (the
-		// generator warned that its responses are unconstrained).
-		p.pass(ex.Req.Op, "T4")
-		return outcome{Value: v}, true
-	}
-	var shaped []schemas.Variant
-	var values []any
-	var relaxedBy []string
-	for _, vr := range cands {
-		if vr.Shape == got || (vr.Shape == schemas.ShapeBare && isBare(got)) {
-			shaped, values, relaxedBy = append(shaped, vr), append(values, v), append(relaxedBy, "")
-		} else if nv, r, ok := p.normalize(vr.Shape, got, v); ok {
-			shaped, values, relaxedBy = append(shaped, vr), append(values, nv), append(relaxedBy, r)
-		}
-	}
-	if len(shaped) == 0 {
-		var exp []string
-		for _, vr := range cands {
-			exp = append(exp, fmt.Sprintf("%s (%s variant)", describeShape(vr.Shape), vr.Name))
-		}
-		p.fail(ex, "T4", "", strings.Join(exp, " or "), describeShape(got))
-		return outcome{}, false
-	}
-	p.pass(ex.Req.Op, "T4")
-
-	// Pick the first variant that validates; otherwise report against the
-	// closest one (fewest failures).
-	best, bestFails := -1, 0
-	var bestVs []schemas.Violation
-	for i, vr := range shaped {
-		vs, err := p.s.contract.Validate(vr.Schema, values[i])
-		if err != nil {
-			panic(err) // the embedded contract names its own schemas
-		}
-		n := len(schemas.Failures(vs))
-		if best < 0 || n < bestFails {
-			best, bestFails, bestVs = i, n, vs
-		}
-		if n == 0 {
-			break
-		}
-	}
-	vr, val := shaped[best], values[best]
-	if relaxedBy[best] != "" {
-		p.relaxed = append(p.relaxed, relaxedBy[best])
-		p.count(ex.Req.Op, "T4", func(t *Tally) { t.Relaxed++ })
-	}
-	out := outcome{Variant: vr.Name, Value: val}
-	env := envelopeOf(val, vr.Shape)
-	if env != nil {
-		out.Result, _ = env["result"].(map[string]any)
-		p.echo(ex, env)
-	} else {
-		out.List, _ = val.([]any)
-	}
-	dec := vr.Decision
-	if dec == "" {
-		dec = "T4"
-	}
-	for _, viol := range bestVs {
-		if viol.Warning {
-			p.warn(ex, viol.Pointer, "field not in the contract: "+jsonText(lookup(val, viol.Pointer)))
-			continue
-		}
-		d := viol.Decision
-		if d == "" {
-			d = dec
-		}
-		p.fail(ex, d, viol.Pointer, fmt.Sprintf("%s (%s variant: %s)", viol.Message, vr.Name, viol.Keyword), jsonText(lookup(val, viol.Pointer)))
-	}
-	if bestFails == 0 {
-		p.pass(ex.Req.Op, dec)
-	}
-	return out, bestFails == 0
+	return p.s.checker().Documented(p.rec(ex), ex.checked(), v, want...)
 }
 
 // envelopeOf returns the envelope of a value in the documented shape.
-func envelopeOf(v any, shape string) map[string]any {
-	switch shape {
-	case schemas.ShapeArray:
-		if a, ok := v.([]any); ok && len(a) == 1 {
-			m, _ := a[0].(map[string]any)
-			return m
-		}
-	case schemas.ShapeEnvelope:
-		m, _ := v.(map[string]any)
-		return m
-	}
-	return nil
-}
+func envelopeOf(v any, shape string) map[string]any { return check.EnvelopeOf(v, shape) }
 
 // successVariants and errorVariants name an operation's documented
 // success and error variants.
@@ -486,224 +323,28 @@ func variantNames(op schemas.Operation, isErr bool) []string {
 }
 
 // binary checks an answer that is not JSON against the operation's binary
-// variants: HTTP 200 and one of their media types (T3). It reports false,
-// and checks nothing, when the answer is JSON and the operation has JSON
-// variants too (documented judges it).
+// variants (check.Checker.Binary).
 func (p *probe) binary(ex *exchange, op schemas.Operation) (handled bool) {
-	var bins []schemas.Variant
-	jsonToo := false
-	for _, vr := range op.Variants {
-		if vr.Shape == schemas.ShapeBinary {
-			bins = append(bins, vr)
-		} else {
-			jsonToo = true
-		}
-	}
-	if len(bins) == 0 {
-		return false
-	}
-	mt := ex.mediaType()
-	if ex.Err == nil && jsonToo && (mt == jsonMediaType || ex.Status != http.StatusOK) {
-		return false
-	}
-	var want []string
-	for _, vr := range bins {
-		want = append(want, vr.MediaType)
-	}
-	switch {
-	case ex.Err != nil:
-		p.fail(ex, "T3", "", "an HTTP answer within the timeout", ex.failure())
-		return true
-	case ex.Status >= 500:
-		p.fail(ex, "T5", "", "HTTP status 200 (T3), and never a 5xx for anything a client sends (T5)", fmt.Sprintf("HTTP %d", ex.Status))
-	case ex.Status != http.StatusOK:
-		p.fail(ex, "T3", "", "HTTP status 200", fmt.Sprintf("HTTP %d", ex.Status))
-	default:
-		p.pass(ex.Req.Op, "T3")
-	}
-	for _, vr := range bins {
-		if vr.MediaType == mt {
-			p.pass(ex.Req.Op, "T3")
-			dec := vr.Decision
-			if dec == "" {
-				dec = "T4"
-			}
-			if len(ex.Body) > 0 {
-				p.pass(ex.Req.Op, dec)
-			} else {
-				p.fail(ex, dec, "", "a "+mt+" body ("+vr.Name+" variant)", "an empty body")
-			}
-			return true
-		}
-	}
-	p.fail(ex, "T3", "", "Content-Type "+strings.Join(want, " or "), fmt.Sprintf("%q", ex.Header.Get("Content-Type")))
-	return true
+	return p.s.checker().Binary(p.rec(ex), ex.checked(), op)
 }
 
-// echo checks that the envelope's id echoes the request's (T3): the same
-// JSON type and value, null where the request had none.
-func (p *probe) echo(ex *exchange, env map[string]any) {
-	got, present := env["id"]
-	if !present {
-		return // the schema reports the missing id (T4)
-	}
-	var want any
-	if ex.Req.HasID {
-		want = ex.Req.ID
-	}
-	if sameJSON(want, got) {
-		p.pass(ex.Req.Op, "T3")
-		return
-	}
-	p.fail(ex, "T3", idPointer(env, ex), "the request's id echoed: "+jsonText(want), jsonText(got))
-}
-
-func idPointer(env map[string]any, ex *exchange) string {
-	v, _ := ex.decode()
-	if _, isArr := v.([]any); isArr {
-		return "/0/id"
-	}
-	return "/id"
-}
-
-// sameJSON compares two JSON values as JSON: numbers by value, strings
-// and other types exactly.
-func sameJSON(a, b any) bool {
-	na, aNum := number(a)
-	nb, bNum := number(b)
-	if aNum || bNum {
-		return aNum && bNum && na.Cmp(nb) == 0
-	}
-	return jsonText(a) == jsonText(b)
-}
-
-func number(v any) (*big.Float, bool) {
-	var s string
-	switch x := v.(type) {
-	case json.Number:
-		s = x.String()
-	case int:
-		s = strconv.Itoa(x)
-	case int64:
-		s = strconv.FormatInt(x, 10)
-	case float64:
-		s = strconv.FormatFloat(x, 'g', -1, 64)
-	default:
-		return nil, false
-	}
-	f, _, err := big.ParseFloat(s, 10, 200, big.ToNearestEven)
-	return f, err == nil
-}
-
-// --- T5: clean rejections ---
-
-// errorObjectSchema is the shared definition of T5's JSON-RPC error object
-// (one of the contract's Definitions).
-const errorObjectSchema = "jsonrpc-error"
+// sameJSON compares two JSON values as JSON: numbers by value.
+func sameJSON(a, b any) bool { return check.SameJSON(a, b) }
 
 // rejected checks that ex was cleanly rejected (T5): any 4xx whatever its
 // body, or HTTP 200 carrying a JSON-RPC error object or one of the
-// operation's documented error variants. A 5xx, a hang past the timeout,
-// anything else with 200, or a 200 that is not JSON fails, under dec.
+// operation's documented error variants; under dec.
 func (p *probe) rejected(ex *exchange, dec, what string) {
-	switch {
-	case ex.Err != nil:
-		p.fail(ex, dec, "", "a clean rejection of "+what+" (T5: never a hang)", ex.failure())
-		return
-	case ex.Status >= 400 && ex.Status < 500:
-		p.pass(ex.Req.Op, dec)
-		return
-	case ex.Status != http.StatusOK:
-		p.fail(ex, dec, "", "a clean rejection of "+what+": any 4xx, or 200 with a JSON-RPC error or a documented error (T5: never a 5xx)", fmt.Sprintf("HTTP %d", ex.Status))
-		return
-	}
-	v, err := ex.decode()
-	if err != nil {
-		p.fail(ex, dec, "", "a clean rejection of "+what+": a 200 answer must be JSON (T5)", "not JSON: "+err.Error())
-		return
-	}
-	if m, ok := v.(map[string]any); ok {
-		if _, isErr := m["error"]; isErr {
-			vs, err := p.s.contract.Validate(errorObjectSchema, v)
-			if err != nil {
-				panic(err)
-			}
-			fails := schemas.Failures(vs)
-			for _, viol := range fails {
-				p.fail(ex, dec, viol.Pointer, "a JSON-RPC error object: "+viol.Message, jsonText(lookup(v, viol.Pointer)))
-			}
-			for _, viol := range vs {
-				if viol.Warning {
-					p.warn(ex, viol.Pointer, "field not in the contract: "+jsonText(lookup(v, viol.Pointer)))
-				}
-			}
-			if len(fails) == 0 {
-				p.pass(ex.Req.Op, dec)
-			}
-			return
-		}
-	}
-	if op, known := p.s.contract.Operation(ex.Req.Op); known && ex.Req.Op != "" {
-		for _, vr := range op.Variants {
-			if !vr.Error {
-				continue
-			}
-			sub := p.s.probe()
-			if _, good := sub.documented(ex, v, vr.Name); good && sub.ok() {
-				p.pass(ex.Req.Op, dec)
-				return
-			}
-		}
-	}
-	p.fail(ex, dec, "", "a clean rejection of "+what+": any 4xx, or 200 with a JSON-RPC error object or a documented error variant (T5)", "HTTP 200 with "+describeShape(shapeOf(v))+": "+p.s.snippet(ex.Body))
+	p.s.checker().Rejected(p.rec(ex), ex.checked(), dec, what)
 }
 
 // --- JSON helpers ---
 
-// lookup returns the value at a JSON pointer, or missing.
-func lookup(v any, ptr string) any {
-	if ptr == "" {
-		return v
-	}
-	for _, seg := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
-		switch x := v.(type) {
-		case map[string]any:
-			e, ok := x[seg]
-			if !ok {
-				return missing{}
-			}
-			v = e
-		case []any:
-			i, err := strconv.Atoi(seg)
-			if err != nil || i < 0 || i >= len(x) {
-				return missing{}
-			}
-			v = x[i]
-		default:
-			return missing{}
-		}
-	}
-	return v
-}
-
-type missing struct{}
+// lookup returns the value at a JSON pointer, or check.Missing.
+func lookup(v any, ptr string) any { return check.Lookup(v, ptr) }
 
 // jsonText renders a value for the report.
-func jsonText(v any) string {
-	if _, ok := v.(missing); ok {
-		return "(missing)"
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	const max = 300
-	if len(b) > max {
-		return string(b[:max]) + fmt.Sprintf("... (%d bytes)", len(b))
-	}
-	return string(b)
-}
+func jsonText(v any) string { return check.Text(v) }
 
 func containsString(list []string, s string) bool {
 	for _, e := range list {

@@ -2,8 +2,6 @@ package conformance
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -78,19 +76,7 @@ func (s *suite) signinAs(ctx context.Context, p *probe, a account, login string)
 		p.fail(ex, "S1", ptr, fieldContextUID+" equal to "+fieldUID+" "+jsonText(uid), jsonText(cuid))
 	}
 	sid, _ := lookup(res, fieldSession).(string)
-	ses := s.session()
-	c := ex.cookie(ses.Cookie)
-	switch {
-	case ses.Cookie == "":
-	case c == nil:
-		p.fail(ex, "S2", "", "a Set-Cookie "+ses.Cookie+" carrying the session id", "no "+ses.Cookie+" cookie: "+jsonText(ex.Header.Values("Set-Cookie")))
-	case c.Value != sid:
-		p.fail(ex, "S2", "", "the "+ses.Cookie+" cookie equal to the result's "+fieldSession+" "+jsonText(sid), jsonText(c.Value))
-	case c.HttpOnly != ses.HttpOnly || !sameSite(c.SameSite, ses.SameSite) || c.Path != ses.Path:
-		p.fail(ex, "S2", "", fmt.Sprintf("the %s cookie with HttpOnly=%v, SameSite=%s, Path=%s", ses.Cookie, ses.HttpOnly, ses.SameSite, ses.Path), jsonText(ex.Header.Values("Set-Cookie")))
-	default:
-		p.pass(op.ID, "S2")
-	}
+	s.checker().SessionCookie(p.rec(ex), ex.checked(), s.session(), fieldSession, sid)
 	return res, ex
 }
 
@@ -108,17 +94,4 @@ func swapCase(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// sameSite reports whether a cookie's SameSite is the contract's (S2).
-func sameSite(got http.SameSite, want string) bool {
-	switch want {
-	case "Lax":
-		return got == http.SameSiteLaxMode
-	case "Strict":
-		return got == http.SameSiteStrictMode
-	case "None":
-		return got == http.SameSiteNoneMode
-	}
-	return true
 }
