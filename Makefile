@@ -45,6 +45,8 @@ test-go:
 	  || echo "browser test SKIPPED: chromium not found (apt-get install chromium)"
 	@command -v node >/dev/null 2>&1 && [ -x tools/openapi/node_modules/.bin/spectral ] \
 	  || echo "OpenAPI tool checks SKIPPED: node or tools/openapi/node_modules missing (cd tools/openapi && npm ci)"
+	@command -v redis-server >/dev/null 2>&1 \
+	  || echo "Redis store tests SKIPPED: redis-server not found (apt-get install redis-server)"
 	$(GO) test -race -count=1 $(PKGS)
 
 ## fuzz: bounded runs of the fuzz targets (corpus committed under testdata/fuzz)

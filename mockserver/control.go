@@ -85,8 +85,10 @@ func (s *Server) controlNS(w http.ResponseWriter, r *http.Request, f func(name s
 	if !ok {
 		return
 	}
-	if _, e := s.namespaceNamed(name); e != nil {
-		controlFail(w, e.Status, e.Message)
+	// A read takes no namespace slot: handlers Peek, and only those that
+	// change state (an account, a fault) create the namespace.
+	if _, err := s.store.Peek(name); err != nil {
+		controlFail(w, http.StatusBadRequest, errText(err))
 		return
 	}
 	f(name)
@@ -126,7 +128,7 @@ func (s *Server) handleNamespaces() http.Handler {
 func (s *Server) handleAccounts() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
-			ns, _ := s.store.Namespace(name)
+			ns, _ := s.store.Peek(name)
 			encode(w, http.StatusOK, map[string]any{"namespace": name, "accounts": ns.Accounts()})
 		})
 	})
@@ -190,7 +192,7 @@ func (s *Server) controlBody(w http.ResponseWriter, r *http.Request) (any, bool)
 func (s *Server) handleSessions() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
-			ns, _ := s.store.Namespace(name)
+			ns, _ := s.store.Peek(name)
 			encode(w, http.StatusOK, map[string]any{"namespace": name, "sessions": ns.Sessions()})
 		})
 	})
@@ -199,7 +201,7 @@ func (s *Server) handleSessions() http.Handler {
 func (s *Server) handleJournal() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
-			ns, _ := s.store.Namespace(name)
+			ns, _ := s.store.Peek(name)
 			encode(w, http.StatusOK, map[string]any{"namespace": name, "entries": s.journalEntries(ns.Journal())})
 		})
 	})
@@ -208,7 +210,7 @@ func (s *Server) handleJournal() http.Handler {
 func (s *Server) handleClearJournal() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
-			ns, _ := s.store.Namespace(name)
+			ns, _ := s.store.Peek(name)
 			n := ns.Journal().Len()
 			ns.Journal().Clear()
 			encode(w, http.StatusOK, map[string]any{"namespace": name, "cleared": n})
@@ -219,7 +221,7 @@ func (s *Server) handleClearJournal() http.Handler {
 func (s *Server) handleOutbox() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
-			ns, _ := s.store.Namespace(name)
+			ns, _ := s.store.Peek(name)
 			encode(w, http.StatusOK, map[string]any{"namespace": name, "messages": ns.Outbox()})
 		})
 	})
@@ -240,6 +242,10 @@ func (s *Server) handleSetFault() http.Handler {
 			f.Namespace = name
 			if err := s.checkFault(&f); err != nil {
 				controlFail(w, http.StatusBadRequest, "fault: "+errText(err))
+				return
+			}
+			if _, e := s.namespaceNamed(name); e != nil { // a fault puts it in use
+				controlFail(w, e.Status, e.Message)
 				return
 			}
 			s.faults.set(f)

@@ -49,7 +49,7 @@ func operationMethods(m *model.Contract) string {
 }
 
 // exposedHeaders are the response headers scripts may read.
-const exposedHeaders = "X-Mock-Violations, X-Mock-Fault, Preference-Applied"
+const exposedHeaders = "X-Mock-Violations, X-Mock-Fault, Preference-Applied, " + ViolationsHeader
 
 func newCORSPolicy(patterns []string) (*corsPolicy, error) {
 	p := &corsPolicy{exact: map[string]bool{}}

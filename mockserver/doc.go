@@ -109,4 +109,15 @@
 // Config.MaxBody, -32600) and 415 (Content-Type not application/json,
 // -32600). Nothing a client sends causes a 5xx; only a fault set through the
 // control API answers one on purpose.
+//
+// # Validation proxy (proxy.go)
+//
+// With Config.Proxy, the operations not in Proxy.MockOperations are
+// forwarded to Proxy.Upstream, and each exchange gets the checks the
+// conformance suite makes on one exchange (package conformance/check): it
+// is journaled with its violations and answered with
+// X-Contract-Violations: N; with Proxy.Strict a breaking answer becomes a
+// 502 JSON-RPC error listing them. An upstream that is down is a 502, one
+// slower than Proxy.Timeout a 504; CORS, namespaces and faults apply as
+// for the mock's own answers.
 package mockserver

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/nebeus/nebeus-contract/mockserver/state"
 )
 
 // Fault is a failure the control API injects into an operation of one
@@ -56,17 +58,31 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// faultTable holds the faults of every namespace, one per operation.
+// faultTable holds the faults of every namespace, one per operation: in
+// the store when it has a backend (file:, redis://), so every replica
+// injects the same faults and a count is shared; else in this map.
 type faultTable struct {
+	st *state.Store
 	mu sync.Mutex
 	m  map[string]map[string]*Fault // namespace -> operation -> fault
 }
 
-func newFaultTable() *faultTable { return &faultTable{m: map[string]map[string]*Fault{}} }
+func newFaultTable(st *state.Store) *faultTable {
+	t := &faultTable{m: map[string]map[string]*Fault{}}
+	if st.HasBackend() {
+		t.st = st
+	}
+	return t
+}
 
 // set replaces the fault of f's operation in f's namespace.
 func (t *faultTable) set(f Fault) {
 	f.Remaining = f.Count
+	if t.st != nil {
+		b, _ := json.Marshal(f)
+		t.st.UpdateFault(f.Namespace, f.Operation, func([]byte, bool) []byte { return b })
+		return
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	ops := t.m[f.Namespace]
@@ -79,6 +95,30 @@ func (t *faultTable) set(f Fault) {
 
 // take returns the fault in force for one call and counts the call.
 func (t *faultTable) take(ns, op string) (Fault, bool) {
+	if t.st != nil {
+		if !t.st.HasFault(ns, op) {
+			return Fault{}, false
+		}
+		var out Fault
+		var found bool
+		t.st.UpdateFault(ns, op, func(old []byte, ok bool) []byte {
+			found = false
+			if !ok || json.Unmarshal(old, &out) != nil {
+				return nil
+			}
+			found = true
+			if out.Count <= 0 {
+				return old
+			}
+			f := out
+			if f.Remaining--; f.Remaining <= 0 {
+				return nil
+			}
+			b, _ := json.Marshal(f)
+			return b
+		})
+		return out, found
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	f, ok := t.m[ns][op]
@@ -97,6 +137,20 @@ func (t *faultTable) take(ns, op string) (Fault, bool) {
 
 // list returns the faults of a namespace, by operation.
 func (t *faultTable) list(ns string) []Fault {
+	if t.st != nil {
+		var out []Fault
+		for _, b := range t.st.Faults(ns) {
+			var f Fault
+			if json.Unmarshal(b, &f) == nil {
+				out = append(out, f)
+			}
+		}
+		if out == nil {
+			out = []Fault{}
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Operation < out[j].Operation })
+		return out
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	out := make([]Fault, 0, len(t.m[ns]))
@@ -109,6 +163,9 @@ func (t *faultTable) list(ns string) []Fault {
 
 // clear removes the faults of a namespace, of one operation when op != "".
 func (t *faultTable) clear(ns, op string) int {
+	if t.st != nil {
+		return t.st.ClearFaults(ns, op)
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if op == "" {
@@ -125,6 +182,10 @@ func (t *faultTable) clear(ns, op string) int {
 
 // clearAll removes every fault (a reset of all namespaces).
 func (t *faultTable) clearAll() {
+	if t.st != nil {
+		t.st.ClearAllFaults()
+		return
+	}
 	t.mu.Lock()
 	clear(t.m)
 	t.mu.Unlock()

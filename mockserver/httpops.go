@@ -18,7 +18,7 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoFrom(r)
 		info.op = op.ID
-		ns, rerr := s.namespace(r)
+		ns, rerr := s.peekNamespace(r)
 		if rerr != nil {
 			s.fail(w, info, rerr)
 			return
@@ -53,6 +53,11 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 			ex.fail(w, nullID, rerr)
 			return
 		}
+		if ns, rerr = s.admit(ns); rerr != nil { // accepted: now it takes a slot
+			ex.fail(w, nullID, rerr)
+			return
+		}
+		ex.ns = ns
 		name := firstNonEmpty(pref.variant, variantSuccess)
 		vr, ok := op.Variant(name)
 		if !ok && len(op.Variants) > 0 {

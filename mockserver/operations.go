@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
@@ -122,7 +123,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoFrom(r)
 		info.op = op.ID
-		ns, rerr := s.namespace(r)
+		ns, rerr := s.peekNamespace(r)
 		if rerr != nil {
 			s.fail(w, info, rerr)
 			return
@@ -171,6 +172,11 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			ex.fail(w, id, rerr)
 			return
 		}
+		if ns, rerr = s.admit(ns); rerr != nil { // accepted: now it takes a slot
+			ex.fail(w, id, rerr)
+			return
+		}
+		ex.ns = ns
 		fault, faulted := s.faults.take(ns.Name(), op.ID)
 		if faulted {
 			info.outcome = outcomeFault
@@ -441,7 +447,7 @@ func (c *call) signin() reply {
 	if !ok {
 		return fail
 	}
-	sess, err := c.ns.StartSession(acc.UID)
+	sess, err := c.ns.StartSessionFor(acc)
 	if err != nil { // the account vanished between the two calls (a reset)
 		return fail
 	}
@@ -527,6 +533,18 @@ func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]an
 		Language: str("language"), Identifier: str("identifier"), AppVersion: str("app_version"),
 		DeviceModel: str("device_model"), DeviceOS: str("device_os"),
 	}
+	// M5: free text the mock keeps has a length limit of its own, reported
+	// under the field's own key (S5), so that no account holds megabytes.
+	for _, a := range op.Arguments {
+		if a.Type != "string" || a.Secret {
+			continue // only text the mock keeps; a secret is hashed, never kept (M4)
+		}
+		k := a.Name
+		if v := str(k); !bad[k] && len(v) > MaxFieldLength && utf8.RuneCountInString(v) > MaxFieldLength {
+			addErr(errs, op.ErrorKey(k), fmt.Sprintf("longer than %d characters (the mock's limit, M5)", MaxFieldLength))
+			bad[k] = true
+		}
+	}
 	if !bad["password"] && !bad["confirm_password"] && str("password") != str("confirm_password") {
 		addErr(errs, op.ErrorKey("confirm_password"), "password and confirm_password differ")
 	}
@@ -553,6 +571,10 @@ func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]an
 	}
 	return nil, in
 }
+
+// MaxFieldLength is the longest free-text argument the mock stores, in
+// characters (M5: the mock's own choice, not the contract's).
+const MaxFieldLength = 1024
 
 // addErr keeps the first problem of each field: one message a form can show
 // under it.

@@ -35,9 +35,12 @@ func (s *Server) newOpRouter() *opRouter {
 	for _, o := range s.contract.Operations() {
 		op := s.ops[o.ID]
 		r := route{op: op}
-		if o.JSONRPC() {
+		switch {
+		case s.proxy.forwards(o.ID):
+			r.h = s.proxyHandler(op) // proxy.go
+		case o.JSONRPC():
 			r.h = s.operationHandler(op)
-		} else {
+		default:
 			r.h = s.httpOperationHandler(op)
 		}
 		if len(o.PathParams) == 0 {

@@ -32,6 +32,17 @@ type Config struct {
 	Logger       *slog.Logger         // nil: discard
 	Registry     *prometheus.Registry // nil: a private one; /metrics serves it
 	Now          func() time.Time     // the clock, for tests; default time.Now
+	Proxy        *Proxy               // non-nil: a validation proxy in front of Proxy.Upstream (proxy.go)
+	// Store is where accounts, sessions, the outbox, namespaces and faults
+	// live: "memory" (default), "file:PATH" or "redis://HOST:PORT[/DB]"
+	// (state.Config.Store). Close releases it.
+	Store string
+	// MaxNamespaces bounds the namespaces in use; past it the one unused
+	// for longest is evicted. Default state.DefaultMaxNamespaces.
+	MaxNamespaces int
+	// MaxMemory is the memory budget of all namespaces together, in bytes
+	// (state.Config.MaxBytes). Default state.DefaultMaxBytes.
+	MaxMemory int64
 }
 
 // Defaults of Config.
@@ -76,6 +87,7 @@ type Server struct {
 	// The console's live feed and session tracker (routes.go sets them).
 	feed    *liveFeed
 	tracker *sessionTracker
+	proxy   *proxy // nil unless Config.Proxy
 }
 
 // New builds a Server. It fails on a contract without the operations the mock
@@ -97,11 +109,22 @@ func New(cfg Config) (*Server, error) {
 		JournalSize: cfg.JournalSize,
 		Now:         cfg.Now,
 		DefaultTZ:   cfg.DefaultTZ,
+		Store:       cfg.Store,
+		OnError: func(err error) {
+			cfg.Logger.Error("store", "err", err)
+		},
+		MaxNamespaces: cfg.MaxNamespaces,
+		MaxBytes:      cfg.MaxMemory,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
-	s.faults = newFaultTable()
+	s.faults = newFaultTable(s.store)
+	if cfg.Proxy != nil {
+		if s.proxy, err = newProxy(*cfg.Proxy, s.contract); err != nil {
+			return nil, err
+		}
+	}
 	s.secrets = newSecrets(s.contract.Model())
 	s.session = newSession(s.contract.Model())
 	s.corsHeaders, s.opMethods = allowedHeaders(s.session), operationMethods(s.contract.Model())
@@ -175,6 +198,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	return c, nil
 }
+
+// Close releases the store (a file: store's file, a redis:// connection).
+func (s *Server) Close() error { return s.store.Close() }
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -171,7 +171,7 @@ func (st *stream) flushNew() error {
 	present := make(map[string]bool, len(names))
 	for _, name := range names {
 		present[name] = true
-		ns, err := st.s.store.Namespace(name)
+		ns, err := st.s.store.Peek(name)
 		if err != nil {
 			continue
 		}

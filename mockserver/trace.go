@@ -59,7 +59,7 @@ func (s *Server) traced(w http.ResponseWriter, r *http.Request, next http.Handle
 		next.ServeHTTP(w, r) // the contract has no sessions
 		return
 	}
-	ns, rerr := s.namespace(r)
+	ns, rerr := s.peekNamespace(r)
 	if rerr != nil {
 		next.ServeHTTP(w, r) // the operation answers the error
 		return

@@ -37,6 +37,8 @@ type options struct {
 	companyID, journalSize                                                        int
 	maxBody                                                                       int64
 	control                                                                       bool
+	proxy                                                                         *proxyOptions // proxy.go
+	store                                                                         *storeOptions // store.go
 }
 
 func envName(flagName string) string {
@@ -62,6 +64,8 @@ func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*o
 	fs.StringVar(&o.controlToken, "control-token", "", "bearer token for the control API from non-loopback clients")
 	fs.IntVar(&o.journalSize, "journal-size", 1000, "request journal entries kept per namespace")
 	fs.Int64Var(&o.maxBody, "max-body", mockserver.DefaultMaxBody, "request body limit in bytes (413 above)")
+	o.proxy = proxyFlags(fs)
+	o.store = storeFlags(fs)
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -157,16 +161,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if origins == nil {
 		origins = []string{} // none allowed, rather than the defaults
 	}
+	px, err := o.proxy.config()
+	if err != nil {
+		return err
+	}
 	srv, err := mockserver.New(mockserver.Config{
 		Contract: contract, Fixtures: &fx,
 		CompanyID: o.companyID, DB: o.db, DefaultTZ: o.defaultTZ,
 		IdleTimeout: o.idleTimeout, JournalSize: o.journalSize,
 		CORSOrigins: origins, Control: o.control, ControlToken: o.controlToken,
-		MaxBody: o.maxBody, Logger: logger,
+		MaxBody: o.maxBody, Logger: logger, Proxy: px,
+		Store: o.store.spec, MaxNamespaces: o.store.maxNamespaces, MaxMemory: o.store.maxMemory,
 	})
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
@@ -181,6 +191,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	banner(stdout, "http://"+ln.Addr().String(), contract, fx, o)
+	o.proxy.banner(stdout, px)
+	o.store.banner(stdout)
 
 	served := make(chan error, 1)
 	// mockserver.Listener: the requests net/http refuses itself get the

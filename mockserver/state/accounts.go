@@ -179,14 +179,23 @@ func (ns *Namespace) Signup(in NewAccount) (Account, error) {
 	}
 	// Hash before taking the lock: it is the slow part.
 	rec.salt, rec.hash = ns.store.hasher.newSecret(in.Password)
+	if ns.store.kv != nil && ns != ns.store.seed {
+		return ns.kvSignup(in, rec.salt, rec.hash)
+	}
 	key := loginKey(in.Login)
+	size := accountSize(&in)
+	if ns != ns.store.seed && !ns.store.charge(ns, size) {
+		return Account{}, fmt.Errorf("%w: the memory budget (%d bytes) is spent", ErrFull, ns.store.cfg.MaxBytes)
+	}
 
 	ns.mu.Lock()
 	defer ns.mu.Unlock()
 	if _, dup := ns.accounts.index[key]; dup {
+		ns.store.refund(ns, size)
 		return Account{}, ErrDuplicateLogin
 	}
 	if ns.accounts.n == math.MaxInt32-FirstUID {
+		ns.store.refund(ns, size)
 		return Account{}, ErrFull
 	}
 	if dev != nil {
@@ -217,6 +226,9 @@ func (ns *Namespace) Authenticate(login, password string) (Account, bool) {
 		acc = ns.accounts.view(i, ns.store.cfg.DefaultTZ)
 	}
 	ns.mu.RUnlock()
+	if !ok && ns.store.kv != nil {
+		return ns.kvAuthenticate(key, password)
+	}
 	if !ok {
 		h.check(&h.dummySalt, &h.dummyHash, password)
 		return Account{}, false
@@ -234,6 +246,9 @@ func (ns *Namespace) Lookup(login string) (Account, bool) {
 	defer ns.mu.RUnlock()
 	i, ok := ns.accounts.index[key]
 	if !ok {
+		if ns.store.kv != nil {
+			return ns.kvLookup(key)
+		}
 		return Account{}, false
 	}
 	return ns.accounts.view(i, ns.store.cfg.DefaultTZ), true
@@ -244,6 +259,9 @@ func (ns *Namespace) lookupUID(uid int) (Account, bool) {
 	ns.mu.RLock()
 	defer ns.mu.RUnlock()
 	i := uid - FirstUID
+	if i >= int(ns.accounts.n) && ns.store.kv != nil {
+		return ns.kvLookupUID(uid)
+	}
 	if i < 0 || i >= int(ns.accounts.n) {
 		return Account{}, false
 	}
@@ -253,6 +271,9 @@ func (ns *Namespace) lookupUID(uid int) (Account, bool) {
 // Accounts lists the namespace's accounts in uid order, without password
 // material (M4).
 func (ns *Namespace) Accounts() []AccountView {
+	if ns.store.kv != nil {
+		return ns.kvAccounts()
+	}
 	ns.mu.RLock()
 	defer ns.mu.RUnlock()
 	out := make([]AccountView, ns.accounts.n)
@@ -264,6 +285,9 @@ func (ns *Namespace) Accounts() []AccountView {
 
 // NumAccounts returns the number of accounts in the namespace.
 func (ns *Namespace) NumAccounts() int {
+	if ns.store.kv != nil {
+		return ns.kvNumAccounts()
+	}
 	ns.mu.RLock()
 	defer ns.mu.RUnlock()
 	return int(ns.accounts.n)

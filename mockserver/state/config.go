@@ -24,6 +24,19 @@ type Config struct {
 	// MaxSessions bounds the live sessions of each namespace; past it the
 	// least recently used one ends. Default 100000.
 	MaxSessions int
+	// Store names where accounts, sessions, the outbox, namespaces and
+	// faults live: "memory" (default: this process), "file:PATH" (a bbolt
+	// file, kept across restarts) or "redis://HOST:PORT[/DB]" (shared by
+	// every replica naming it). The journal always stays in memory.
+	Store string
+	// OnError is told of a backend failure that a method without an error
+	// result cannot return (a read that then reads as "not found"). nil:
+	// ignored.
+	OnError func(error)
+	// MaxBytes is the memory budget of all namespaces together (budget.go):
+	// accounts, sessions and outboxes of the memory store, and every
+	// store's journals. Default DefaultMaxBytes.
+	MaxBytes int64
 	// Now is the clock, for tests. Default time.Now.
 	Now func() time.Time
 	// DefaultLang is user_context.lang without a signup language (M1).
@@ -41,6 +54,7 @@ const (
 	DefaultOutboxSize    = 1000
 	DefaultMaxNamespaces = 1000
 	DefaultMaxSessions   = 100000
+	DefaultMaxBytes      = 256 << 20
 	DefaultLang          = "en_US"
 	DefaultTZ            = "Europe/Madrid"
 )
@@ -63,6 +77,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxNamespaces == 0 {
 		c.MaxNamespaces = DefaultMaxNamespaces
+	}
+	if c.MaxBytes < 0 {
+		return c, errors.New("state: negative MaxBytes in Config")
+	}
+	if c.MaxBytes == 0 {
+		c.MaxBytes = DefaultMaxBytes
 	}
 	if c.MaxSessions == 0 {
 		c.MaxSessions = DefaultMaxSessions

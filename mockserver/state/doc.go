@@ -1,6 +1,39 @@
-// Package state is the mock server's in-memory state: accounts, sessions, the
+// Package state is the mock server's state: accounts, sessions, the
 // password-reset outbox and the request journal, kept per namespace and safe
 // for concurrent use. It knows nothing of HTTP; the mock's HTTP layer calls it.
+//
+// # Stores
+//
+// Config.Store says where accounts, sessions, the outbox, the namespaces
+// and the mock's faults live: "memory" (the default: Go maps in this
+// process), "file:PATH" (a bbolt file, bolt.go: kept across restarts and a
+// SIGKILL) or "redis://HOST:PORT[/DB]" (redis.go: shared by every replica
+// naming it). The file and Redis stores share one implementation of the
+// rules (kvstate.go) over a small key-value surface (backend.go) whose
+// writes are atomic where the contract needs it: a signup inserts its
+// account only if the login's key is absent, in one bbolt transaction or
+// one Redis script, so of N concurrent signups of one login on any number
+// of replicas exactly one wins. The fixture accounts stay in each process
+// (they are the same everywhere); session expiry is decided by the stored
+// last use and Config.Now on every store, so idle expiry behaves alike (a
+// Redis TTL only collects). The HMAC key of the passwords (M4) is kept in
+// the store, so a hash written by one replica or before a restart checks
+// in another; the password itself is never stored.
+//
+// The journal stays in each process, on every store: it is a live record
+// of the requests this replica answered, written on every request, which
+// the console streams; sharing it would cost a write to the store per
+// request and order entries across replicas by nobody's clock.
+//
+// # Memory budget
+//
+// Config.MaxBytes (default 256 MiB) bounds what all namespaces hold
+// together in this process: accounts, sessions and outboxes of the memory
+// store, and the journals of every store (budget.go). Past it, the idle
+// namespaces unused for longest are evicted; then a journal or outbox
+// drops its own oldest entries, a namespace its least recently used
+// sessions, and a signup fails with ErrFull. A reset gives the bytes back
+// and asks the runtime to return freed memory to the operating system.
 //
 // # Namespaces
 //
@@ -9,8 +42,11 @@
 // created on first use by [Store.Namespace], seeded with the fixture accounts
 // (Config.Accounts), and has its own accounts, sessions, outbox and journal.
 // "" is the default namespace. Their number is bounded (Config.MaxNamespaces)
-// so that a client inventing names cannot grow memory without limit;
-// [Store.Reset] and [Store.ResetAll] drop namespaces, which frees their slots:
+// so that a client inventing names cannot grow memory without limit: past
+// the bound, the namespace unused for longest is evicted (never the default
+// one), so new names never lock everyone out. [Store.Peek] reads a
+// namespace without creating it, for requests the mock rejects and the
+// control API's reads. [Store.Reset] and [Store.ResetAll] drop namespaces:
 // the next [Store.Namespace] call builds a fresh one from the fixtures. A
 // *Namespace obtained before a reset keeps working but is detached from the
 // store, so callers look the namespace up for every request instead of

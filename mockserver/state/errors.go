@@ -12,11 +12,15 @@ var (
 	ErrInvalidAccount = errors.New("state: invalid account")
 	// ErrUnknownUID: StartSession for a uid no account of the namespace has.
 	ErrUnknownUID = errors.New("state: no account with this uid")
-	// ErrTooManyNamespaces: Config.MaxNamespaces namespaces exist already.
+	// ErrTooManyNamespaces is no longer returned: past
+	// Config.MaxNamespaces the idle namespace unused for longest is evicted.
+	// Kept so that callers matching it still compile.
 	ErrTooManyNamespaces = errors.New("state: too many namespaces")
 	// ErrInvalidNamespace: a namespace name that is too long or holds
 	// control characters or invalid UTF-8.
 	ErrInvalidNamespace = errors.New("state: invalid namespace name")
-	// ErrFull: a namespace holds as many accounts as an int32 index allows.
+	// ErrFull: the memory budget (Config.MaxBytes) is spent even after
+	// evicting idle namespaces, or a namespace holds as many accounts as an
+	// int32 index allows.
 	ErrFull = errors.New("state: namespace is full")
 )

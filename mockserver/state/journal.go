@@ -55,6 +55,11 @@ type Journal struct {
 	mu  sync.Mutex
 	r   ring[Entry]
 	seq uint64 // entries ever appended; Clear keeps counting
+
+	// The namespace's share of the memory budget (budget.go); nil for a
+	// journal of its own (NewJournal).
+	charge func(int64) bool
+	refund func(int64)
 }
 
 // NewJournal returns an empty journal holding at most size entries (none
@@ -64,12 +69,26 @@ func NewJournal(size int) *Journal {
 }
 
 // Append adds e, dropping the oldest entry when the journal is full.
+// Past the memory budget it drops its own oldest entries to make room, and
+// an entry that cannot fit even then is not kept (its Seq still counts).
 func (j *Journal) Append(e Entry) {
 	j.mu.Lock()
+	defer j.mu.Unlock()
 	j.seq++
 	e.Seq = j.seq
-	j.r.push(e)
-	j.mu.Unlock()
+	if j.charge != nil {
+		n := entrySize(&e)
+		for !j.charge(n) {
+			old, ok := j.r.popOldest()
+			if !ok {
+				return
+			}
+			j.refund(entrySize(&old))
+		}
+	}
+	if old, dropped := j.r.push(e); dropped && j.refund != nil {
+		j.refund(entrySize(&old))
+	}
 }
 
 // Entries returns the entries, oldest first.
@@ -89,6 +108,13 @@ func (j *Journal) Len() int {
 // Clear empties the journal.
 func (j *Journal) Clear() {
 	j.mu.Lock()
+	if j.refund != nil {
+		var n int64
+		for i := range j.r.buf {
+			n += entrySize(&j.r.buf[i])
+		}
+		j.refund(n)
+	}
 	j.r.clear()
 	j.mu.Unlock()
 }

@@ -24,14 +24,30 @@ func (ns *Namespace) RequestReset(login string) (OutboxMessage, bool) {
 		return OutboxMessage{}, false
 	}
 	m := OutboxMessage{To: a.Login, Token: randomHex(16), Time: ns.store.cfg.Now()}
+	if ns.store.kv != nil {
+		ns.kvRequestReset(m)
+		return m, true
+	}
 	ns.omu.Lock()
-	ns.outbox.push(m)
-	ns.omu.Unlock()
+	defer ns.omu.Unlock()
+	for !ns.store.charge(ns, outboxSize(&m)) {
+		old, ok := ns.outbox.popOldest()
+		if !ok {
+			return m, true // sent, not kept: the budget is spent
+		}
+		ns.store.refund(ns, outboxSize(&old))
+	}
+	if old, dropped := ns.outbox.push(m); dropped {
+		ns.store.refund(ns, outboxSize(&old))
+	}
 	return m, true
 }
 
 // Outbox returns the recorded reset messages, oldest first.
 func (ns *Namespace) Outbox() []OutboxMessage {
+	if ns.store.kv != nil {
+		return ns.kvOutbox()
+	}
 	ns.omu.Lock()
 	defer ns.omu.Unlock()
 	return ns.outbox.items()

@@ -18,9 +18,10 @@ type hasher struct {
 	dummyHash [32]byte
 }
 
-func newHasher() *hasher {
-	key := make([]byte, 32)
-	rand.Read(key) // never fails (Go 1.24+ crashes the program instead)
+func newHasher(key []byte) *hasher {
+	if key == nil {
+		key = randomBytes(32)
+	}
 	h := &hasher{}
 	h.pool.New = func() any { return hmac.New(sha256.New, key) }
 	rand.Read(h.dummySalt[:])
@@ -37,6 +38,13 @@ func (h *hasher) sum(salt *[16]byte, password string) [32]byte {
 	m.Sum(out[:0])
 	h.pool.Put(m)
 	return out
+}
+
+// randomBytes returns n bytes from crypto/rand.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b) // never fails (Go 1.24+ crashes the program instead)
+	return b
 }
 
 // newSecret returns a fresh salt and the hash of password under it.

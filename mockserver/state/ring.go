@@ -9,16 +9,31 @@ type ring[T any] struct {
 	size  int
 }
 
-func (r *ring[T]) push(v T) {
+// push appends v and returns the element it dropped, if any (v itself when
+// size is 0).
+func (r *ring[T]) push(v T) (dropped T, ok bool) {
 	if r.size <= 0 {
-		return
+		return v, true
 	}
 	if len(r.buf) < r.size {
 		r.buf = append(r.buf, v)
-		return
+		return dropped, false
 	}
+	dropped = r.buf[r.start]
 	r.buf[r.start] = v
 	r.start = (r.start + 1) % r.size
+	return dropped, true
+}
+
+// popOldest removes and returns the oldest element.
+func (r *ring[T]) popOldest() (v T, ok bool) {
+	if len(r.buf) == 0 {
+		return v, false
+	}
+	items := r.items()
+	v = items[0]
+	r.buf, r.start = items[1:], 0
+	return v, true
 }
 
 // items returns a copy, oldest first.

@@ -43,6 +43,16 @@ type sessionRec struct {
 type sessionTable struct {
 	byID       map[string]*sessionRec
 	head, tail *sessionRec
+	freed      int64 // budget bytes of removed sessions, not yet refunded
+}
+
+// settle refunds what the sessions removed since the last call held.
+// ns.smu is held.
+func (ns *Namespace) settle() {
+	if n := ns.sessions.freed; n != 0 {
+		ns.sessions.freed = 0
+		ns.store.refund(ns, n)
+	}
 }
 
 func (t *sessionTable) unlink(s *sessionRec) {
@@ -72,6 +82,7 @@ func (t *sessionTable) pushBack(s *sessionRec) {
 func (t *sessionTable) remove(s *sessionRec) {
 	t.unlink(s)
 	delete(t.byID, s.id)
+	t.freed += sessionSize(s)
 }
 
 // sweep ends the sessions idle for longer than idle, from the front: the
@@ -95,6 +106,9 @@ func (ns *Namespace) StartSession(uid int) (Session, error) {
 	if !ok {
 		return Session{}, fmt.Errorf("%w: %d", ErrUnknownUID, uid)
 	}
+	if ns.store.kv != nil {
+		return ns.kvStartSession(uid, a.Login)
+	}
 	cfg := &ns.store.cfg
 	id := randomHex(SessionIDBytes)
 	now := cfg.Now()
@@ -102,10 +116,21 @@ func (ns *Namespace) StartSession(uid int) (Session, error) {
 
 	ns.smu.Lock()
 	defer ns.smu.Unlock()
+	defer ns.settle()
 	t := &ns.sessions
 	t.sweep(now, cfg.IdleTimeout)
 	for len(t.byID) >= cfg.MaxSessions && t.head != nil {
 		t.remove(t.head)
+	}
+	ns.settle()
+	// Past the memory budget (budget.go), idle namespaces go first, then
+	// this namespace's least recently used sessions.
+	for !ns.store.charge(ns, sessionSize(rec)) {
+		if t.head == nil {
+			return Session{}, fmt.Errorf("%w: the memory budget (%d bytes) is spent", ErrFull, cfg.MaxBytes)
+		}
+		t.remove(t.head)
+		ns.settle()
 	}
 	// 128 random bits do not collide in practice; if they ever did, the old
 	// session would be overwritten, never shared (S2).
@@ -117,13 +142,28 @@ func (ns *Namespace) StartSession(uid int) (Session, error) {
 	return rec.session(), nil
 }
 
+// StartSessionFor starts a new session for a, an account Authenticate
+// returned just now: like StartSession, without looking the account up
+// again in a file or Redis store.
+func (ns *Namespace) StartSessionFor(a Account) (Session, error) {
+	if ns.store.kv != nil {
+		return ns.kvStartSession(a.UID, a.Login)
+	}
+	return ns.StartSession(a.UID)
+}
+
 // Session returns the live session with id and marks it used now, which
 // restarts its idle timeout. An expired or unknown id gives false.
 func (ns *Namespace) Session(id string) (Session, bool) {
+	if ns.store.kv != nil {
+		s, st := ns.kvSession(id, true)
+		return s, st == SessionLive
+	}
 	cfg := &ns.store.cfg
 	now := cfg.Now()
 	ns.smu.Lock()
 	defer ns.smu.Unlock()
+	defer ns.settle()
 	t := &ns.sessions
 	t.sweep(now, cfg.IdleTimeout)
 	s, ok := t.byID[id]
@@ -145,10 +185,14 @@ func (ns *Namespace) Session(id string) (Session, bool) {
 // EndSession ends the session with id and reports whether it was live. Ending
 // an unknown or ended session is not an error (S3: logout is idempotent).
 func (ns *Namespace) EndSession(id string) bool {
+	if ns.store.kv != nil {
+		return ns.kvEndSession(id)
+	}
 	cfg := &ns.store.cfg
 	now := cfg.Now()
 	ns.smu.Lock()
 	defer ns.smu.Unlock()
+	defer ns.settle()
 	t := &ns.sessions
 	t.sweep(now, cfg.IdleTimeout)
 	s, ok := t.byID[id]
@@ -165,8 +209,12 @@ func (ns *Namespace) EndSession(id string) bool {
 func (ns *Namespace) Sessions() []SessionView {
 	cfg := &ns.store.cfg
 	now := cfg.Now()
+	if ns.store.kv != nil {
+		return ns.kvSessions(now, true)
+	}
 	ns.smu.Lock()
 	defer ns.smu.Unlock()
+	defer ns.settle()
 	t := &ns.sessions
 	t.sweep(now, cfg.IdleTimeout)
 	out := make([]SessionView, 0, len(t.byID))
@@ -182,6 +230,10 @@ func (ns *Namespace) Sessions() []SessionView {
 // NumSessions returns the number of sessions held, expired ones not yet
 // swept included.
 func (ns *Namespace) NumSessions() int {
+	if ns.store.kv != nil {
+		pairs, _ := ns.store.kv.scan(nsKey(kindSession, ns.name))
+		return len(pairs)
+	}
 	ns.smu.Lock()
 	defer ns.smu.Unlock()
 	return len(ns.sessions.byID)

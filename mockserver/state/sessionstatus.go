@@ -19,6 +19,10 @@ func (ns *Namespace) SessionStatus(id string) SessionStatus {
 	if id == "" {
 		return SessionUnknown
 	}
+	if ns.store.kv != nil {
+		_, st := ns.kvSession(id, false)
+		return st
+	}
 	cfg := &ns.store.cfg
 	now := cfg.Now()
 	ns.smu.Lock()

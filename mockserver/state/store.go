@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -11,11 +13,14 @@ import (
 // Store holds the namespaces. It is safe for concurrent use.
 type Store struct {
 	cfg    Config
+	kv     backend // nil: this process's memory
 	hasher *hasher
 	seed   *Namespace // the fixture accounts, hashed once, copied into each namespace
 
 	mu         sync.Mutex
 	namespaces map[string]*Namespace
+	evictions  atomic.Int64
+	bud        budget // lock order: s.mu, then bud.mu
 }
 
 // New returns a Store whose namespaces start with cfg.Accounts. The accounts
@@ -28,7 +33,18 @@ func New(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{cfg: cfg, hasher: newHasher(), namespaces: map[string]*Namespace{}}
+	s := &Store{cfg: cfg, namespaces: map[string]*Namespace{}}
+	if s.kv, err = openBackend(cfg.Store); err != nil {
+		return nil, err
+	}
+	var key []byte
+	if s.kv != nil {
+		if key, err = kvHasherKey(s.kv); err != nil {
+			s.kv.close()
+			return nil, err
+		}
+	}
+	s.hasher = newHasher(key)
 	s.seed = s.newNamespace("", nil)
 	for i, a := range accounts {
 		_, err := s.seed.Signup(NewAccount{
@@ -36,10 +52,19 @@ func New(cfg Config) (*Store, error) {
 			Country: a.Country, Language: a.Language, Timezone: a.Timezone,
 		})
 		if err != nil {
+			s.Close()
 			return nil, seedError(i, a, err)
 		}
 	}
 	return s, nil
+}
+
+// Close releases the store's file or connection (nothing for memory).
+func (s *Store) Close() error {
+	if s.kv == nil {
+		return nil
+	}
+	return s.kv.close()
 }
 
 func (s *Store) newNamespace(name string, seed *Namespace) *Namespace {
@@ -49,10 +74,19 @@ func (s *Store) newNamespace(name string, seed *Namespace) *Namespace {
 		outbox:  ring[OutboxMessage]{size: s.cfg.OutboxSize},
 		journal: NewJournal(s.cfg.JournalSize),
 	}
+	ns.journal.charge = func(n int64) bool { return s.charge(ns, n) }
+	ns.journal.refund = func(n int64) { s.refund(ns, n) }
 	ns.sessions.byID = map[string]*sessionRec{}
-	if seed == nil {
+	switch {
+	case seed == nil:
 		ns.accounts.index = map[string]int32{}
-	} else {
+	case s.kv != nil:
+		// The fixture accounts are the same in every process; only
+		// signups go to the backend, so the seed is shared read-only.
+		seed.mu.RLock()
+		ns.accounts = seed.accounts
+		seed.mu.RUnlock()
+	default:
 		seed.mu.RLock()
 		ns.accounts = seed.accounts.clone()
 		seed.mu.RUnlock()
@@ -61,12 +95,44 @@ func (s *Store) newNamespace(name string, seed *Namespace) *Namespace {
 }
 
 // Namespace returns the namespace called name ("" is the default one),
-// creating it from the fixture accounts on first use. It fails with
-// ErrTooManyNamespaces when Config.MaxNamespaces exist already, and with
-// ErrInvalidNamespace for a name longer than MaxNamespaceName bytes or
-// holding invalid UTF-8 or control characters (names come from a request
-// header and end up in the journal).
+// creating it from the fixture accounts on first use, and marks it used.
+// When Config.MaxNamespaces exist already, the one unused for longest (never
+// the default) is evicted, as by Reset, to make room: names invented by one
+// client cannot lock everyone else out. It fails with ErrInvalidNamespace
+// for a name longer than MaxNamespaceName bytes or holding invalid UTF-8 or
+// control characters (names come from a request header and end up in the
+// journal).
 func (s *Store) Namespace(name string) (*Namespace, error) {
+	if err := checkNamespaceName(name); err != nil {
+		return nil, err
+	}
+	now := s.cfg.Now()
+	s.mu.Lock()
+	ns, ok := s.namespaces[name]
+	if !ok {
+		if len(s.namespaces) >= s.cfg.MaxNamespaces {
+			s.evictLocked() // with a backend, only this replica's journal of it
+		}
+		ns = s.newNamespace(name, s.seed)
+		s.namespaces[name] = ns
+	}
+	s.mu.Unlock()
+	if s.kv != nil {
+		if !ok {
+			s.kvAdmit(name)
+		}
+		s.kvTouchNamespace(ns, now)
+	} else {
+		ns.lastUsed.Store(now.UnixNano())
+	}
+	return ns, nil
+}
+
+// Peek returns the namespace called name without creating it or marking it
+// used: a namespace not in use reads as a fresh one (the fixture accounts,
+// nothing else) that is not kept. For reads that must take no slot (the
+// control API's listings).
+func (s *Store) Peek(name string) (*Namespace, error) {
 	if err := checkNamespaceName(name); err != nil {
 		return nil, err
 	}
@@ -75,13 +141,40 @@ func (s *Store) Namespace(name string) (*Namespace, error) {
 	if ns, ok := s.namespaces[name]; ok {
 		return ns, nil
 	}
-	if len(s.namespaces) >= s.cfg.MaxNamespaces {
-		return nil, fmt.Errorf("%w (%d)", ErrTooManyNamespaces, s.cfg.MaxNamespaces)
-	}
 	ns := s.newNamespace(name, s.seed)
-	s.namespaces[name] = ns
+	ns.dropped = true // not in the store: nothing it holds counts (budget.go)
 	return ns, nil
 }
+
+// evictLocked drops the namespace unused for longest, never the default
+// one, and returns its name ("" when none was dropped). s.mu is held.
+func (s *Store) evictLocked() string {
+	var (
+		victim string
+		oldest int64
+		found  bool
+	)
+	for n, ns := range s.namespaces {
+		if n == "" {
+			continue
+		}
+		if t := ns.lastUsed.Load(); !found || t < oldest {
+			victim, oldest, found = n, t, true
+		}
+	}
+	if !found {
+		return ""
+	}
+	s.drop(s.namespaces[victim])
+	delete(s.namespaces, victim)
+	if s.kv == nil { // with a backend, kvAdmit counts what it evicts
+		s.evictions.Add(1)
+	}
+	return victim
+}
+
+// Evictions returns how many idle namespaces were evicted to make room.
+func (s *Store) Evictions() int64 { return s.evictions.Load() }
 
 func checkNamespaceName(name string) error {
 	if len(name) > MaxNamespaceName {
@@ -101,27 +194,51 @@ func checkNamespaceName(name string) error {
 // Reset puts the namespace name back to the fixture accounts with no
 // sessions, outbox or journal, by dropping it: the next Namespace call
 // creates it afresh, and its slot counts no more against MaxNamespaces.
+// With a backend, the namespace's accounts, sessions, outbox and faults
+// are deleted from it, for every replica.
 func (s *Store) Reset(name string) {
 	s.mu.Lock()
-	delete(s.namespaces, name)
+	if ns, ok := s.namespaces[name]; ok {
+		s.drop(ns)
+		delete(s.namespaces, name)
+	}
 	s.mu.Unlock()
+	if s.kv != nil {
+		s.kvReset(name)
+	}
+	releaseMemory()
 }
 
 // ResetAll resets every namespace (see Reset).
 func (s *Store) ResetAll() {
 	s.mu.Lock()
-	clear(s.namespaces)
+	for _, ns := range s.namespaces {
+		s.drop(ns)
+	}
+	s.namespaces = map[string]*Namespace{}
 	s.mu.Unlock()
+	if s.kv != nil {
+		s.kvResetAll()
+	}
+	releaseMemory()
 }
 
-// Namespaces returns the names of the existing namespaces, sorted.
+// Namespaces returns the names of the existing namespaces, sorted: with a
+// backend, those any replica has used since their last reset.
 func (s *Store) Namespaces() []string {
-	s.mu.Lock()
-	names := make([]string, 0, len(s.namespaces))
-	for n := range s.namespaces {
-		names = append(names, n)
+	var names []string
+	if s.kv != nil {
+		names = s.kvNamespaces()
+	} else {
+		s.mu.Lock()
+		for n := range s.namespaces {
+			names = append(names, n)
+		}
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
+	if names == nil {
+		names = []string{}
+	}
 	slices.Sort(names)
 	return names
 }
@@ -142,6 +259,14 @@ type Namespace struct {
 	outbox ring[OutboxMessage]
 
 	journal *Journal
+
+	lastUsed  atomic.Int64 // unix nanoseconds of the last Namespace call
+	lastSweep time.Time    // guarded by smu (kvstate.go's maybeSweep)
+
+	// Guarded by store.bud.mu (budget.go): the bytes this namespace holds
+	// of the budget, and whether it left the store (then nothing counts).
+	bytes   int64
+	dropped bool
 }
 
 // Name returns the namespace's name.

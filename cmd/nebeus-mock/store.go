@@ -1,0 +1,44 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/nebeus/nebeus-contract/mockserver/state"
+)
+
+// storeOptions are the flags of where the mock keeps its state and how much
+// memory it may use (mockserver/state).
+type storeOptions struct {
+	spec          string
+	maxNamespaces int
+	maxMemory     int64
+}
+
+func storeFlags(fs *flag.FlagSet) *storeOptions {
+	o := &storeOptions{}
+	fs.StringVar(&o.spec, "store", "memory", "where accounts, sessions, the outbox, namespaces and faults live: memory, file:PATH (kept across restarts) or redis://HOST:PORT[/DB] (shared by replicas)")
+	fs.IntVar(&o.maxNamespaces, "max-namespaces", state.DefaultMaxNamespaces, "namespaces in use at once; past it the one unused for longest is evicted")
+	fs.Int64Var(&o.maxMemory, "max-memory", state.DefaultMaxBytes, "memory budget in bytes for accounts, sessions, outboxes and journals of all namespaces together")
+	return o
+}
+
+// banner says where the state lives, without a Redis password.
+func (o *storeOptions) banner(w io.Writer) {
+	where := o.spec
+	switch {
+	case o.spec == "memory":
+		where = "memory (lost when the mock stops)"
+	case strings.HasPrefix(o.spec, "file:"):
+		where = o.spec + " (kept across restarts)"
+	case strings.HasPrefix(o.spec, "redis://"):
+		if u, err := url.Parse(o.spec); err == nil {
+			u.User = nil
+			where = u.String() + " (shared by every replica naming it)"
+		}
+	}
+	fmt.Fprintf(w, "  store: %s; journal per replica; memory budget %d MiB, %d namespaces\n", where, o.maxMemory>>20, o.maxNamespaces)
+}
