@@ -83,7 +83,7 @@ func (s secrets) keepRequest(raw []byte, decoded any) json.RawMessage {
 		if !s.holdsHidden(decoded, 0) {
 			return keep(raw)
 		}
-		if b, err := marshal(s.hideTree(decoded, 0)); err == nil {
+		if b, ok := s.maskValues(raw, decoded); ok {
 			return b
 		}
 		return s.redact(raw)
@@ -117,31 +117,65 @@ func (s secrets) holdsHidden(v any, depth int) bool {
 	return false
 }
 
-// hideTree is v with every hidden secret's value replaced by redacted;
-// maps and slices are copied only along the way to one.
-func (s secrets) hideTree(v any, depth int) any {
+// maskValues is a copy of raw with each hidden secret's string value, as
+// its JSON text, replaced by redacted: the cheap way, taken when every such
+// value appears in raw exactly as encoding/json writes it (no escapes of
+// its own); otherwise ok is false and the tree is re-encoded.
+func (s secrets) maskValues(raw []byte, decoded any) ([]byte, bool) {
+	var values []string
+	if !s.hiddenValues(decoded, 0, &values) {
+		return nil, false
+	}
+	// A key given twice decodes to its last value only: the text of the
+	// others must go too, which only the token-by-token redaction sees.
+	keys := 0
+	for name := range s.hidden {
+		keys += bytes.Count(raw, appendString(nil, name))
+	}
+	if keys > len(values) {
+		return nil, false
+	}
+	out := bytes.Clone(raw)
+	mask := appendString(nil, redacted)
+	for _, v := range values {
+		q := appendString(nil, v)
+		if !bytes.Contains(out, q) {
+			return nil, false
+		}
+		out = bytes.ReplaceAll(out, q, mask)
+	}
+	return out, true
+}
+
+// hiddenValues collects the string values of hidden secrets; false when
+// one is not a string (then only re-encoding can hide it).
+func (s secrets) hiddenValues(v any, depth int, out *[]string) bool {
 	if depth > maxRedactDepth {
-		return redacted
+		return false
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		out := make(map[string]any, len(x))
 		for k, e := range x {
 			if s.hidden[k] {
-				out[k] = redacted
-			} else {
-				out[k] = s.hideTree(e, depth+1)
+				str, ok := e.(string)
+				if !ok || str == "" {
+					return false
+				}
+				*out = append(*out, str)
+				continue
+			}
+			if !s.hiddenValues(e, depth+1, out) {
+				return false
 			}
 		}
-		return out
 	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = s.hideTree(e, depth+1)
+		for _, e := range x {
+			if !s.hiddenValues(e, depth+1, out) {
+				return false
+			}
 		}
-		return out
 	}
-	return v
+	return true
 }
 
 // mentioned reports whether b names a secret in plain text.

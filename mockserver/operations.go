@@ -254,6 +254,9 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			}
 		}
 		if rep.cookie != nil {
+			if t := info.trace; t != nil {
+				t.cookie = rep.cookie
+			}
 			http.SetCookie(w, rep.cookie)
 		}
 		if !faulted {

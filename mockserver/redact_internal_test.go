@@ -130,6 +130,8 @@ func TestJournalNeverStoresAPassword(t *testing.T) {
 		`{"jsonrpc":"2.0","method":"call","id":1,"params":{"login":"demo@example.com","password":"m4-plain-secret"}}`,
 		`{"jsonrpc":"2.0","method":"call","id":2,"params":{"login":"demo@example.com","pass\u0077ord":"m4-escaped-secret"}}`,
 		`{"jsonrpc":"2.0","method":"call","id":3,"params":{"login":"demo@example.com","password":"m4-malformed-secret"`,
+		`{"jsonrpc":"2.0","method":"call","id":4,"params":{"login":"demo@example.com","password":"m4-dup-one","password":"m4-dup-two"}}`,
+		`{"jsonrpc":"2.0","method":"call","id":5,"params":{"login":"demo@example.com","password":"m4-\u0065scaped-value"}}`,
 	} {
 		r := httptest.NewRequest(http.MethodPost, "/signin/1.0/json", strings.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")
@@ -140,11 +142,11 @@ func TestJournalNeverStoresAPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	entries := ns.Journal().Entries()
-	if len(entries) != 3 {
-		t.Fatalf("%d journal entries, want 3", len(entries))
+	if len(entries) != 5 {
+		t.Fatalf("%d journal entries, want 5", len(entries))
 	}
 	for _, e := range entries {
-		if strings.Contains(string(e.Request), "m4-") {
+		if strings.Contains(string(e.Request), "m4-") || strings.Contains(string(e.Request), "scaped-value") {
 			t.Errorf("the journal holds a password in plain text: %s", e.Request)
 		}
 	}

@@ -41,6 +41,10 @@ type sessionTrace struct {
 	hint    *state.Hint
 	ids     []string        // never journaled or logged
 	live    map[string]bool // which ids were live before the operation ran
+	// cookie is the session cookie the mock's own logic set, so after()
+	// need not parse the Set-Cookie header it just wrote; nil in proxy
+	// mode, where the header is the upstream's.
+	cookie *http.Cookie
 }
 
 // fill copies the trace into a journal entry; nil-safe.
@@ -179,7 +183,12 @@ func newSessionTracker() *sessionTracker {
 // with a value) and the ones it ended (live before, gone after).
 func (tr *sessionTracker) after(s *Server, r *http.Request, h http.Header, ns *state.Namespace, t *sessionTrace) {
 	var started string
-	if s.session.Cookie != "" {
+	switch {
+	case t.cookie != nil:
+		if t.cookie.Value != "" && t.cookie.MaxAge >= 0 {
+			started = t.cookie.Value
+		}
+	case s.session.Cookie != "":
 		for _, line := range h.Values("Set-Cookie") {
 			if c, err := http.ParseSetCookie(line); err == nil && c.Name == s.session.Cookie && c.Value != "" && c.MaxAge >= 0 {
 				started = c.Value
