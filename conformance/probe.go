@@ -268,15 +268,6 @@ func (p *probe) answer(ex *exchange) (any, bool) {
 	return p.s.checker().Answer(p.rec(ex), ex.checked(), p.refused)
 }
 
-// shapeOf classifies a decoded body by the shapes of T4.
-func shapeOf(v any) string { return check.ShapeOf(v) }
-
-// isBare reports whether a shape shapeOf names is bare JSON.
-func isBare(got string) bool { return check.IsBare(got) }
-
-// describeShape is a shape as a report says it.
-func describeShape(s string) string { return check.DescribeShape(s) }
-
 // normalize turns v into the documented shape want when a relaxation of
 // the run allows the shape got; it returns the relaxation applied.
 func (s *suite) normalize(want, got string, v any) (any, string, bool) {
@@ -345,12 +336,3 @@ func lookup(v any, ptr string) any { return check.Lookup(v, ptr) }
 
 // jsonText renders a value for the report.
 func jsonText(v any) string { return check.Text(v) }
-
-func containsString(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}

@@ -16,16 +16,12 @@ import (
 // Prefer like any other, in the variant's media type.
 func (s *Server) httpOperationHandler(op *operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info := infoFrom(r)
-		info.op = op.ID
-		ns, rerr := s.peekNamespace(r)
-		if rerr != nil {
-			s.fail(w, info, rerr)
+		ex, ok := s.beginExchange(w, r, op)
+		if !ok {
 			return
 		}
-		info.namespace = ns.Name()
-		ex := &exchange{s: s, op: op, ns: ns, info: info}
 		defer ex.record()
+		info, ns := ex.info, ex.ns
 
 		want := op.Method
 		if r.Method != want && !(r.Method == http.MethodHead && want == http.MethodGet) {

@@ -33,12 +33,6 @@ func errNamespace(name string) *rpcError {
 	return errInvalidRequest(NamespaceHeader + " must be 1 to 64 characters of A-Z a-z 0-9 . _ -")
 }
 
-// namespace returns the namespace the request names, created when new and
-// marked used.
-func (s *Server) namespace(r *http.Request) (*state.Namespace, *rpcError) {
-	return s.namespaceNamed(r.Header.Get(NamespaceHeader))
-}
-
 // peekNamespace returns the namespace the request names, without creating
 // it or marking it used (state.Store.Peek): a request the mock then rejects
 // (405, 415, a malformed call, invalid params) takes no namespace slot.
@@ -55,8 +49,8 @@ func (s *Server) peekNamespace(r *http.Request) (*state.Namespace, *rpcError) {
 	return ns, nil
 }
 
-// admit returns the namespace in use for a namespace that namespace
-// peeked at: created when new (evicting an idle one past the bound), and
+// admit returns the namespace in use for one that peekNamespace
+// returned: created when new (evicting an idle one past the bound), and
 // marked used.
 func (s *Server) admit(ns *state.Namespace) (*state.Namespace, *rpcError) {
 	return s.namespaceNamed(ns.Name())

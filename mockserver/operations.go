@@ -116,21 +116,17 @@ func (s *Server) buildOperations() error {
 	return nil
 }
 
-// operationHandler serves POST /{op}/1.0/json (T1): protocol checks (T2,
+// operationHandler serves a JSON-RPC operation at its path (T1): protocol checks (T2,
 // T5), request validation, Prefer and faults, the business logic, the
 // response in the documented shape (T3, T4), the journal.
 func (s *Server) operationHandler(op *operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info := infoFrom(r)
-		info.op = op.ID
-		ns, rerr := s.peekNamespace(r)
-		if rerr != nil {
-			s.fail(w, info, rerr)
+		ex, ok := s.beginExchange(w, r, op)
+		if !ok {
 			return
 		}
-		info.namespace = ns.Name()
-		ex := &exchange{s: s, op: op, ns: ns, info: info}
 		defer ex.record()
+		info, ns := ex.info, ex.ns
 
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -267,6 +263,22 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		}
 		ex.write(w, http.StatusOK, out)
 	})
+}
+
+// beginExchange starts the journaled exchange of one operation request:
+// the request's info and its namespace, peeked at so that a request the
+// mock then rejects takes no namespace slot (admit takes one once the
+// request is accepted). false: the namespace was refused, and answered.
+func (s *Server) beginExchange(w http.ResponseWriter, r *http.Request, op *operation) (*exchange, bool) {
+	info := infoFrom(r)
+	info.op = op.ID
+	ns, rerr := s.peekNamespace(r)
+	if rerr != nil {
+		s.fail(w, info, rerr)
+		return nil, false
+	}
+	info.namespace = ns.Name()
+	return &exchange{s: s, op: op, ns: ns, info: info}, true
 }
 
 // exchange collects what the journal and the metrics need of one operation

@@ -120,19 +120,15 @@ var mockRequestHeaders = []string{NamespaceHeader, "Prefer"}
 func (s *Server) proxyHandler(op *operation) http.Handler {
 	p := s.proxy
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info := infoFrom(r)
-		info.op = op.ID
-		ns, rerr := s.namespace(r)
-		if rerr != nil {
-			s.fail(w, info, rerr)
+		ex, ok := s.beginExchange(w, r, op)
+		if !ok {
 			return
 		}
-		info.namespace = ns.Name()
+		defer ex.record()
+		info := ex.info
 		if info.trace != nil {
 			info.trace.status = "" // the upstream's sessions, not the mock's
 		}
-		ex := &exchange{s: s, op: op, ns: ns, info: info}
-		defer ex.record()
 
 		// The body, within the limit (413 above, never forwarded); a body
 		// that is not JSON is forwarded as it came: the upstream's answer
@@ -145,6 +141,12 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 		}
 		id := rawID(v)
 		call := s.judgedCall(op, r, v, rerr)
+		ns, aerr := s.admit(ex.ns) // forwarded: now it takes a namespace slot
+		if aerr != nil {
+			ex.fail(w, id, aerr)
+			return
+		}
+		ex.ns = ns
 
 		fault, faulted := s.faults.take(ns.Name(), op.ID)
 		if faulted {

@@ -457,3 +457,36 @@ func TestProxyNeverLogsSecrets(t *testing.T) {
 		}
 	}
 }
+
+// A request the proxy refuses itself (here over the body limit) takes no
+// namespace slot, as in the mock's own handlers; a forwarded one does.
+func TestProxyRefusedRequestTakesNoNamespace(t *testing.T) {
+	g := newRig(t, nil, nil)
+	post := func(ns string, body []byte) int {
+		req, _ := http.NewRequest(http.MethodPost, g.srv.URL+"/get_countries/1.0/json", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(mockserver.NamespaceHeader, ns)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	big := []byte(`{"jsonrpc":"2.0","params":{"x":"` + strings.Repeat("a", mockserver.DefaultMaxBody) + `"}}`)
+	if st := post("refused-ns", big); st != http.StatusRequestEntityTooLarge {
+		t.Fatalf("oversized request: %d", st)
+	}
+	if st := post("forwarded-ns", []byte(`{"jsonrpc":"2.0","id":1,"params":{}}`)); st != http.StatusOK {
+		t.Fatalf("forwarded request: %d", st)
+	}
+	resp, err := http.Get(g.srv.URL + "/_mock/namespaces")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(b), "refused-ns") || !strings.Contains(string(b), "forwarded-ns") {
+		t.Errorf("namespaces after a refused and a forwarded request: %s", b)
+	}
+}

@@ -2,6 +2,8 @@ package schemas
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 )
 
@@ -94,7 +96,7 @@ func numberViolations(schema string, v any) []Violation {
 				out = append(out, Violation{Schema: schema, Pointer: ptr, Message: numberMessage, Decision: "T5"})
 			}
 		case map[string]any:
-			for _, k := range sortedKeys(x) {
+			for _, k := range slices.Sorted(maps.Keys(x)) {
 				path = append(path, k)
 				walk(x[k])
 				path = path[:len(path)-1]

@@ -313,15 +313,6 @@ func clip(s string, n int) string {
 	return s[:cut] + "…"
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 func toInt(v any) int {
 	switch n := v.(type) {
 	case float64:

@@ -66,17 +66,24 @@ const (
 	pageTimeout  = 20 * time.Second
 )
 
-// TestBrowser is the frontend team's path through the mock in a real
-// browser: a page on one origin calls the mock on another with
-// credentials: 'include', and the mock's CORS policy (T-level transport,
-// S2's cookie) must make that work for allowed origins and fail for others.
-func TestBrowser(t *testing.T) {
+// needBrowser skips t without chromium, or fails it when the run requires
+// the browser (CI, once it installed chromium).
+func needBrowser(t *testing.T) {
+	t.Helper()
 	if browserPath == "" {
 		if os.Getenv(requireEnv) != "" {
 			t.Fatalf("%s is set but no chromium, chromium-browser or google-chrome is on PATH", requireEnv)
 		}
 		t.Skip(skipMessage)
 	}
+}
+
+// TestBrowser is the frontend team's path through the mock in a real
+// browser: a page on one origin calls the mock on another with
+// credentials: 'include', and the mock's CORS policy (T-level transport,
+// S2's cookie) must make that work for allowed origins and fail for others.
+func TestBrowser(t *testing.T) {
+	needBrowser(t)
 	ctx, cancel := context.WithTimeout(t.Context(), totalTimeout)
 	t.Cleanup(cancel)
 

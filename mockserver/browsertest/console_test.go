@@ -34,12 +34,7 @@ const seenWithin = raceSlowdown * time.Second
 // fault that makes the next call fail, shows a reset message in its inbox,
 // and explains the cross-host cookie trap. One browser, one mock.
 func TestConsole(t *testing.T) {
-	if browserPath == "" {
-		if os.Getenv(requireEnv) != "" {
-			t.Fatalf("%s is set but no chromium, chromium-browser or google-chrome is on PATH", requireEnv)
-		}
-		t.Skip(skipMessage)
-	}
+	needBrowser(t)
 	ctx, cancel := context.WithTimeout(t.Context(), totalTimeout)
 	t.Cleanup(cancel)
 	env := startConsoleServers(t)

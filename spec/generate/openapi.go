@@ -176,13 +176,9 @@ func buildOpenAPI(m Model, decisions []model.Decision, src Sources) (*openAPIDoc
 			}
 		}
 	}
-	raw, err := b.doc.MarshalJSON()
+	loaded, err := b.reload()
 	if err != nil {
 		return nil, err
-	}
-	loaded, err := openapi3.NewLoader().LoadFromData(raw)
-	if err != nil {
-		return nil, fmt.Errorf("generated OpenAPI document does not load: %w", err)
 	}
 	// A union whose variants an example matches more than once is anyOf:
 	// "exactly one" would make the page's own examples invalid.
@@ -209,9 +205,9 @@ func buildOpenAPI(m Model, decisions []model.Decision, src Sources) (*openAPIDoc
 	return &openAPIDoc{T: b.doc, order: b.order}, nil
 }
 
-// load marshals the document and loads it back, resolving refs as any
-// consumer does, and validates it (examples included).
-func (b *oasBuilder) load() (*openapi3.T, error) {
+// reload marshals the document and loads it back, resolving refs as any
+// consumer does.
+func (b *oasBuilder) reload() (*openapi3.T, error) {
 	raw, err := b.doc.MarshalJSON()
 	if err != nil {
 		return nil, err
@@ -219,6 +215,15 @@ func (b *oasBuilder) load() (*openapi3.T, error) {
 	loaded, err := openapi3.NewLoader().LoadFromData(raw)
 	if err != nil {
 		return nil, fmt.Errorf("generated OpenAPI document does not load: %w", err)
+	}
+	return loaded, nil
+}
+
+// load reloads the document and validates it (examples included).
+func (b *oasBuilder) load() (*openapi3.T, error) {
+	loaded, err := b.reload()
+	if err != nil {
+		return nil, err
 	}
 	if err := loaded.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("generated OpenAPI document does not validate: %w", err)
