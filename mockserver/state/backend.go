@@ -50,8 +50,9 @@ type kvPair struct {
 var ErrStore = errors.New("state: store")
 
 // openBackend opens the store named by spec: "" or "memory" (nil backend),
-// "file:PATH" or "redis://HOST:PORT[/DB]".
-func openBackend(spec string) (backend, error) {
+// "file:PATH" or "redis://HOST:PORT[/DB]"; onErr hears of the failures of
+// writes no caller waits for (sessionlog.go).
+func openBackend(spec string, onErr func(error)) (backend, error) {
 	switch {
 	case spec == "" || spec == "memory":
 		return nil, nil
@@ -60,7 +61,7 @@ func openBackend(spec string) (backend, error) {
 		if path == "" {
 			return nil, fmt.Errorf("%w %q: file: needs a path", ErrStore, spec)
 		}
-		return openBolt(path)
+		return openBolt(path, onErr)
 	case strings.HasPrefix(spec, "redis://"):
 		return openRedis(spec)
 	}

@@ -20,12 +20,13 @@ import (
 // mock's state must survive; only a power loss of the machine could lose
 // the last writes. An fsync per signin would cost milliseconds.
 type boltStore struct {
-	db *bolt.DB
+	db     *bolt.DB
+	writes *groupCommit
 }
 
 var boltBucket = []byte("nebeus-mock")
 
-func openBolt(path string) (*boltStore, error) {
+func openBolt(path string, onErr func(error)) (*boltStore, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, NoSync: true, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		return nil, fmt.Errorf("state: file store %s: %w", path, err)
@@ -37,16 +38,16 @@ func openBolt(path string) (*boltStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("state: file store %s: %w", path, err)
 	}
-	return &boltStore{db: db}, nil
+	return &boltStore{db: db, writes: newGroupCommit(db, onErr)}, nil
 }
 
 func (b *boltStore) view(f func(*bolt.Bucket) error) error {
 	return b.db.View(func(tx *bolt.Tx) error { return f(tx.Bucket(boltBucket)) })
 }
 
-func (b *boltStore) write(f func(*bolt.Bucket) error) error {
-	return b.db.Update(func(tx *bolt.Tx) error { return f(tx.Bucket(boltBucket)) })
-}
+// write runs f in a read-write transaction that it may share with
+// concurrent writes (groupCommit); f must not keep slices bbolt returned.
+func (b *boltStore) write(f func(*bolt.Bucket) error) error { return b.writes.write(f) }
 
 func (b *boltStore) get(key string) (out []byte, ok bool, err error) {
 	err = b.view(func(bk *bolt.Bucket) error {
@@ -164,7 +165,10 @@ func (b *boltStore) update(key string, f func(old []byte, ok bool) []byte) error
 	})
 }
 
-func (b *boltStore) close() error { return b.db.Close() }
+func (b *boltStore) close() error {
+	b.writes.close()
+	return b.db.Close()
+}
 
 func encodeList(items [][]byte) []byte {
 	var buf bytes.Buffer

@@ -4,8 +4,9 @@ import "sync"
 
 // The memory budget (Config.MaxBytes) covers what the mock holds for its
 // clients in this process, across all namespaces: accounts, sessions and
-// outboxes of the memory store, and the journals of every store (the file
-// and Redis stores keep the rest outside the Go heap). Sizes are estimates
+// outboxes of the memory store, the sessions of the file store
+// (sessionlog.go), and the journals of every store (the file and Redis
+// stores keep the rest outside the Go heap). Sizes are estimates
 // of the heap each item takes, fixed overhead included.
 //
 // Past the budget, the namespaces unused for longest are evicted first

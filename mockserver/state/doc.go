@@ -20,6 +20,11 @@
 // the store, so a hash written by one replica or before a restart checks
 // in another; the password itself is never stored.
 //
+// A file store's writes share commits (groupcommit.go), and its sessions
+// are held in this process like the memory store's and written behind to
+// the file (sessionlog.go): bbolt lets one process open the file, so there
+// is no other replica to see them. Redis keeps sessions for all replicas.
+//
 // The journal stays in each process, on every store: it is a live record
 // of the requests this replica answered, written on every request, which
 // the console streams; sharing it would cost a write to the store per
@@ -29,7 +34,8 @@
 //
 // Config.MaxBytes (default 256 MiB) bounds what all namespaces hold
 // together in this process: accounts, sessions and outboxes of the memory
-// store, and the journals of every store (budget.go). Past it, the idle
+// store, the file store's sessions, and the journals of every store
+// (budget.go). Past it, the idle
 // namespaces unused for longest are evicted; then a journal or outbox
 // drops its own oldest entries, a namespace its least recently used
 // sessions, and a signup fails with ErrFull. A reset gives the bytes back

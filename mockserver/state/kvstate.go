@@ -197,28 +197,7 @@ func (ns *Namespace) kvStartSession(uid int, login string) (Session, error) {
 	if err := ns.store.kv.put(ns.sessionKey(id), b, ns.sessionTTL()); err != nil {
 		return Session{}, fmt.Errorf("state: session: %w", err)
 	}
-	ns.maybeSweep(now)
 	return rec.session(id), nil
-}
-
-// maybeSweep removes expired sessions now and then (at most once every
-// sweepInterval per namespace and process): a backend without TTLs (bbolt)
-// would otherwise keep them. Redis collects them itself (sessionTTL).
-const sweepInterval = time.Minute
-
-func (ns *Namespace) maybeSweep(now time.Time) {
-	if _, ttl := ns.store.kv.(*redisStore); ttl {
-		return
-	}
-	ns.smu.Lock()
-	due := now.Sub(ns.lastSweep) >= sweepInterval
-	if due {
-		ns.lastSweep = now
-	}
-	ns.smu.Unlock()
-	if due {
-		ns.kvSessions(now, true)
-	}
 }
 
 func (ns *Namespace) kvSession(id string, touch bool) (Session, SessionStatus) {
@@ -250,9 +229,9 @@ func (ns *Namespace) kvEndSession(id string) bool {
 	return st == SessionLive
 }
 
-// kvSessions lists the live sessions, least recently used first; with
-// sweep it deletes the expired ones it meets.
-func (ns *Namespace) kvSessions(now time.Time, sweep bool) []SessionView {
+// kvSessions lists the live sessions, least recently used first, and
+// deletes the expired ones it meets (Redis collects them too: sessionTTL).
+func (ns *Namespace) kvSessions(now time.Time) []SessionView {
 	prefix := nsKey(kindSession, ns.name)
 	pairs, err := ns.store.kv.scan(prefix)
 	ns.store.backendErr("sessions", err)
@@ -270,7 +249,7 @@ func (ns *Namespace) kvSessions(now time.Time, sweep bool) []SessionView {
 		s := rec.session(strings.TrimPrefix(p.key, prefix))
 		out = append(out, SessionView{ID: redact(s.ID), UID: s.UID, Login: s.Login, Created: s.Created, LastSeen: s.LastSeen})
 	}
-	if sweep && len(dead) > 0 {
+	if len(dead) > 0 {
 		ns.store.backendErr("sweep", ns.store.kv.del(dead...))
 	}
 	slices.SortFunc(out, func(a, b SessionView) int { return a.LastSeen.Compare(b.LastSeen) })

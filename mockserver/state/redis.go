@@ -15,6 +15,11 @@ import (
 // can share a database with other programs; a reset touches only its keys.
 type redisStore struct {
 	c *redis.Client
+	// ap batches the single-key commands of concurrent requests into
+	// pipelines (go-redis's automatic pipelining): one write and one read
+	// for many requests' GETs and SETs instead of a round trip each.
+	// Scripts, scans, lists and WATCH transactions use c.
+	ap *redis.AutoPipeliner
 }
 
 const redisPrefix = "nebeus-mock:"
@@ -36,7 +41,12 @@ func openRedis(spec string) (*redisStore, error) {
 		c.Close()
 		return nil, fmt.Errorf("state: redis store %s: %w", opt.Addr, err)
 	}
-	return &redisStore{c: c}, nil
+	ap, err := c.AutoPipeline()
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("state: redis store %s: %w", opt.Addr, err)
+	}
+	return &redisStore{c: c, ap: ap}, nil
 }
 
 func rctx() (context.Context, context.CancelFunc) {
@@ -46,7 +56,7 @@ func rctx() (context.Context, context.CancelFunc) {
 func (r *redisStore) get(key string) ([]byte, bool, error) {
 	ctx, cancel := rctx()
 	defer cancel()
-	b, err := r.c.Get(ctx, redisPrefix+key).Bytes()
+	b, err := r.ap.Get(ctx, redisPrefix+key).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, false, nil
 	}
@@ -56,7 +66,7 @@ func (r *redisStore) get(key string) ([]byte, bool, error) {
 func (r *redisStore) put(key string, val []byte, ttl time.Duration) error {
 	ctx, cancel := rctx()
 	defer cancel()
-	return r.c.Set(ctx, redisPrefix+key, val, ttl).Err()
+	return r.ap.Set(ctx, redisPrefix+key, val, ttl).Err()
 }
 
 func (r *redisStore) insert(key string, val []byte) (bool, error) {
@@ -207,4 +217,7 @@ func (r *redisStore) update(key string, f func(old []byte, ok bool) []byte) erro
 	return errors.New("state: redis: update contended")
 }
 
-func (r *redisStore) close() error { return r.c.Close() }
+func (r *redisStore) close() error {
+	r.ap.Close()
+	return r.c.Close()
+}

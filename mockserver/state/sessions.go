@@ -37,18 +37,23 @@ type sessionRec struct {
 	uid               int
 	login             string
 	created, lastSeen time.Time
+	logKey            string // its key in a file store (sessionlog.go)
 	prev, next        *sessionRec
 }
 
 type sessionTable struct {
 	byID       map[string]*sessionRec
 	head, tail *sessionRec
-	freed      int64 // budget bytes of removed sessions, not yet refunded
+	freed      int64    // budget bytes of removed sessions, not yet refunded
+	gone       []string // logKeys of sessions removed since settle (sessionlog.go)
 }
 
-// settle refunds what the sessions removed since the last call held.
-// ns.smu is held.
+// settle refunds what the sessions removed since the last call held, and
+// logs their removal to a file store. ns.smu is held.
 func (ns *Namespace) settle() {
+	if len(ns.sessions.gone) > 0 {
+		ns.logGone()
+	}
 	if n := ns.sessions.freed; n != 0 {
 		ns.sessions.freed = 0
 		ns.store.refund(ns, n)
@@ -83,6 +88,9 @@ func (t *sessionTable) remove(s *sessionRec) {
 	t.unlink(s)
 	delete(t.byID, s.id)
 	t.freed += sessionSize(s)
+	if s.logKey != "" {
+		t.gone = append(t.gone, s.logKey)
+	}
 }
 
 // sweep ends the sessions idle for longer than idle, from the front: the
@@ -106,13 +114,20 @@ func (ns *Namespace) StartSession(uid int) (Session, error) {
 	if !ok {
 		return Session{}, fmt.Errorf("%w: %d", ErrUnknownUID, uid)
 	}
-	if ns.store.kv != nil {
-		return ns.kvStartSession(uid, a.Login)
+	return ns.StartSessionFor(a)
+}
+
+// StartSessionFor starts a new session for a, an account Authenticate
+// returned just now: StartSession without looking the account up again.
+func (ns *Namespace) StartSessionFor(a Account) (Session, error) {
+	if ns.store.sessionsShared() {
+		return ns.kvStartSession(a.UID, a.Login)
 	}
+	ns.loadSessions()
 	cfg := &ns.store.cfg
 	id := randomHex(SessionIDBytes)
 	now := cfg.Now()
-	rec := &sessionRec{id: id, uid: uid, login: a.Login, created: now, lastSeen: now}
+	rec := &sessionRec{id: id, uid: a.UID, login: a.Login, created: now, lastSeen: now}
 
 	ns.smu.Lock()
 	defer ns.smu.Unlock()
@@ -139,26 +154,18 @@ func (ns *Namespace) StartSession(uid int) (Session, error) {
 	}
 	t.byID[id] = rec
 	t.pushBack(rec)
+	ns.logSession(rec)
 	return rec.session(), nil
-}
-
-// StartSessionFor starts a new session for a, an account Authenticate
-// returned just now: like StartSession, without looking the account up
-// again in a file or Redis store.
-func (ns *Namespace) StartSessionFor(a Account) (Session, error) {
-	if ns.store.kv != nil {
-		return ns.kvStartSession(a.UID, a.Login)
-	}
-	return ns.StartSession(a.UID)
 }
 
 // Session returns the live session with id and marks it used now, which
 // restarts its idle timeout. An expired or unknown id gives false.
 func (ns *Namespace) Session(id string) (Session, bool) {
-	if ns.store.kv != nil {
+	if ns.store.sessionsShared() {
 		s, st := ns.kvSession(id, true)
 		return s, st == SessionLive
 	}
+	ns.loadSessions()
 	cfg := &ns.store.cfg
 	now := cfg.Now()
 	ns.smu.Lock()
@@ -176,6 +183,7 @@ func (ns *Namespace) Session(id string) (Session, bool) {
 	}
 	if now.After(s.lastSeen) {
 		s.lastSeen = now
+		ns.logSession(s)
 	}
 	t.unlink(s)
 	t.pushBack(s)
@@ -185,9 +193,10 @@ func (ns *Namespace) Session(id string) (Session, bool) {
 // EndSession ends the session with id and reports whether it was live. Ending
 // an unknown or ended session is not an error (S3: logout is idempotent).
 func (ns *Namespace) EndSession(id string) bool {
-	if ns.store.kv != nil {
+	if ns.store.sessionsShared() {
 		return ns.kvEndSession(id)
 	}
+	ns.loadSessions()
 	cfg := &ns.store.cfg
 	now := cfg.Now()
 	ns.smu.Lock()
@@ -209,9 +218,10 @@ func (ns *Namespace) EndSession(id string) bool {
 func (ns *Namespace) Sessions() []SessionView {
 	cfg := &ns.store.cfg
 	now := cfg.Now()
-	if ns.store.kv != nil {
-		return ns.kvSessions(now, true)
+	if ns.store.sessionsShared() {
+		return ns.kvSessions(now)
 	}
+	ns.loadSessions()
 	ns.smu.Lock()
 	defer ns.smu.Unlock()
 	defer ns.settle()
@@ -230,10 +240,11 @@ func (ns *Namespace) Sessions() []SessionView {
 // NumSessions returns the number of sessions held, expired ones not yet
 // swept included.
 func (ns *Namespace) NumSessions() int {
-	if ns.store.kv != nil {
+	if ns.store.sessionsShared() {
 		pairs, _ := ns.store.kv.scan(nsKey(kindSession, ns.name))
 		return len(pairs)
 	}
+	ns.loadSessions()
 	ns.smu.Lock()
 	defer ns.smu.Unlock()
 	return len(ns.sessions.byID)

@@ -19,10 +19,11 @@ func (ns *Namespace) SessionStatus(id string) SessionStatus {
 	if id == "" {
 		return SessionUnknown
 	}
-	if ns.store.kv != nil {
+	if ns.store.sessionsShared() {
 		_, st := ns.kvSession(id, false)
 		return st
 	}
+	ns.loadSessions()
 	cfg := &ns.store.cfg
 	now := cfg.Now()
 	ns.smu.Lock()

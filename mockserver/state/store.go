@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -13,7 +12,9 @@ import (
 // Store holds the namespaces. It is safe for concurrent use.
 type Store struct {
 	cfg    Config
-	kv     backend // nil: this process's memory
+	kv     backend      // nil: this process's memory
+	slog   sessionLog   // a file store's: sessions held here, logged there
+	logSeq atomic.Int64 // the last session log key's time (sessionlog.go)
 	hasher *hasher
 	seed   *Namespace // the fixture accounts, hashed once, copied into each namespace
 
@@ -34,9 +35,10 @@ func New(cfg Config) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{cfg: cfg, namespaces: map[string]*Namespace{}}
-	if s.kv, err = openBackend(cfg.Store); err != nil {
+	if s.kv, err = openBackend(cfg.Store, func(err error) { s.backendErr("session log", err) }); err != nil {
 		return nil, err
 	}
+	s.slog, _ = s.kv.(sessionLog)
 	var key []byte
 	if s.kv != nil {
 		if key, err = kvHasherKey(s.kv); err != nil {
@@ -260,8 +262,8 @@ type Namespace struct {
 
 	journal *Journal
 
-	lastUsed  atomic.Int64 // unix nanoseconds of the last Namespace call
-	lastSweep time.Time    // guarded by smu (kvstate.go's maybeSweep)
+	lastUsed atomic.Int64 // unix nanoseconds of the last Namespace call
+	loadOnce sync.Once    // a file store's sessions read into the table (sessionlog.go)
 
 	// Guarded by store.bud.mu (budget.go): the bytes this namespace holds
 	// of the budget, and whether it left the store (then nothing counts).
