@@ -89,18 +89,26 @@ func appendJSON(dst []byte, v any) ([]byte, error) {
 }
 
 func appendEnvelope(dst []byte, e envelope) ([]byte, error) {
-	dst = append(dst, `{"id":`...)
-	dst, err := appendStd(dst, e.ID) // a RawMessage: encoding/json compacts it
+	dst, err := appendEnvelopeHead(dst, e.ID, e.JSONRPC)
 	if err != nil {
 		return nil, err
 	}
-	dst = append(dst, `,"jsonrpc":`...)
-	dst = appendString(dst, e.JSONRPC)
-	dst = append(dst, `,"result":`...)
 	if dst, err = appendJSON(dst, e.Result); err != nil {
 		return nil, err
 	}
 	return append(dst, '}'), nil
+}
+
+// appendEnvelopeHead writes an envelope up to its result's value.
+func appendEnvelopeHead(dst []byte, id json.RawMessage, version string) ([]byte, error) {
+	dst = append(dst, `{"id":`...)
+	dst, err := appendStd(dst, id) // a RawMessage: encoding/json compacts it
+	if err != nil {
+		return nil, err
+	}
+	dst = append(dst, `,"jsonrpc":`...)
+	dst = appendString(dst, version)
+	return append(dst, `,"result":`...), nil
 }
 
 // appendStd writes v with encoding/json, without HTML escaping.

@@ -20,6 +20,8 @@ type requestInfo struct {
 	// journal; warning, when set, makes the log line a warning.
 	trace   *sessionTrace
 	warning string
+	// body is the call's body, read and decoded once (withBody).
+	body *decodedBody
 }
 
 type infoKey struct{}

@@ -43,12 +43,14 @@ type logic struct {
 	createsAccounts bool
 }
 
-// result is result(vr, known) from the variant's layout, built once.
-func (op *operation) result(vr model.Variant, known any) any {
-	if l := op.layouts[vr.Name]; l != nil {
-		return l.result(known)
+// encode is wrap(vr.Shape, id, result(vr, known)), written straight from
+// the variant's layout, built once (appendResult).
+func (op *operation) encode(vr model.Variant, id json.RawMessage, known any) ([]byte, error) {
+	l := op.layouts[vr.Name]
+	if l == nil {
+		l = newLayout(vr)
 	}
-	return result(vr, known)
+	return wrapWith(vr.Shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, "", l.example, known) })
 }
 
 // call is one operation request, after the protocol checks.
@@ -243,7 +245,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		out := rep.raw
 		if out == nil {
 			vr, _ := op.Variant(rep.variant)
-			if out, err = wrap(vr.Shape, id, op.result(vr, rep.known)); err != nil {
+			if out, err = op.encode(vr, id, rep.known); err != nil {
 				s.log.Error("encoding response", "op", op.ID, "err", err)
 				ex.fail(w, id, errInternal())
 				return
@@ -345,7 +347,7 @@ func isJSON(ct string) bool {
 // readCall reads and decodes a call's body, once: when the router already
 // did (byArguments), its result is taken from the request's context.
 func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, *rpcError) {
-	if d, ok := r.Context().Value(decodedKey{}).(*decodedBody); ok {
+	if d := decodedOf(r); d != nil {
 		return d.raw, d.v, d.err
 	}
 	d := s.decodeBody(w, r)
@@ -354,18 +356,32 @@ func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, 
 
 // withBody reads and decodes a call's body ahead of its operation handler
 // (for the router's byArguments, the session trace), once: the handler
-// takes it from the returned request's context (readCall). A request the
-// handler refuses before reading its body (not a POST of JSON) is left
-// unread, and nil returned.
+// takes it from the request's info (readCall, decodedOf), or from the
+// returned request's context when the handler runs outside the mock's
+// middleware. A request the handler refuses before reading its body (not
+// a POST of JSON) is left unread, and nil returned.
 func (s *Server) withBody(w http.ResponseWriter, r *http.Request) (*http.Request, *decodedBody) {
-	if d, ok := r.Context().Value(decodedKey{}).(*decodedBody); ok {
+	if d := decodedOf(r); d != nil {
 		return r, d
 	}
 	if r.Body == nil || r.Method != http.MethodPost || !isJSON(r.Header.Get("Content-Type")) || r.Header.Get("Content-Encoding") != "" {
 		return r, nil
 	}
 	d := s.decodeBody(w, r)
+	if info, ok := r.Context().Value(infoKey{}).(*requestInfo); ok {
+		info.body = d // no new request: the info is the request's already
+		return r, d
+	}
 	return r.WithContext(context.WithValue(r.Context(), decodedKey{}, d)), d
+}
+
+// decodedOf is the body withBody decoded, or nil.
+func decodedOf(r *http.Request) *decodedBody {
+	if info, ok := r.Context().Value(infoKey{}).(*requestInfo); ok && info.body != nil {
+		return info.body
+	}
+	d, _ := r.Context().Value(decodedKey{}).(*decodedBody)
+	return d
 }
 
 // decodedBody is a request body read and decoded.

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -54,16 +55,44 @@ func (s *Server) routes() http.Handler {
 	}
 
 	// T5: anything else is an unknown operation.
-	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	catchAll := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h := ops.handler(r); h != nil {
 			s.traced(w, r, h) // the session it carried, for the journal (trace.go)
 			return
 		}
 		infoFrom(r).outcome = outcomeProtocolError
 		writeError(w, nullID, errUnknownPath(r.URL.Path))
-	}))
+	})
+	mux.Handle("/", catchAll)
 
-	return s.observe(s.cors(mux))
+	return s.observe(s.cors(directOps(mux, catchAll, ops)))
+}
+
+// directOps sends an operation's request, at its literal path and method,
+// straight to catchAll, where mux would send it anyway: the mux then walks
+// its patterns only for the mock's own pages and the control API. A path
+// that one of mux's own patterns claims (should an operation share it)
+// still goes through mux, as does any path with escapes.
+func directOps(mux *http.ServeMux, catchAll http.Handler, ops *opRouter) http.Handler {
+	direct := map[string]map[string]bool{}
+	for path, methods := range ops.direct {
+		for method := range methods {
+			r := &http.Request{Method: method, URL: &url.URL{Path: path}, Host: "mock", Header: http.Header{}}
+			if _, pattern := mux.Handler(r); pattern == "/" {
+				if direct[path] == nil {
+					direct[path] = map[string]bool{}
+				}
+				direct[path][method] = true
+			}
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawPath == "" && direct[r.URL.Path][r.Method] {
+			catchAll.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) handleHealth() http.Handler {

@@ -210,6 +210,32 @@ func wrap(shape string, id json.RawMessage, result any) ([]byte, error) {
 	}
 }
 
+// wrapWith is wrap with the result written by appendResult.
+func wrapWith(shape string, id json.RawMessage, appendResult func([]byte) ([]byte, error)) ([]byte, error) {
+	if id == nil {
+		id = nullID
+	}
+	dst := make([]byte, 0, 512)
+	if shape == schemas.ShapeBare {
+		return appendResult(dst)
+	}
+	if shape != schemas.ShapeEnvelope { // schemas.ShapeArray
+		dst = append(dst, '[')
+	}
+	dst, err := appendEnvelopeHead(dst, id, "2.0")
+	if err == nil {
+		dst, err = appendResult(dst)
+	}
+	if err != nil {
+		return nil, err
+	}
+	dst = append(dst, '}')
+	if shape != schemas.ShapeEnvelope {
+		dst = append(dst, ']')
+	}
+	return dst, nil
+}
+
 // contentTypeJSON is the media type of every answer (T3).
 const contentTypeJSON = "application/json; charset=utf-8"
 

@@ -40,7 +40,7 @@ type sessionTrace struct {
 	status  string
 	hint    *state.Hint
 	ids     []string        // never journaled or logged
-	live    map[string]bool // which ids were live before the operation ran
+	live    map[string]bool // which ids were live before the operation ran; nil when none
 	// cookie is the session cookie the mock's own logic set, so after()
 	// need not parse the Set-Cookie header it just wrote; nil in proxy
 	// mode, where the header is the upstream's.
@@ -82,7 +82,7 @@ func (s *Server) traced(w http.ResponseWriter, r *http.Request, next http.Handle
 func (s *Server) carried(r *http.Request, ns *state.Namespace) *sessionTrace {
 	// An Origin is short; a longer header is cut, so that neither the
 	// journal nor the tracker holds what a client chose to send.
-	t := &sessionTrace{origin: cutAt(r.Header.Get("Origin"), maxOrigin), live: map[string]bool{}}
+	t := &sessionTrace{origin: cutAt(r.Header.Get("Origin"), maxOrigin)}
 	var kinds []string
 	add := func(kind, id string) {
 		if id == "" {
@@ -119,6 +119,9 @@ func (s *Server) carried(r *http.Request, ns *state.Namespace) *sessionTrace {
 	for _, id := range t.ids {
 		switch ns.SessionStatus(id) {
 		case state.SessionLive:
+			if t.live == nil {
+				t.live = map[string]bool{}
+			}
 			t.live[id] = true
 			t.status = sessionKnown
 		case state.SessionExpired:
@@ -138,7 +141,7 @@ func (s *Server) carried(r *http.Request, ns *state.Namespace) *sessionTrace {
 // read and decoded (withBody) once for the operation too; keys compared
 // decoded ("session_\u0069d" is the argument).
 func (s *Server) peekArgument(r *http.Request) string {
-	d, _ := r.Context().Value(decodedKey{}).(*decodedBody)
+	d := decodedOf(r)
 	if d == nil {
 		return ""
 	}
