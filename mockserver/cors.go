@@ -146,9 +146,9 @@ func (s *Server) cors(next http.Handler) http.Handler {
 				h.Set("Access-Control-Max-Age", "600")
 			}
 			h.Set("Allow", methods+", OPTIONS")
-			infoFrom(r).outcome = "preflight"
+			infoOf(w).outcome = "preflight"
 			if !allowed && origin != "" {
-				s.refusedPreflight(r, origin)
+				s.refusedPreflight(w, r, origin)
 			}
 			w.WriteHeader(http.StatusNoContent)
 			return
@@ -163,13 +163,13 @@ func (s *Server) cors(next http.Handler) http.Handler {
 // refusedPreflight makes a refused preflight visible: the browser shows the
 // page only "Failed to fetch", so the log line becomes a warning naming the
 // flag that fixes it, and the console shows it as a notice.
-func (s *Server) refusedPreflight(r *http.Request, origin string) {
+func (s *Server) refusedPreflight(w http.ResponseWriter, r *http.Request, origin string) {
 	origin = cutAt(origin, maxOrigin) // the header is the client's; the message stays short
 	msg := "CORS preflight from origin " + origin + " refused (" + cut(r.Header.Get("Access-Control-Request-Method")) + " " + cut(r.URL.Path) +
 		"): the origin is not allowed; add it to --cors-origins (NEBEUS_MOCK_CORS_ORIGINS): --cors-origins '" +
 		strings.Join(append(slices.Clone(s.cfg.CORSOrigins), origin), ",") + "'"
-	infoFrom(r).outcome = "preflight_refused"
-	infoFrom(r).warning = msg
+	infoOf(w).outcome = "preflight_refused"
+	infoOf(w).warning = msg
 	if s.feed != nil {
 		s.feed.notify(s.now(), "cors", msg)
 	}

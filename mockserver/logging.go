@@ -1,12 +1,13 @@
 package mockserver
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"time"
+
+	"github.com/nebeus/nebeus-contract/mockserver/state"
 )
 
 // requestInfo is what the handlers tell the log line and the metrics about
@@ -22,15 +23,17 @@ type requestInfo struct {
 	warning string
 	// body is the call's body, read and decoded once (withBody).
 	body *decodedBody
+	// peeked is the namespace the request names (peekNamespace).
+	peeked *state.Namespace
 }
 
-type infoKey struct{}
-
-// infoFrom returns the request's info; a throwaway one outside the
-// middleware (handlers are plain http.Handlers, usable alone).
-func infoFrom(r *http.Request) *requestInfo {
-	if i, ok := r.Context().Value(infoKey{}).(*requestInfo); ok {
-		return i
+// infoOf returns the request's info, which observe's statusWriter carries
+// (rather than the request's context, which would cost a copy of the
+// request); a throwaway one outside the middleware (handlers are plain
+// http.Handlers, usable alone).
+func infoOf(w http.ResponseWriter) *requestInfo {
+	if sw, ok := w.(*statusWriter); ok {
+		return sw.info
 	}
 	return &requestInfo{}
 }
@@ -40,6 +43,7 @@ func infoFrom(r *http.Request) *requestInfo {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	info   *requestInfo // never nil
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -66,8 +70,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &requestInfo{}
-		sw := &statusWriter{ResponseWriter: w}
-		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
+		sw := &statusWriter{ResponseWriter: w, info: info}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler { //nolint:errorlint // sentinel panic value

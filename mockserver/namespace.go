@@ -36,8 +36,14 @@ func errNamespace(name string) *rpcError {
 // peekNamespace returns the namespace the request names, without creating
 // it or marking it used (state.Store.Peek): a request the mock then rejects
 // (405, 415, a malformed call, invalid params) takes no namespace slot.
-// admit makes it a namespace in use once the request is accepted.
-func (s *Server) peekNamespace(r *http.Request) (*state.Namespace, *rpcError) {
+// admit makes it a namespace in use once the request is accepted. The
+// session trace and the operation both ask: the request's info keeps the
+// answer.
+func (s *Server) peekNamespace(w http.ResponseWriter, r *http.Request) (*state.Namespace, *rpcError) {
+	info := infoOf(w)
+	if info.peeked != nil {
+		return info.peeked, nil
+	}
 	name := r.Header.Get(NamespaceHeader)
 	if name != "" && !validNamespace(name) {
 		return nil, errNamespace(name)
@@ -46,6 +52,7 @@ func (s *Server) peekNamespace(r *http.Request) (*state.Namespace, *rpcError) {
 	if err != nil {
 		return nil, errNamespace(name)
 	}
+	info.peeked = ns
 	return ns, nil
 }
 

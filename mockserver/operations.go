@@ -272,9 +272,9 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 // mock then rejects takes no namespace slot (admit takes one once the
 // request is accepted). false: the namespace was refused, and answered.
 func (s *Server) beginExchange(w http.ResponseWriter, r *http.Request, op *operation) (*exchange, bool) {
-	info := infoFrom(r)
+	info := infoOf(w)
 	info.op = op.ID
-	ns, rerr := s.peekNamespace(r)
+	ns, rerr := s.peekNamespace(w, r)
 	if rerr != nil {
 		s.fail(w, info, rerr)
 		return nil, false
@@ -347,7 +347,7 @@ func isJSON(ct string) bool {
 // readCall reads and decodes a call's body, once: when the router already
 // did (byArguments), its result is taken from the request's context.
 func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, *rpcError) {
-	if d := decodedOf(r); d != nil {
+	if d := decodedOf(w, r); d != nil {
 		return d.raw, d.v, d.err
 	}
 	d := s.decodeBody(w, r)
@@ -358,27 +358,27 @@ func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, 
 // (for the router's byArguments, the session trace), once: the handler
 // takes it from the request's info (readCall, decodedOf), or from the
 // returned request's context when the handler runs outside the mock's
-// middleware. A request the handler refuses before reading its body (not
+// middleware (observe). A request the handler refuses before reading its body (not
 // a POST of JSON) is left unread, and nil returned.
 func (s *Server) withBody(w http.ResponseWriter, r *http.Request) (*http.Request, *decodedBody) {
-	if d := decodedOf(r); d != nil {
+	if d := decodedOf(w, r); d != nil {
 		return r, d
 	}
 	if r.Body == nil || r.Method != http.MethodPost || !isJSON(r.Header.Get("Content-Type")) || r.Header.Get("Content-Encoding") != "" {
 		return r, nil
 	}
 	d := s.decodeBody(w, r)
-	if info, ok := r.Context().Value(infoKey{}).(*requestInfo); ok {
-		info.body = d // no new request: the info is the request's already
+	if sw, ok := w.(*statusWriter); ok {
+		sw.info.body = d // no new request: the info is the request's already
 		return r, d
 	}
 	return r.WithContext(context.WithValue(r.Context(), decodedKey{}, d)), d
 }
 
 // decodedOf is the body withBody decoded, or nil.
-func decodedOf(r *http.Request) *decodedBody {
-	if info, ok := r.Context().Value(infoKey{}).(*requestInfo); ok && info.body != nil {
-		return info.body
+func decodedOf(w http.ResponseWriter, r *http.Request) *decodedBody {
+	if sw, ok := w.(*statusWriter); ok && sw.info.body != nil {
+		return sw.info.body
 	}
 	d, _ := r.Context().Value(decodedKey{}).(*decodedBody)
 	return d

@@ -155,7 +155,7 @@ func (rt *opRouter) handler(r *http.Request) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		infoFrom(req).outcome = outcomeProtocolError
+		infoOf(w).outcome = outcomeProtocolError
 		writeError(w, nullID, errMethodOf(req.Method, allow))
 	})
 }

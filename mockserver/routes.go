@@ -60,7 +60,7 @@ func (s *Server) routes() http.Handler {
 			s.traced(w, r, h) // the session it carried, for the journal (trace.go)
 			return
 		}
-		infoFrom(r).outcome = outcomeProtocolError
+		infoOf(w).outcome = outcomeProtocolError
 		writeError(w, nullID, errUnknownPath(r.URL.Path))
 	})
 	mux.Handle("/", catchAll)

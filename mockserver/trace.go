@@ -63,7 +63,7 @@ func (s *Server) traced(w http.ResponseWriter, r *http.Request, next http.Handle
 		next.ServeHTTP(w, r) // the contract has no sessions
 		return
 	}
-	ns, rerr := s.peekNamespace(r)
+	ns, rerr := s.peekNamespace(w, r)
 	if rerr != nil {
 		next.ServeHTTP(w, r) // the operation answers the error
 		return
@@ -71,15 +71,15 @@ func (s *Server) traced(w http.ResponseWriter, r *http.Request, next http.Handle
 	if s.session.Argument != "" {
 		r, _ = s.withBody(w, r) // decoded once, for the trace and the operation
 	}
-	t := s.carried(r, ns)
-	infoFrom(r).trace = t
+	t := s.carried(w, r, ns)
+	infoOf(w).trace = t
 	next.ServeHTTP(w, r)
 	s.tracker.after(s, r, w.Header(), ns, t)
 }
 
 // carried reads the carriers the contract names (S2, from the model), in
 // session.ids's order, and classifies what arrived.
-func (s *Server) carried(r *http.Request, ns *state.Namespace) *sessionTrace {
+func (s *Server) carried(w http.ResponseWriter, r *http.Request, ns *state.Namespace) *sessionTrace {
 	// An Origin is short; a longer header is cut, so that neither the
 	// journal nor the tracker holds what a client chose to send.
 	t := &sessionTrace{origin: cutAt(r.Header.Get("Origin"), maxOrigin)}
@@ -99,7 +99,7 @@ func (s *Server) carried(r *http.Request, ns *state.Namespace) *sessionTrace {
 		t.ids = append(t.ids, id)
 	}
 	if s.session.Argument != "" {
-		add(carrierParams, s.peekArgument(r))
+		add(carrierParams, s.peekArgument(w, r))
 	}
 	if s.session.Header != "" {
 		add(carrierHeader, r.Header.Get(s.session.Header))
@@ -140,8 +140,8 @@ func (s *Server) carried(r *http.Request, ns *state.Namespace) *sessionTrace {
 // peekArgument is params.<argument> of the call's body, which traced has
 // read and decoded (withBody) once for the operation too; keys compared
 // decoded ("session_\u0069d" is the argument).
-func (s *Server) peekArgument(r *http.Request) string {
-	d := decodedOf(r)
+func (s *Server) peekArgument(w http.ResponseWriter, r *http.Request) string {
+	d := decodedOf(w, r)
 	if d == nil {
 		return ""
 	}

@@ -18,7 +18,7 @@ type Store struct {
 	hasher *hasher
 	seed   *Namespace // the fixture accounts, hashed once, copied into each namespace
 
-	mu         sync.Mutex
+	mu         sync.RWMutex // read-locked to find a namespace in use, the common case
 	namespaces map[string]*Namespace
 	evictions  atomic.Int64
 	bud        budget // lock order: s.mu, then bud.mu
@@ -109,16 +109,20 @@ func (s *Store) Namespace(name string) (*Namespace, error) {
 		return nil, err
 	}
 	now := s.cfg.Now()
-	s.mu.Lock()
+	s.mu.RLock()
 	ns, ok := s.namespaces[name]
+	s.mu.RUnlock()
 	if !ok {
-		if len(s.namespaces) >= s.cfg.MaxNamespaces {
-			s.evictLocked() // with a backend, only this replica's journal of it
+		s.mu.Lock()
+		if ns, ok = s.namespaces[name]; !ok {
+			if len(s.namespaces) >= s.cfg.MaxNamespaces {
+				s.evictLocked() // with a backend, only this replica's journal of it
+			}
+			ns = s.newNamespace(name, s.seed)
+			s.namespaces[name] = ns
 		}
-		ns = s.newNamespace(name, s.seed)
-		s.namespaces[name] = ns
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
 	if s.kv != nil {
 		if !ok {
 			s.kvAdmit(name)
@@ -138,8 +142,8 @@ func (s *Store) Peek(name string) (*Namespace, error) {
 	if err := checkNamespaceName(name); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if ns, ok := s.namespaces[name]; ok {
 		return ns, nil
 	}
