@@ -106,6 +106,16 @@ func (s *Server) finish(r *http.Request, info *requestInfo, sw *statusWriter, st
 		s.feed.poke() // the operation wrote its journal entry: wake the console
 	}
 	level := slog.LevelInfo
+	hint := info.trace != nil && info.trace.hint != nil
+	if hint || info.warning != "" {
+		level = slog.LevelWarn
+	}
+	if status >= 500 && info.outcome != outcomeFault {
+		level = slog.LevelError
+	}
+	if !s.log.Enabled(r.Context(), level) {
+		return // nothing built for a line nobody reads
+	}
 	attrs := []slog.Attr{
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),
@@ -115,20 +125,13 @@ func (s *Server) finish(r *http.Request, info *requestInfo, sw *statusWriter, st
 		slog.String("namespace", info.namespace),
 		slog.String("outcome", info.outcome),
 	}
-	if t := info.trace; t != nil && t.hint != nil {
+	if hint {
 		// The session trap (trace.go): the carrier and the hint, never an id.
-		level = slog.LevelWarn
+		t := info.trace
 		attrs = append(attrs, slog.String("carrier", t.carrier), slog.String("hint", t.hint.Code), slog.String("advice", t.hint.Message))
 	}
 	if info.warning != "" {
-		level = slog.LevelWarn
 		attrs = append(attrs, slog.String("warning", info.warning))
-	}
-	if status >= 500 && info.outcome != outcomeFault {
-		level = slog.LevelError
-	}
-	if !s.log.Enabled(r.Context(), level) {
-		return
 	}
 	s.log.LogAttrs(r.Context(), level, "request", attrs...)
 }

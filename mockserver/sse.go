@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nebeus/nebeus-contract/mockserver/state"
@@ -18,6 +19,7 @@ import (
 type liveFeed struct {
 	mu      sync.Mutex
 	subs    map[chan struct{}]struct{}
+	nsubs   atomic.Int32 // len(subs): a poke with no console open takes no lock
 	notices []notice // the last maxNotices, oldest first
 	seq     uint64   // notices ever added
 }
@@ -50,14 +52,19 @@ func (f *liveFeed) subscribe() (chan struct{}, func()) {
 	}
 	ch := make(chan struct{}, 1)
 	f.subs[ch] = struct{}{}
+	f.nsubs.Store(int32(len(f.subs)))
 	return ch, func() {
 		f.mu.Lock()
 		delete(f.subs, ch)
+		f.nsubs.Store(int32(len(f.subs)))
 		f.mu.Unlock()
 	}
 }
 
 func (f *liveFeed) poke() {
+	if f.nsubs.Load() == 0 {
+		return // a stream that opens later reads the journals first
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for ch := range f.subs {
