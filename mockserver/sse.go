@@ -20,8 +20,8 @@ type liveFeed struct {
 	mu      sync.Mutex
 	subs    map[chan struct{}]struct{}
 	nsubs   atomic.Int32 // len(subs): a poke with no console open takes no lock
-	notices []notice // the last maxNotices, oldest first
-	seq     uint64   // notices ever added
+	notices []notice     // the last maxNotices, oldest first
+	seq     uint64       // notices ever added
 }
 
 // notice is a warning the console shows apart from the journal.
