@@ -83,7 +83,7 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 			}
 			return
 		}
-		out, err := wrap(vr.Shape, nullID, result(vr, nil))
+		out, err := op.encode(vr, vr.Shape, nullID, nil)
 		if err != nil {
 			ex.fail(w, nullID, errInternal())
 			return

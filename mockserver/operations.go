@@ -43,14 +43,15 @@ type logic struct {
 	createsAccounts bool
 }
 
-// encode is wrap(vr.Shape, id, result(vr, known)), written straight from
-// the variant's layout, built once (appendResult).
-func (op *operation) encode(vr model.Variant, id json.RawMessage, known any) ([]byte, error) {
+// encode is the answer of variant vr: its result, the documented fields
+// filled from known and the example (appendResult), wrapped as shape says
+// (T4). The variant's layout is built once, by name.
+func (op *operation) encode(vr model.Variant, shape string, id json.RawMessage, known any) ([]byte, error) {
 	l := op.layouts[vr.Name]
 	if l == nil {
 		l = newLayout(vr)
 	}
-	return wrapWith(vr.Shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, "", l.example, known) })
+	return wrapWith(shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, "", l.example, known) })
 }
 
 // call is one operation request, after the protocol checks.
@@ -67,7 +68,7 @@ type call struct {
 // reply is a business outcome (T3): always HTTP 200.
 type reply struct {
 	variant string // a documented variant of the operation
-	// known are the values the business logic knows; result() puts them
+	// known are the values the business logic knows; appendResult puts them
 	// into the variant's documented fields (T6) with its fixed texts.
 	known any
 	raw   []byte // or the whole body, already encoded
@@ -245,7 +246,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		out := rep.raw
 		if out == nil {
 			vr, _ := op.Variant(rep.variant)
-			if out, err = op.encode(vr, id, rep.known); err != nil {
+			if out, err = op.encode(vr, vr.Shape, id, rep.known); err != nil {
 				s.log.Error("encoding response", "op", op.ID, "err", err)
 				ex.fail(w, id, errInternal())
 				return
@@ -511,7 +512,7 @@ func (c *call) getCountries() reply {
 		vr, _ := c.op.Variant(variantSuccess)
 		var list any
 		if err := json.Unmarshal(c.s.countries, &list); err == nil {
-			c.op.body, _ = marshal(result(vr, list))
+			c.op.body, _ = c.op.encode(vr, schemas.ShapeBare, nil, list)
 		}
 	})
 	return reply{variant: variantSuccess, raw: c.op.body}

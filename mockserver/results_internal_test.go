@@ -48,6 +48,66 @@ func TestAppendResultIsMarshalOfCompose(t *testing.T) {
 	}
 }
 
+// compose is the result appendResult writes, built as a value: the
+// specification appendResult is held to.
+func (l *layout) result(known any) any {
+	return l.compose("", l.example, known)
+}
+
+func (l *layout) compose(ptr string, example, known any) any {
+	if f, ok := l.fields[ptr]; ok && f.Const != nil {
+		return f.Const
+	}
+	items := ptr + "/*"
+	if ka, ok := known.([]any); ok && l.branch[items] {
+		var exItem any
+		if ea, ok := example.([]any); ok && len(ea) > 0 {
+			exItem = ea[0]
+		}
+		out := make([]any, len(ka))
+		for i, k := range ka {
+			out[i] = l.compose(items, exItem, k)
+		}
+		return out
+	}
+	children := l.children[ptr]
+	if len(children) == 0 {
+		if known != nil {
+			return known
+		}
+		if ea, ok := example.([]any); ok && l.branch[items] {
+			// The example's items, each with its fixed texts.
+			out := make([]any, len(ea))
+			for i, e := range ea {
+				out[i] = l.compose(items, e, nil)
+			}
+			return out
+		}
+		return example
+	}
+	km, _ := known.(map[string]any)
+	em, _ := example.(map[string]any)
+	out := make(map[string]any, len(children))
+	for _, f := range children {
+		name := unescapePointer(f.Name())
+		kv, inKnown := km[name]
+		if !inKnown && !f.Required {
+			continue // an optional field the logic does not fill
+		}
+		out[name] = l.compose(f.Pointer, em[name], kv)
+	}
+	if f, ok := l.fields[ptr]; ok && f.Open {
+		// An object whose keys are data (signup's errors, S5): every key
+		// the logic reports.
+		for k, v := range km {
+			if _, done := out[k]; !done {
+				out[k] = l.compose(ptr+"/"+escapePointer(k), nil, v)
+			}
+		}
+	}
+	return out
+}
+
 // syntheticVariants cover what the default contract's variants lack.
 func syntheticVariants() []model.Variant {
 	return []model.Variant{
