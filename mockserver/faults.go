@@ -93,10 +93,35 @@ func (t *faultTable) set(f Fault) {
 	ops[f.Operation] = &f
 }
 
-// take returns the fault in force for one call and counts the call.
-func (t *faultTable) take(ns, op string) (Fault, bool) {
+// faultCheck is a fault lookup started ahead (faultTable.ahead): with a
+// shared store, its read travels with the request's other reads.
+type faultCheck struct {
+	t      *faultTable
+	ns, op string
+	has    func() bool // nil: the memory table, looked up by take
+}
+
+// ahead starts looking up the fault of op in namespace ns; take, on its
+// answer, applies it.
+func (t *faultTable) ahead(ns, op string) faultCheck {
+	fc := faultCheck{t: t, ns: ns, op: op}
 	if t.st != nil {
-		if !t.st.HasFault(ns, op) {
+		fc.has = t.st.FaultAhead(ns, op)
+	}
+	return fc
+}
+
+// take returns the fault in force for the call and counts the call.
+func (fc faultCheck) take() (Fault, bool) { return fc.t.take(fc.ns, fc.op, fc.has) }
+
+// take returns the fault in force for one call and counts the call; has,
+// when not nil, answers whether the store holds one (read ahead).
+func (t *faultTable) take(ns, op string, has func() bool) (Fault, bool) {
+	if t.st != nil {
+		if has == nil {
+			has = func() bool { return t.st.HasFault(ns, op) }
+		}
+		if !has() {
 			return Fault{}, false
 		}
 		var out Fault

@@ -41,6 +41,15 @@ type logic struct {
 	// createsAccounts: its arguments are an account's keys, and every demo
 	// account must pass its request schema (fixtures.Set.Check).
 	createsAccounts bool
+	// readAhead starts the state reads run will make, with the fault
+	// check (state/readahead.go); nil: none.
+	readAhead func(ns *state.Namespace, params map[string]any) *state.AccountRead
+}
+
+// readLoginAccount reads ahead the account signin authenticates (S1).
+func readLoginAccount(ns *state.Namespace, params map[string]any) *state.AccountRead {
+	login, _ := params["login"].(string)
+	return ns.ReadAccount(login)
 }
 
 // encode is the answer of variant vr: its result, the documented fields
@@ -63,6 +72,7 @@ type call struct {
 	id     json.RawMessage
 	params map[string]any      // never nil
 	bizVs  []schemas.Violation // request-schema failures under /params, keyed by Field
+	read   *state.AccountRead  // started by the logic's readAhead; nil: none
 }
 
 // reply is a business outcome (T3): always HTTP 200.
@@ -87,7 +97,7 @@ const (
 // other operation of the contract is served from its documented example
 // (like Prism), its request still validated.
 var businessLogic = map[string]logic{
-	"signin":         {run: (*call).signin},
+	"signin":         {run: (*call).signin, readAhead: readLoginAccount},
 	"logout":         {run: (*call).logout},
 	"reset_password": {run: (*call).resetPassword},
 	"signup":         {run: (*call).signup, createsAccounts: true},
@@ -176,7 +186,16 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			return
 		}
 		ex.ns = ns
-		fault, faulted := s.faults.take(ns.Name(), op.ID)
+		// The fault check and the reads the logic will make go out
+		// together (state/readahead.go): one round trip to a shared store.
+		faults := s.faults.ahead(ns.Name(), op.ID)
+		obj, _ := v.(map[string]any)
+		params, _ := obj["params"].(map[string]any)
+		var read *state.AccountRead
+		if op.readAhead != nil && len(ex.violations) == 0 {
+			read = op.readAhead(ns, params)
+		}
+		fault, faulted := faults.take()
 		if faulted {
 			info.outcome = outcomeFault
 			w.Header().Set("X-Mock-Fault", "true") // so devtools show why
@@ -201,13 +220,12 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			w.Header().Set("Preference-Applied", strings.Join(pref.applied, ", "))
 		}
 
-		obj, ok := v.(map[string]any)
-		if !ok { // the schema's type check answers first (T5); a second guard
+		if obj == nil { // the schema's type check answers first (T5); a second guard
 			ex.fail(w, id, errInvalidRequest("the body is not a JSON object"))
 			return
 		}
-		c := &call{s: s, op: op, r: r, ns: ns, id: id}
-		c.params, _ = obj["params"].(map[string]any)
+		c := &call{s: s, op: op, r: r, ns: ns, id: id, read: read}
+		c.params = params
 		c.bizVs = paramFailures(ex.violations)
 		if c.params == nil {
 			c.params = map[string]any{}
@@ -475,7 +493,7 @@ func (c *call) signin() reply {
 	}
 	login, _ := c.params["login"].(string)
 	password, _ := c.params["password"].(string)
-	acc, ok := c.ns.Authenticate(login, password)
+	acc, ok := c.ns.AuthenticateRead(c.read, login, password)
 	if !ok {
 		return fail
 	}

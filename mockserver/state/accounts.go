@@ -211,6 +211,10 @@ func (ns *Namespace) Signup(in NewAccount) (Account, error) {
 // time, and an unknown login costs a hash too, so the answer's timing does
 // not tell whether the account exists.
 func (ns *Namespace) Authenticate(login, password string) (Account, bool) {
+	return ns.authenticate(login, password, nil)
+}
+
+func (ns *Namespace) authenticate(login, password string, rd *AccountRead) (Account, bool) {
 	h := ns.store.hasher
 	key := loginKey(login)
 	var (
@@ -227,7 +231,17 @@ func (ns *Namespace) Authenticate(login, password string) (Account, bool) {
 	}
 	ns.mu.RUnlock()
 	if !ok && ns.store.kv != nil {
-		return ns.kvAuthenticate(key, password)
+		var (
+			uid   int
+			a     *kvAccount
+			found bool
+		)
+		if rd != nil && rd.key == key && rd.wait != nil {
+			uid, a, found = ns.kvAccountFrom(rd.wait())
+		} else {
+			uid, a, found = ns.kvAccountByKey(key)
+		}
+		return ns.kvAuthenticate(uid, a, found, password)
 	}
 	if !ok {
 		h.check(&h.dummySalt, &h.dummyHash, password)

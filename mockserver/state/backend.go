@@ -16,6 +16,10 @@ import (
 type backend interface {
 	// get returns the value of key.
 	get(key string) ([]byte, bool, error)
+	// getAhead starts reading key and returns the wait for its answer:
+	// reads a request will need, started together, share one round trip
+	// where the backend is across a socket (readahead.go).
+	getAhead(key string) func() ([]byte, bool, error)
 	// put sets key to val; ttl > 0 lets the backend drop it after ttl (a
 	// hint for garbage collection: expiry itself is decided by the clock).
 	put(key string, val []byte, ttl time.Duration) error

@@ -59,6 +59,11 @@ func (b *boltStore) get(key string) (out []byte, ok bool, err error) {
 	return out, ok, err
 }
 
+// getAhead reads when waited for: a read of the file costs no round trip.
+func (b *boltStore) getAhead(key string) func() ([]byte, bool, error) {
+	return func() ([]byte, bool, error) { return b.get(key) }
+}
+
 func (b *boltStore) put(key string, val []byte, _ time.Duration) error {
 	return b.write(func(bk *bolt.Bucket) error { return bk.Put([]byte(key), val) })
 }

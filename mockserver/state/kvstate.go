@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -83,8 +84,50 @@ func (ns *Namespace) kvSignup(in NewAccount, salt [16]byte, sum [32]byte) (Accou
 	return rec.view(FirstUID+ns.seedN()+int(n)-1, cfg.DefaultTZ), nil
 }
 
+// decodedAccounts remembers the accounts decodeAccount decoded, by their
+// stored bytes: a signin reads its account from the backend every time
+// (another replica may have reset it), but decoding the same bytes again
+// would cost more than the read (reflection-based JSON). Keyed by the
+// bytes themselves, it can never answer for a changed record. Bounded:
+// past maxDecodedBytes of records, it starts over.
+var decodedAccounts = struct {
+	sync.RWMutex
+	m     map[string]decodedAccount
+	bytes int
+}{m: map[string]decodedAccount{}}
+
+type decodedAccount struct {
+	n int64
+	a *kvAccount // shared: never modified once decoded
+}
+
+const maxDecodedBytes = 1 << 20
+
 // decodeAccount reads "16 hex digits of n, then JSON".
 func decodeAccount(b []byte) (int64, *kvAccount, bool) {
+	decodedAccounts.RLock()
+	d, ok := decodedAccounts.m[string(b)]
+	decodedAccounts.RUnlock()
+	if ok {
+		return d.n, d.a, true
+	}
+	n, a, ok := decodeAccountBytes(b)
+	if ok {
+		decodedAccounts.Lock()
+		if decodedAccounts.bytes+len(b) > maxDecodedBytes {
+			clear(decodedAccounts.m)
+			decodedAccounts.bytes = 0
+		}
+		if len(b) <= maxDecodedBytes/64 { // an account of huge free text is decoded each time
+			decodedAccounts.m[string(b)] = decodedAccount{n, a}
+			decodedAccounts.bytes += len(b)
+		}
+		decodedAccounts.Unlock()
+	}
+	return n, a, ok
+}
+
+func decodeAccountBytes(b []byte) (int64, *kvAccount, bool) {
 	if len(b) < 16 {
 		return 0, nil, false
 	}
@@ -102,6 +145,11 @@ func decodeAccount(b []byte) (int64, *kvAccount, bool) {
 // kvAccountByKey returns a signed-up (not fixture) account by login key.
 func (ns *Namespace) kvAccountByKey(key string) (int, *kvAccount, bool) {
 	b, ok, err := ns.store.kv.get(nsKey(kindAccount, ns.name) + key)
+	return ns.kvAccountFrom(b, ok, err)
+}
+
+// kvAccountFrom is the account a read of its key answered.
+func (ns *Namespace) kvAccountFrom(b []byte, ok bool, err error) (int, *kvAccount, bool) {
 	ns.store.backendErr("account", err)
 	if !ok {
 		return 0, nil, false
@@ -113,9 +161,8 @@ func (ns *Namespace) kvAccountByKey(key string) (int, *kvAccount, bool) {
 	return FirstUID + ns.seedN() + int(n) - 1, a, true
 }
 
-func (ns *Namespace) kvAuthenticate(key, password string) (Account, bool) {
+func (ns *Namespace) kvAuthenticate(uid int, a *kvAccount, ok bool, password string) (Account, bool) {
 	h := ns.store.hasher
-	uid, a, ok := ns.kvAccountByKey(key)
 	if !ok || len(a.Salt) != 16 || len(a.Hash) != 32 {
 		h.check(&h.dummySalt, &h.dummyHash, password)
 		return Account{}, false

@@ -20,6 +20,10 @@ type redisStore struct {
 	// for many requests' GETs and SETs instead of a round trip each.
 	// Scripts, scans, lists and WATCH transactions use c.
 	ap *redis.AutoPipeliner
+	// ahead is the deferred face of the same machinery: a read started
+	// with getAhead joins a pipeline at once and is waited for later, so
+	// a request's independent reads share one round trip.
+	ahead *redis.AutoPipeliner
 }
 
 const redisPrefix = "nebeus-mock:"
@@ -41,12 +45,30 @@ func openRedis(spec string) (*redisStore, error) {
 		c.Close()
 		return nil, fmt.Errorf("state: redis store %s: %w", opt.Addr, err)
 	}
-	ap, err := c.AutoPipeline()
+	ap, err := c.AutoPipelineWithOptions(pipelining(300))
 	if err != nil {
 		c.Close()
 		return nil, fmt.Errorf("state: redis store %s: %w", opt.Addr, err)
 	}
-	return &redisStore{c: c, ap: ap}, nil
+	ahead, err := c.AsyncAutoPipelineWithOptions(pipelining(200))
+	if err != nil {
+		ap.Close()
+		c.Close()
+		return nil, fmt.Errorf("state: redis store %s: %w", opt.Addr, err)
+	}
+	return &redisStore{c: c, ap: ap, ahead: ahead}, nil
+}
+
+// pipelining lets a few batches be in flight at once: with one, the
+// requests that wake when a batch returns compete for the CPU with the
+// flusher that would send the next, and the link idles (BenchmarkStores:
+// 0.30 of the memory store's signins with one batch, 0.41-0.45 with four).
+// Batches are then unordered among themselves, which nothing here relies
+// on: a request waits for each command it depends on (the blocking face
+// always; reads ahead before anything is written), so its own commands
+// stay in order, and concurrent requests never had one.
+func pipelining(batch int) *redis.AutoPipelineOptions {
+	return &redis.AutoPipelineOptions{MaxBatchSize: batch, MaxConcurrentBatches: 4, Unordered: true}
 }
 
 func rctx() (context.Context, context.CancelFunc) {
@@ -61,6 +83,20 @@ func (r *redisStore) get(key string) ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	return b, err == nil, err
+}
+
+// getAhead's command runs on the pipeliner's own context (go-redis ignores
+// a batched command's), bounded by the connection's timeouts (redisTimeout):
+// a read never waited for (a fault that answered first) holds nothing.
+func (r *redisStore) getAhead(key string) func() ([]byte, bool, error) {
+	cmd := r.ahead.Get(context.Background(), redisPrefix+key)
+	return func() ([]byte, bool, error) {
+		b, err := cmd.Bytes()
+		if errors.Is(err, redis.Nil) {
+			return nil, false, nil
+		}
+		return b, err == nil, err
+	}
 }
 
 func (r *redisStore) put(key string, val []byte, ttl time.Duration) error {
@@ -218,6 +254,7 @@ func (r *redisStore) update(key string, f func(old []byte, ok bool) []byte) erro
 }
 
 func (r *redisStore) close() error {
+	r.ahead.Close()
 	r.ap.Close()
 	return r.c.Close()
 }

@@ -373,3 +373,42 @@ func TestStoresCollectExpiredSessions(t *testing.T) {
 		}
 	}
 }
+
+// TestStoresAuthenticateWithAReadAhead: a signin whose account read was
+// started ahead (readahead.go) answers as Authenticate does, for a signed-up
+// account, a fixture one, an unknown login, a wrong password, and a read
+// of another login (then the read is ignored); a read never waited for
+// costs nothing.
+func TestStoresAuthenticateWithAReadAhead(t *testing.T) {
+	forEachStore(t, func(t *testing.T, spec string) {
+		s := openStore(t, spec, state.Config{})
+		ns := mustNamespace(t, s, "")
+		acc, err := ns.Signup(newAccount("ahead@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := ns.Signup(newAccount("other@example.com"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ns.ReadAccount("ahead@example.com") // never waited for
+		for _, tc := range []struct {
+			read, login, password string
+			uid                   int
+		}{
+			{"AHEAD@example.com", "ahead@example.com", "password-123", acc.UID},
+			{"ahead@example.com", "ahead@example.com", "wrong-password", 0},
+			{"demo@example.com", "demo@example.com", "demo-password-1", state.FirstUID},
+			{"nobody@example.com", "nobody@example.com", "password-123", 0},
+			{"demo@example.com", "ahead@example.com", "password-123", acc.UID},
+			{"ahead@example.com", "demo@example.com", "demo-password-1", state.FirstUID},
+			{"ahead@example.com", "other@example.com", "password-123", other.UID},
+		} {
+			got, ok := ns.AuthenticateRead(ns.ReadAccount(tc.read), tc.login, tc.password)
+			want, wantOK := ns.Authenticate(tc.login, tc.password)
+			if ok != (tc.uid != 0) || got.UID != tc.uid || ok != wantOK || got.UID != want.UID || got.Login != want.Login {
+				t.Errorf("read %s, sign in %s/%s: %+v %v; Authenticate: %+v %v", tc.read, tc.login, tc.password, got, ok, want, wantOK)
+			}
+		}
+	})
+}
