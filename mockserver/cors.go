@@ -123,7 +123,7 @@ func allDigits(s string) bool {
 // origins get no CORS headers, so the browser blocks the answer.
 func (s *Server) cors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		origin := r.Header.Get("Origin")
+		origin := header(r.Header, "Origin")
 		h := w.Header()
 		if origin != "" {
 			h.Add("Vary", "Origin")
@@ -133,7 +133,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 			h.Set("Access-Control-Allow-Origin", origin)
 			h.Set("Access-Control-Allow-Credentials", "true")
 		}
-		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+		if r.Method == http.MethodOptions && header(r.Header, "Access-Control-Request-Method") != "" {
 			h.Add("Vary", "Access-Control-Request-Method")
 			h.Add("Vary", "Access-Control-Request-Headers")
 			methods := s.opMethods

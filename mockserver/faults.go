@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nebeus/nebeus-contract/mockserver/state"
@@ -65,6 +66,18 @@ type faultTable struct {
 	st *state.Store
 	mu sync.Mutex
 	m  map[string]map[string]*Fault // namespace -> operation -> fault
+	// n counts the faults in m (recount, under mu), so that a request
+	// finds there are none, the common case, without taking mu.
+	n atomic.Int64
+}
+
+// recount refreshes n; t.mu is held.
+func (t *faultTable) recount() {
+	var n int64
+	for _, ops := range t.m {
+		n += int64(len(ops))
+	}
+	t.n.Store(n)
 }
 
 func newFaultTable(st *state.Store) *faultTable {
@@ -91,6 +104,7 @@ func (t *faultTable) set(f Fault) {
 		t.m[f.Namespace] = ops
 	}
 	ops[f.Operation] = &f
+	t.recount()
 }
 
 // faultCheck is a fault lookup started ahead (faultTable.ahead): with a
@@ -144,6 +158,9 @@ func (t *faultTable) take(ns, op string, has func() bool) (Fault, bool) {
 		})
 		return out, found
 	}
+	if t.n.Load() == 0 {
+		return Fault{}, false
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	f, ok := t.m[ns][op]
@@ -155,6 +172,7 @@ func (t *faultTable) take(ns, op string, has func() bool) (Fault, bool) {
 		f.Remaining--
 		if f.Remaining <= 0 {
 			delete(t.m[ns], op)
+			t.recount()
 		}
 	}
 	return out, true
@@ -193,6 +211,7 @@ func (t *faultTable) clear(ns, op string) int {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	defer t.recount()
 	if op == "" {
 		n := len(t.m[ns])
 		delete(t.m, ns)
@@ -213,6 +232,7 @@ func (t *faultTable) clearAll() {
 	}
 	t.mu.Lock()
 	clear(t.m)
+	t.recount()
 	t.mu.Unlock()
 }
 

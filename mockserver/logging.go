@@ -25,6 +25,12 @@ type requestInfo struct {
 	body *decodedBody
 	// peeked is the namespace the request names (peekNamespace).
 	peeked *state.Namespace
+
+	// Storage for the records above, allocated with the info (used
+	// once per request; a second use allocates).
+	exchangeVal exchange
+	traceVal    sessionTrace
+	bodyVal     decodedBody
 }
 
 // infoOf returns the request's info, which observe's statusWriter carries
@@ -43,7 +49,10 @@ func infoOf(w http.ResponseWriter) *requestInfo {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
-	info   *requestInfo // never nil
+	info   *requestInfo // never nil: &own
+	// own is the request's info and the records its handlers keep, in
+	// one allocation with the writer (one request, one owner).
+	own requestInfo
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -69,8 +78,9 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		info := &requestInfo{}
-		sw := &statusWriter{ResponseWriter: w, info: info}
+		sw := &statusWriter{ResponseWriter: w}
+		sw.info = &sw.own
+		info := sw.info
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler { //nolint:errorlint // sentinel panic value

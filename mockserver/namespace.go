@@ -44,7 +44,7 @@ func (s *Server) peekNamespace(w http.ResponseWriter, r *http.Request) (*state.N
 	if info.peeked != nil {
 		return info.peeked, nil
 	}
-	name := r.Header.Get(NamespaceHeader)
+	name := header(r.Header, NamespaceHeader) // canonical (TestNamespaceHeaderIsCanonical)
 	if name != "" && !validNamespace(name) {
 		return nil, errNamespace(name)
 	}

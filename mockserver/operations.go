@@ -146,11 +146,11 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			ex.fail(w, nullID, errMethod(r.Method))
 			return
 		}
-		if ct := r.Header.Get("Content-Type"); !isJSON(ct) {
+		if ct := header(r.Header, "Content-Type"); !isJSON(ct) {
 			ex.fail(w, nullID, errMediaType(ct))
 			return
 		}
-		if ce := r.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		if ce := header(r.Header, "Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
 			ex.fail(w, nullID, errContentEncoding(ce))
 			return
 		}
@@ -299,7 +299,12 @@ func (s *Server) beginExchange(w http.ResponseWriter, r *http.Request, op *opera
 		return nil, false
 	}
 	info.namespace = ns.Name()
-	return &exchange{s: s, op: op, ns: ns, info: info}, true
+	ex := &info.exchangeVal
+	if ex.s != nil { // a second exchange in one request: its own
+		ex = &exchange{}
+	}
+	*ex = exchange{s: s, op: op, ns: ns, info: info}
+	return ex, true
 }
 
 // exchange collects what the journal and the metrics need of one operation
@@ -366,10 +371,10 @@ func isJSON(ct string) bool {
 // readCall reads and decodes a call's body, once: when the router already
 // did (byArguments), its result is taken from the request's context.
 func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, *rpcError) {
-	if d := decodedOf(w, r); d != nil {
-		return d.raw, d.v, d.err
+	d := decodedOf(w, r)
+	if d == nil {
+		d = s.keepBody(w, r)
 	}
-	d := s.decodeBody(w, r)
 	return d.raw, d.v, d.err
 }
 
@@ -383,15 +388,27 @@ func (s *Server) withBody(w http.ResponseWriter, r *http.Request) (*http.Request
 	if d := decodedOf(w, r); d != nil {
 		return r, d
 	}
-	if r.Body == nil || r.Method != http.MethodPost || !isJSON(r.Header.Get("Content-Type")) || r.Header.Get("Content-Encoding") != "" {
+	if r.Body == nil || r.Method != http.MethodPost || !isJSON(header(r.Header, "Content-Type")) || header(r.Header, "Content-Encoding") != "" {
 		return r, nil
 	}
-	d := s.decodeBody(w, r)
-	if sw, ok := w.(*statusWriter); ok {
-		sw.info.body = d // no new request: the info is the request's already
-		return r, d
+	if _, ok := w.(*statusWriter); ok {
+		return r, s.keepBody(w, r) // no new request: the info is the request's already
 	}
+	d := s.decodeBody(w, r)
 	return r.WithContext(context.WithValue(r.Context(), decodedKey{}, d)), d
+}
+
+// keepBody reads and decodes the body into the request's info, where
+// decodedOf finds it (outside the middleware, a body of its own).
+func (s *Server) keepBody(w http.ResponseWriter, r *http.Request) *decodedBody {
+	sw, ok := w.(*statusWriter)
+	if !ok || sw.info.body != nil {
+		return s.decodeBody(w, r)
+	}
+	d := &sw.info.bodyVal // allocated with the info
+	*d = s.decodedBody(w, r)
+	sw.info.body = d
+	return d
 }
 
 // decodedOf is the body withBody decoded, or nil.
@@ -413,15 +430,20 @@ type decodedBody struct {
 type decodedKey struct{}
 
 func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request) *decodedBody {
+	d := s.decodedBody(w, r)
+	return &d
+}
+
+func (s *Server) decodedBody(w http.ResponseWriter, r *http.Request) decodedBody {
 	body, rerr := readBody(w, r, s.cfg.MaxBody)
 	if rerr != nil {
-		return &decodedBody{raw: body, err: rerr}
+		return decodedBody{raw: body, err: rerr}
 	}
 	v, err := schemas.Decode(body)
 	if err != nil {
-		return &decodedBody{raw: body, err: errParse(errText(err))}
+		return decodedBody{raw: body, err: errParse(errText(err))}
 	}
-	return &decodedBody{raw: body, v: v}
+	return decodedBody{raw: body, v: v}
 }
 
 // readBody reads at most limit bytes (T5: 413 above).

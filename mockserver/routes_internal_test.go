@@ -42,3 +42,14 @@ func TestDirectOpsRouteAsTheMuxWould(t *testing.T) {
 		t.Fatal("test setup changed")
 	}
 }
+
+// TestNamespaceHeaderIsCanonical: header() reads NamespaceHeader by its
+// canonical form, as net/http stores it; a client's "x-mock-namespace" is
+// found all the same.
+func TestNamespaceHeaderIsCanonical(t *testing.T) {
+	r := httptest.NewRequest(http.MethodPost, "/", nil)
+	r.Header.Set("x-mock-namespace", "team")
+	if got := header(r.Header, NamespaceHeader); got != "team" {
+		t.Errorf("header(%q) = %q: the constant is not canonical", NamespaceHeader, got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"strings"
 	"unicode/utf8"
 
@@ -247,11 +248,33 @@ var (
 	nosniffValue         = []string{"nosniff"}[:1:1]
 )
 
+// contentLengths remembers recent Content-Length values by length modulo
+// their number: most answers of an operation have the same length or
+// nearly (get_countries' always), and a hit saves the header its two
+// allocations. A value is never changed once stored (capacity = length,
+// as for the shared headers above).
+var contentLengths [64]atomic.Pointer[lengthValue]
+
+type lengthValue struct {
+	n int
+	v []string
+}
+
+func contentLength(n int) []string {
+	slot := &contentLengths[n%len(contentLengths)]
+	if lv := slot.Load(); lv != nil && lv.n == n {
+		return lv.v
+	}
+	v := []string{strconv.Itoa(n)}[:1:1]
+	slot.Store(&lengthValue{n, v})
+	return v
+}
+
 // writeJSON writes b with status.
 func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
 	h["Content-Type"] = contentTypeJSONValue
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h["Content-Length"] = contentLength(len(b))
 	h["X-Content-Type-Options"] = nosniffValue
 	w.WriteHeader(status)
 	_, _ = w.Write(b)

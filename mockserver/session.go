@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"net/http"
+	"net/textproto"
 	"time"
 
 	"github.com/nebeus/nebeus-contract/spec/model"
@@ -10,13 +11,16 @@ import (
 // session is how the contract says a session travels (S2), from the model;
 // the zero value (a contract without sessions) sets no cookie and reads no
 // carrier.
-type session struct{ model.Session }
+type session struct {
+	model.Session
+	headerKey string // Header in canonical form, for header()
+}
 
 func newSession(m *model.Contract) session {
 	if m.Session == nil {
 		return session{}
 	}
-	return session{*m.Session}
+	return session{Session: *m.Session, headerKey: textproto.CanonicalMIMEHeaderKey(m.Session.Header)}
 }
 
 func (s session) sameSite() http.SameSite {
@@ -74,7 +78,7 @@ func (s session) ids(r *http.Request, params map[string]any) []string {
 		}
 	}
 	if s.Header != "" {
-		add(r.Header.Get(s.Header))
+		add(header(r.Header, s.headerKey))
 	}
 	if s.Cookie != "" {
 		for _, c := range r.CookiesNamed(s.Cookie) {

@@ -82,7 +82,11 @@ func (s *Server) traced(w http.ResponseWriter, r *http.Request, next http.Handle
 func (s *Server) carried(w http.ResponseWriter, r *http.Request, ns *state.Namespace) *sessionTrace {
 	// An Origin is short; a longer header is cut, so that neither the
 	// journal nor the tracker holds what a client chose to send.
-	t := &sessionTrace{origin: cutAt(r.Header.Get("Origin"), maxOrigin)}
+	t := &sessionTrace{}
+	if sw, ok := w.(*statusWriter); ok && sw.info.trace == nil {
+		t = &sw.info.traceVal // allocated with the request's info
+	}
+	*t = sessionTrace{origin: cutAt(header(r.Header, "Origin"), maxOrigin)}
 	var kinds []string
 	add := func(kind, id string) {
 		if id == "" {
@@ -102,7 +106,7 @@ func (s *Server) carried(w http.ResponseWriter, r *http.Request, ns *state.Names
 		add(carrierParams, s.peekArgument(w, r))
 	}
 	if s.session.Header != "" {
-		add(carrierHeader, r.Header.Get(s.session.Header))
+		add(carrierHeader, header(r.Header, s.session.headerKey))
 	}
 	if s.session.Cookie != "" {
 		for _, c := range r.CookiesNamed(s.session.Cookie) {

@@ -78,6 +78,12 @@ func (j *Journal) Append(e Entry) {
 	e.Seq = j.seq
 	if j.charge != nil {
 		n := entrySize(&e)
+		if j.r.size > 0 && len(j.r.buf) == j.r.size && j.charge(n-entrySize(&j.r.buf[j.r.start])) {
+			// Full, the common case: the push drops the oldest entry,
+			// and the budget takes the difference in one call.
+			j.r.push(e)
+			return
+		}
 		for !j.charge(n) {
 			old, ok := j.r.popOldest()
 			if !ok {
