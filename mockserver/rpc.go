@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"sync/atomic"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/nebeus/nebeus-contract/schemas"
