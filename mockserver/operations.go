@@ -60,7 +60,7 @@ func (op *operation) encode(vr model.Variant, shape string, id json.RawMessage, 
 	if l == nil {
 		l = newLayout(vr)
 	}
-	return wrapWith(shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, "", l.example, known) })
+	return wrapWith(shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, l.example, known) })
 }
 
 // call is one operation request, after the protocol checks.

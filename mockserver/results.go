@@ -17,25 +17,34 @@ type layout struct {
 	children map[string][]model.Field // the fields directly under a pointer ("*" items apart)
 	branch   map[string]bool          // pointers at or above a documented field
 
-	// For appendResult: the children of each pointer in the order marshal
-	// writes object keys (by name), and each pointer's items pointer
-	// (ptr+"/*") where items are documented, so that encoding an answer
-	// builds no pointer strings.
-	sorted map[string][]child
-	items  map[string]string
+	// root is the result's node, for appendResult; nodes are all of them
+	// by pointer (the keys of branch).
+	root  *node
+	nodes map[string]*node
 }
 
-// child is a documented field under an object: its name unescaped, and the
-// name as a JSON object key with its colon.
+// node is one pointer of a variant's documented tree, linked so that
+// encoding an answer walks it without building pointer strings or
+// looking them up.
+type node struct {
+	ptr      string       // its pointer
+	field    *model.Field // documented at this pointer; nil when only below it
+	items    *node        // the node of ptr+"/*" where items are documented
+	children []child      // the documented fields directly under it, by name
+}
+
+// child is a documented field under an object: its name unescaped, the
+// name as a JSON object key with its colon, and its node.
 type child struct {
-	f    model.Field
-	name string
-	key  []byte
+	required bool
+	name     string
+	key      []byte
+	node     *node
 }
 
 func newLayout(vr model.Variant) *layout {
-	l := &layout{example: vr.Result(), fields: map[string]model.Field{}, children: map[string][]model.Field{}, branch: map[string]bool{},
-		sorted: map[string][]child{}, items: map[string]string{}}
+	l := &layout{example: vr.Result(), fields: map[string]model.Field{}, children: map[string][]model.Field{}, branch: map[string]bool{"": true},
+		nodes: map[string]*node{}}
 	for _, f := range vr.Fields {
 		l.fields[f.Pointer] = f
 		parent := f.Pointer[:max(strings.LastIndexByte(f.Pointer, '/'), 0)]
@@ -52,19 +61,20 @@ func newLayout(vr model.Variant) *layout {
 		}
 	}
 	for p := range l.branch {
-		if strings.HasSuffix(p, "/*") {
-			l.items[strings.TrimSuffix(p, "/*")] = p
-		}
+		l.nodes[p] = &node{ptr: p}
 	}
-	for p, fs := range l.children {
-		cs := make([]child, len(fs))
-		for i, f := range fs {
+	for p, n := range l.nodes {
+		if f, ok := l.fields[p]; ok {
+			n.field = &f
+		}
+		n.items = l.nodes[p+"/*"]
+		for _, f := range l.children[p] {
 			name := unescapePointer(f.Name())
-			cs[i] = child{f: f, name: name, key: append(appendString(nil, name), ':')}
+			n.children = append(n.children, child{required: f.Required, name: name, key: append(appendString(nil, name), ':'), node: l.nodes[f.Pointer]})
 		}
-		slices.SortFunc(cs, func(a, b child) int { return strings.Compare(a.name, b.name) })
-		l.sorted[p] = cs
+		slices.SortFunc(n.children, func(a, b child) int { return strings.Compare(a.name, b.name) })
 	}
+	l.root = l.nodes[""]
 	return l
 }
 
@@ -76,38 +86,41 @@ func newLayout(vr model.Variant) *layout {
 // change here. It writes JSON as marshal would write the composed value
 // (compose, in the tests: TestAppendResultIsMarshalOfCompose) without
 // building it.
-func (l *layout) appendResult(dst []byte, ptr string, example, known any) ([]byte, error) {
-	if f, ok := l.fields[ptr]; ok && f.Const != nil {
-		return appendJSON(dst, f.Const)
+func (l *layout) appendResult(dst []byte, example, known any) ([]byte, error) {
+	return l.appendNode(dst, l.root, example, known)
+}
+
+// appendNode writes the part of the result at n.
+func (l *layout) appendNode(dst []byte, n *node, example, known any) ([]byte, error) {
+	if n.field != nil && n.field.Const != nil {
+		return appendJSON(dst, n.field.Const)
 	}
-	items, hasItems := l.items[ptr]
-	if ka, ok := known.([]any); ok && hasItems {
+	if ka, ok := known.([]any); ok && n.items != nil {
 		var exItem any
 		if ea, ok := example.([]any); ok && len(ea) > 0 {
 			exItem = ea[0]
 		}
-		return l.appendItems(dst, items, ka, func(any) any { return exItem }, true)
+		return l.appendItems(dst, n.items, ka, func(any) any { return exItem }, true)
 	}
-	children := l.sorted[ptr]
-	if len(children) == 0 {
+	if len(n.children) == 0 {
 		if known != nil {
 			return appendJSON(dst, known)
 		}
-		if ea, ok := example.([]any); ok && hasItems {
-			return l.appendItems(dst, items, ea, func(e any) any { return e }, false)
+		if ea, ok := example.([]any); ok && n.items != nil {
+			return l.appendItems(dst, n.items, ea, func(e any) any { return e }, false)
 		}
 		return appendJSON(dst, example)
 	}
 	km, _ := known.(map[string]any)
 	em, _ := example.(map[string]any)
-	if f, ok := l.fields[ptr]; ok && f.Open && len(km) > 0 {
-		return l.appendOpen(dst, ptr, children, em, km)
+	if n.field != nil && n.field.Open && len(km) > 0 {
+		return l.appendOpen(dst, n, em, km)
 	}
 	dst = append(dst, '{')
 	first := true
-	for _, c := range children {
+	for _, c := range n.children {
 		kv, inKnown := km[c.name]
-		if !inKnown && !c.f.Required {
+		if !inKnown && !c.required {
 			continue // an optional field the logic does not fill
 		}
 		if !first {
@@ -116,17 +129,17 @@ func (l *layout) appendResult(dst []byte, ptr string, example, known any) ([]byt
 		first = false
 		dst = append(dst, c.key...)
 		var err error
-		if dst, err = l.appendResult(dst, c.f.Pointer, em[c.name], kv); err != nil {
+		if dst, err = l.appendNode(dst, c.node, em[c.name], kv); err != nil {
 			return nil, err
 		}
 	}
 	return append(dst, '}'), nil
 }
 
-// appendItems writes an array whose items are documented under items:
-// each value of vals, with example(v) as its example (or as its known
-// value, when asKnown is false: the example's own items).
-func (l *layout) appendItems(dst []byte, items string, vals []any, example func(any) any, asKnown bool) ([]byte, error) {
+// appendItems writes an array whose items are documented at items: each
+// value of vals, with example(v) as its example (or as its known value,
+// when asKnown is false: the example's own items).
+func (l *layout) appendItems(dst []byte, items *node, vals []any, example func(any) any, asKnown bool) ([]byte, error) {
 	dst = append(dst, '[')
 	for i, v := range vals {
 		if i > 0 {
@@ -134,9 +147,9 @@ func (l *layout) appendItems(dst []byte, items string, vals []any, example func(
 		}
 		var err error
 		if asKnown {
-			dst, err = l.appendResult(dst, items, example(v), v)
+			dst, err = l.appendNode(dst, items, example(v), v)
 		} else {
-			dst, err = l.appendResult(dst, items, example(v), nil)
+			dst, err = l.appendNode(dst, items, example(v), nil)
 		}
 		if err != nil {
 			return nil, err
@@ -147,16 +160,16 @@ func (l *layout) appendItems(dst []byte, items string, vals []any, example func(
 
 // appendOpen writes an object whose keys are data (S5's errors): the
 // documented children and every key the logic reports, sorted together.
-func (l *layout) appendOpen(dst []byte, ptr string, children []child, em, km map[string]any) ([]byte, error) {
+func (l *layout) appendOpen(dst []byte, n *node, em, km map[string]any) ([]byte, error) {
+	children := n.children
 	type entry struct {
-		name  string
-		field *model.Field
+		name string
+		node *node // nil: a key the page does not document
 	}
 	entries := make([]entry, 0, len(children)+len(km))
-	for i := range children {
-		c := &children[i]
-		if _, inKnown := km[c.name]; inKnown || c.f.Required {
-			entries = append(entries, entry{c.name, &c.f})
+	for _, c := range children {
+		if _, inKnown := km[c.name]; inKnown || c.required {
+			entries = append(entries, entry{c.name, c.node})
 		}
 	}
 	for k := range km {
@@ -172,13 +185,15 @@ func (l *layout) appendOpen(dst []byte, ptr string, children []child, em, km map
 		}
 		dst = appendString(dst, e.name)
 		dst = append(dst, ':')
-		var err error
-		if e.field != nil {
-			dst, err = l.appendResult(dst, e.field.Pointer, em[e.name], km[e.name])
-		} else {
-			dst, err = l.appendResult(dst, ptr+"/"+escapePointer(e.name), nil, km[e.name])
+		c := e.node
+		if c == nil {
+			p := n.ptr + "/" + escapePointer(e.name)
+			if c = l.nodes[p]; c == nil {
+				c = &node{ptr: p}
+			}
 		}
-		if err != nil {
+		var err error
+		if dst, err = l.appendNode(dst, c, em[e.name], km[e.name]); err != nil {
 			return nil, err
 		}
 	}

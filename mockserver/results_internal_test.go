@@ -39,7 +39,7 @@ func TestAppendResultIsMarshalOfCompose(t *testing.T) {
 			for _, shape := range []string{vr.Shape, schemas.ShapeBare, schemas.ShapeEnvelope, schemas.ShapeArray} {
 				id := ids[i%len(ids)]
 				want, werr := wrap(shape, id, l.result(known))
-				got, gerr := wrapWith(shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, "", l.example, known) })
+				got, gerr := wrapWith(shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, l.example, known) })
 				if (werr != nil) != (gerr != nil) || !bytes.Equal(got, want) {
 					t.Fatalf("variant %s, shape %s, known %#v:\n got %s (%v)\nwant %s (%v)", vr.Name, shape, known, got, gerr, want, werr)
 				}
