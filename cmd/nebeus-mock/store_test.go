@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -96,6 +98,44 @@ func TestFileStoreSurvivesSIGKILL(t *testing.T) {
 	got = post(t, base+"/signin/1.0/json", `{"jsonrpc":"2.0","method":"call","id":2,"params":{"login":"KILLED@example.com","password":"password-123"}}`)
 	if !strings.Contains(got, `"session_id"`) {
 		t.Fatalf("signin after SIGKILL and restart: %s", got)
+	}
+}
+
+// TestFileStoreSessionsSurviveAGracefulStop: the sessions a file store
+// writes behind (mockserver/state/sessionlog.go) are in the file once the
+// process stops on SIGTERM, however soon after the signins, and come back
+// after a restart.
+func TestFileStoreSessionsSurviveAGracefulStop(t *testing.T) {
+	store := "file:" + filepath.Join(t.TempDir(), "state.db")
+	cmd, base := startChild(t, "--addr", "127.0.0.1:0", "--log-level", "warn", "--control", "--store", store)
+	const signins = 20
+	for i := range signins {
+		got := post(t, base+"/signin/1.0/json", fmt.Sprintf(`{"jsonrpc":"2.0","method":"call","id":%d,"params":{"login":"demo@example.com","password":"demo-password-1"}}`, i))
+		if !strings.Contains(got, `"session_id"`) {
+			t.Fatalf("signin %d: %s", i, got)
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the mock did not stop cleanly: %v", err)
+	}
+
+	_, base = startChild(t, "--addr", "127.0.0.1:0", "--log-level", "warn", "--control", "--store", store)
+	resp, err := http.Get(base + "/_mock/sessions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var listed struct {
+		Sessions []json.RawMessage `json:"sessions"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&listed); err != nil {
+		t.Fatal(err)
+	}
+	if len(listed.Sessions) != signins {
+		t.Errorf("%d sessions after a graceful stop and a restart, want %d", len(listed.Sessions), signins)
 	}
 }
 
