@@ -128,13 +128,10 @@ func (t *faultTable) ahead(ns, op string) faultCheck {
 // take returns the fault in force for the call and counts the call.
 func (fc faultCheck) take() (Fault, bool) { return fc.t.take(fc.ns, fc.op, fc.has) }
 
-// take returns the fault in force for one call and counts the call; has,
-// when not nil, answers whether the store holds one (read ahead).
+// take returns the fault in force for one call and counts the call; has
+// answers whether the store holds one (read ahead; only with a store).
 func (t *faultTable) take(ns, op string, has func() bool) (Fault, bool) {
 	if t.st != nil {
-		if has == nil {
-			has = func() bool { return t.st.HasFault(ns, op) }
-		}
 		if !has() {
 			return Fault{}, false
 		}

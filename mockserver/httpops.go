@@ -21,7 +21,7 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 			return
 		}
 		defer ex.record()
-		info, ns := ex.info, ex.ns
+		info := ex.info
 
 		want := op.Method
 		if r.Method != want && !(r.Method == http.MethodHead && want == http.MethodGet) {
@@ -44,16 +44,10 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 			ex.fail(w, nullID, errArguments(violationText(ex.violations)))
 			return
 		}
-		pref, rerr := parsePrefer(r.Header.Values("Prefer"), op)
-		if rerr != nil {
-			ex.fail(w, nullID, rerr)
+		pref, ok := s.accept(w, r, ex, nullID)
+		if !ok {
 			return
 		}
-		if ns, rerr = s.admit(ns); rerr != nil { // accepted: now it takes a slot
-			ex.fail(w, nullID, rerr)
-			return
-		}
-		ex.ns = ns
 		name := firstNonEmpty(pref.variant, variantSuccess)
 		vr, ok := op.Variant(name)
 		if !ok && len(op.Variants) > 0 {

@@ -60,7 +60,7 @@ func (op *operation) encode(vr model.Variant, shape string, id json.RawMessage, 
 	if l == nil {
 		l = newLayout(vr)
 	}
-	return wrapWith(shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, l.example, known) })
+	return wrap(shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, l.example, known) })
 }
 
 // call is one operation request, after the protocol checks.
@@ -176,16 +176,11 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			ex.fail(w, id, e)
 			return
 		}
-		pref, rerr := parsePrefer(r.Header.Values("Prefer"), op)
-		if rerr != nil {
-			ex.fail(w, id, rerr)
+		pref, ok := s.accept(w, r, ex, id)
+		if !ok {
 			return
 		}
-		if ns, rerr = s.admit(ns); rerr != nil { // accepted: now it takes a slot
-			ex.fail(w, id, rerr)
-			return
-		}
-		ex.ns = ns
+		ns = ex.ns
 		// The fault check and the reads the logic will make go out
 		// together (state/readahead.go): one round trip to a shared store.
 		faults := s.faults.ahead(ns.Name(), op.ID)
@@ -307,6 +302,23 @@ func (s *Server) beginExchange(w http.ResponseWriter, r *http.Request, op *opera
 	return ex, true
 }
 
+// accept reads the request's Prefer header and admits its namespace, which
+// takes a slot now that the request is accepted (peekNamespace). false:
+// refused, and answered.
+func (s *Server) accept(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage) (preference, bool) {
+	pref, rerr := parsePrefer(r.Header.Values("Prefer"), ex.op)
+	var ns *state.Namespace
+	if rerr == nil {
+		ns, rerr = s.admit(ex.ns)
+	}
+	if rerr != nil {
+		ex.fail(w, id, rerr) // journaled under the namespace peeked at
+		return pref, false
+	}
+	ex.ns = ns
+	return pref, true
+}
+
 // exchange collects what the journal and the metrics need of one operation
 // request.
 type exchange struct {
@@ -368,8 +380,9 @@ func isJSON(ct string) bool {
 	return err == nil && mt == "application/json"
 }
 
-// readCall reads and decodes a call's body, once: when the router already
-// did (byArguments), its result is taken from the request's context.
+// readCall reads and decodes a call's body, once: when the router
+// (byArguments) or the session trace did already, their result is taken
+// (decodedOf).
 func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, *rpcError) {
 	d := decodedOf(w, r)
 	if d == nil {
@@ -382,8 +395,8 @@ func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, 
 // (for the router's byArguments, the session trace), once: the handler
 // takes it from the request's info (readCall, decodedOf), or from the
 // returned request's context when the handler runs outside the mock's
-// middleware (observe). A request the handler refuses before reading its body (not
-// a POST of JSON) is left unread, and nil returned.
+// middleware (observe). A request the handler refuses before reading its
+// body (not a POST of JSON) is left unread, and nil returned.
 func (s *Server) withBody(w http.ResponseWriter, r *http.Request) (*http.Request, *decodedBody) {
 	if d := decodedOf(w, r); d != nil {
 		return r, d

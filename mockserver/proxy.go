@@ -148,7 +148,7 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 		}
 		ex.ns = ns
 
-		fault, faulted := s.faults.take(ns.Name(), op.ID, nil)
+		fault, faulted := s.faults.ahead(ns.Name(), op.ID).take()
 		if faulted {
 			info.outcome = outcomeFault
 			w.Header().Set("X-Mock-Fault", "true")

@@ -12,8 +12,8 @@ import (
 )
 
 // TestAppendResultIsMarshalOfCompose: the answer written straight from a
-// layout (appendResult, wrapWith) is, byte for byte, the answer compose
-// builds and wrap encodes; for every variant of the contract and of
+// layout (appendResult, wrap) is, byte for byte, the answer compose
+// builds and wrapValue encodes; for every variant of the contract and of
 // synthetic ones (fixed texts, open objects, documented items), with known
 // values drawn from each variant's example (T4, T6, S5).
 func TestAppendResultIsMarshalOfCompose(t *testing.T) {
@@ -38,13 +38,29 @@ func TestAppendResultIsMarshalOfCompose(t *testing.T) {
 		for i, known := range knowns {
 			for _, shape := range []string{vr.Shape, schemas.ShapeBare, schemas.ShapeEnvelope, schemas.ShapeArray} {
 				id := ids[i%len(ids)]
-				want, werr := wrap(shape, id, l.result(known))
-				got, gerr := wrapWith(shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, l.example, known) })
+				want, werr := wrapValue(shape, id, l.result(known))
+				got, gerr := wrap(shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, l.example, known) })
 				if (werr != nil) != (gerr != nil) || !bytes.Equal(got, want) {
 					t.Fatalf("variant %s, shape %s, known %#v:\n got %s (%v)\nwant %s (%v)", vr.Name, shape, known, got, gerr, want, werr)
 				}
 			}
 		}
+	}
+}
+
+// wrapValue is what wrap must write: result, composed, marshaled in the
+// variant's shape (T4) with envelope's keys in its order.
+func wrapValue(shape string, id json.RawMessage, result any) ([]byte, error) {
+	if id == nil {
+		id = nullID
+	}
+	switch shape {
+	case schemas.ShapeBare:
+		return marshal(result)
+	case schemas.ShapeEnvelope:
+		return marshal(envelope{ID: id, JSONRPC: "2.0", Result: result})
+	default: // schemas.ShapeArray
+		return marshal([1]envelope{{ID: id, JSONRPC: "2.0", Result: result}})
 	}
 }
 

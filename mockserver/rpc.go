@@ -195,24 +195,10 @@ type envelope struct {
 	Result  any             `json:"result"`
 }
 
-// wrap encodes result in a variant's shape (T4): a JSON array holding one
-// envelope, a bare envelope, or the value itself.
-func wrap(shape string, id json.RawMessage, result any) ([]byte, error) {
-	if id == nil {
-		id = nullID
-	}
-	switch shape {
-	case schemas.ShapeBare:
-		return marshal(result)
-	case schemas.ShapeEnvelope:
-		return marshal(envelope{ID: id, JSONRPC: "2.0", Result: result})
-	default: // schemas.ShapeArray
-		return marshal([1]envelope{{ID: id, JSONRPC: "2.0", Result: result}})
-	}
-}
-
-// wrapWith is wrap with the result written by appendResult.
-func wrapWith(shape string, id json.RawMessage, appendResult func([]byte) ([]byte, error)) ([]byte, error) {
+// wrap writes a variant's answer in its shape (T4): a JSON array holding
+// one envelope, a bare envelope, or the result itself, which appendResult
+// appends. The envelope's keys are in envelope's order (encode.go).
+func wrap(shape string, id json.RawMessage, appendResult func([]byte) ([]byte, error)) ([]byte, error) {
 	if id == nil {
 		id = nullID
 	}

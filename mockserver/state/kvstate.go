@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -84,50 +83,8 @@ func (ns *Namespace) kvSignup(in NewAccount, salt [16]byte, sum [32]byte) (Accou
 	return rec.view(FirstUID+ns.seedN()+int(n)-1, cfg.DefaultTZ), nil
 }
 
-// decodedAccounts remembers the accounts decodeAccount decoded, by their
-// stored bytes: a signin reads its account from the backend every time
-// (another replica may have reset it), but decoding the same bytes again
-// would cost more than the read (reflection-based JSON). Keyed by the
-// bytes themselves, it can never answer for a changed record. Bounded:
-// past maxDecodedBytes of records, it starts over.
-var decodedAccounts = struct {
-	sync.RWMutex
-	m     map[string]decodedAccount
-	bytes int
-}{m: map[string]decodedAccount{}}
-
-type decodedAccount struct {
-	n int64
-	a *kvAccount // shared: never modified once decoded
-}
-
-const maxDecodedBytes = 1 << 20
-
 // decodeAccount reads "16 hex digits of n, then JSON".
 func decodeAccount(b []byte) (int64, *kvAccount, bool) {
-	decodedAccounts.RLock()
-	d, ok := decodedAccounts.m[string(b)]
-	decodedAccounts.RUnlock()
-	if ok {
-		return d.n, d.a, true
-	}
-	n, a, ok := decodeAccountBytes(b)
-	if ok {
-		decodedAccounts.Lock()
-		if decodedAccounts.bytes+len(b) > maxDecodedBytes {
-			clear(decodedAccounts.m)
-			decodedAccounts.bytes = 0
-		}
-		if len(b) <= maxDecodedBytes/64 { // an account of huge free text is decoded each time
-			decodedAccounts.m[string(b)] = decodedAccount{n, a}
-			decodedAccounts.bytes += len(b)
-		}
-		decodedAccounts.Unlock()
-	}
-	return n, a, ok
-}
-
-func decodeAccountBytes(b []byte) (int64, *kvAccount, bool) {
 	if len(b) < 16 {
 		return 0, nil, false
 	}
@@ -413,14 +370,6 @@ func (s *Store) HasBackend() bool { return s.kv != nil }
 // f returns nil to remove it. Only with a backend.
 func (s *Store) UpdateFault(ns, op string, f func(old []byte, ok bool) []byte) error {
 	return s.kv.update(nsKey(kindFault, ns)+op, f)
-}
-
-// HasFault reports whether namespace ns has a fault for op: one read, so
-// that the common case, no fault, costs no write. Only with a backend.
-func (s *Store) HasFault(ns, op string) bool {
-	_, ok, err := s.kv.get(nsKey(kindFault, ns) + op)
-	s.backendErr("faults", err)
-	return ok
 }
 
 // Faults returns the faults of namespace ns by operation. Only with a backend.

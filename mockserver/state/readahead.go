@@ -37,7 +37,8 @@ func (ns *Namespace) AuthenticateRead(rd *AccountRead, login, password string) (
 }
 
 // FaultAhead starts reading whether namespace ns has a fault for op, and
-// returns the wait for HasFault's answer. Only with a backend.
+// returns the wait for the answer: one read, so that the common case, no
+// fault, costs no write. Only with a backend.
 func (s *Store) FaultAhead(ns, op string) func() bool {
 	wait := s.kv.getAhead(nsKey(kindFault, ns) + op)
 	return func() bool {
