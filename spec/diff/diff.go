@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -132,6 +133,24 @@ func Compare(old, new *model.Contract) []Change {
 			newIDs = append(newIDs, o.ID)
 		}
 	}
+	// An operation whose id changed with a path parameter's name (the id
+	// is derived from the path) is still the same endpoint: paired by
+	// method and template, names ignored, as oasdiff pairs paths.
+	for _, id := range oldIDs {
+		o := oldOps[id]
+		if newOps[id] != nil {
+			continue
+		}
+		for _, nid := range newIDs {
+			n := newOps[nid]
+			if oldOps[nid] == nil && n.Method == o.Method && Template(n.Path) == Template(o.Path) {
+				newOps[id] = n
+				delete(newOps, nid)
+				newIDs = replace(newIDs, nid, id)
+				break
+			}
+		}
+	}
 	for _, id := range merge(oldIDs, newIDs) {
 		o, n := oldOps[id], newOps[id]
 		switch {
@@ -181,7 +200,15 @@ func at(src, fallback model.Source) model.Source {
 func (d *differ) operation(o, n *model.Operation) {
 	d.op = n
 	src := n.Source
-	if o.Path != n.Path {
+	renamed := renames(o.Path, n.Path)
+	switch {
+	case o.Path == n.Path:
+	case Template(o.Path) == Template(n.Path):
+		// Issue 17 item 9: only parameter names differ; a client fills
+		// the same URL, so this is not a path change (oasdiff ignores
+		// the names too).
+		d.add("api-path-param-renamed", "", src, o.Path, n.Path, "path parameter renamed (%s to %s): the same URL for clients", o.Path, n.Path)
+	default:
 		d.add("api-path-changed", "", src, o.Path, n.Path, "path changed from %s to %s", o.Path, n.Path)
 	}
 	if o.Method != n.Method {
@@ -196,7 +223,7 @@ func (d *differ) operation(o, n *model.Operation) {
 	if !o.ParamsOptional && n.ParamsOptional {
 		d.add("request-body-became-optional", "", src, false, true, "params may now be omitted")
 	}
-	d.pathParams(o, n)
+	d.pathParams(o, n, renamed)
 	if o.Title != n.Title {
 		d.add("api-title-changed", "", src, o.Title, n.Title, "title changed from %q to %q", o.Title, n.Title)
 	}
@@ -214,6 +241,14 @@ func (d *differ) operation(o, n *model.Operation) {
 	oa, na := map[string]model.Argument{}, map[string]model.Argument{}
 	var on, nn []string
 	for _, a := range o.Arguments {
+		if to, ok := renamed[a.Name]; ok && a.In == "path" {
+			// Compared with the parameter it became (item 9); its error
+			// key, when it is the name, follows it.
+			if a.ErrorKey == "" || a.ErrorKey == a.Name {
+				a.ErrorKey = ""
+			}
+			a.Name = to
+		}
 		if _, dup := oa[a.Name]; !dup {
 			oa[a.Name] = a
 			on = append(on, a.Name)
@@ -275,10 +310,14 @@ func (d *differ) operation(o, n *model.Operation) {
 	}
 }
 
-func (d *differ) pathParams(o, n *model.Operation) {
+func (d *differ) pathParams(o, n *model.Operation, renamed map[string]string) {
 	oe := map[string]string{}
 	for _, p := range o.PathParams {
-		oe[p.Name] = p.Example
+		name := p.Name
+		if to, ok := renamed[name]; ok {
+			name = to
+		}
+		oe[name] = p.Example
 	}
 	for _, p := range n.PathParams {
 		if ex, ok := oe[p.Name]; ok && ex != p.Example {
@@ -636,4 +675,42 @@ func sameJSON(a, b []byte) bool {
 func isNull(b []byte) bool {
 	t := string(bytes.TrimSpace(b))
 	return t == "" || t == "null"
+}
+
+// Template is path with every parameter name left out ("/partner/{}/x"):
+// two paths with the same template are the same URLs for a client (issue
+// 17 item 9; oasdiff compares paths so).
+func Template(path string) string {
+	return templateName.ReplaceAllString(path, "{}")
+}
+
+var templateName = regexp.MustCompile(`\{[^{}/]*\}`)
+
+// renames maps each path parameter of old to the one at its place in new,
+// when the two paths share a template and the names differ.
+func renames(old, new string) map[string]string {
+	if old == new || Template(old) != Template(new) {
+		return nil
+	}
+	on, nn := templateName.FindAllString(old, -1), templateName.FindAllString(new, -1)
+	m := map[string]string{}
+	for i := range on {
+		a, b := strings.Trim(on[i], "{}"), strings.Trim(nn[i], "{}")
+		if a != b {
+			m[a] = b
+		}
+	}
+	return m
+}
+
+// replace is ids with old replaced by new.
+func replace(ids []string, old, new string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		if id == old {
+			id = new
+		}
+		out[i] = id
+	}
+	return out
 }

@@ -136,6 +136,19 @@ var ruleCases = []ruleCase{
 		want: []string{"breaking request-body-became-required logout"}},
 	{name: "params became optional", new: func(c *model.Contract) { op(c, "signin").ParamsOptional = true },
 		want: []string{"non-breaking request-body-became-optional signin"}},
+	// Issue 17 item 9: a renamed path parameter is the same URL for a
+	// client: info, not a path change, and its argument is not removed
+	// and added.
+	{name: "path param renamed", new: func(c *model.Contract) { renameFlagParam(c, "flag") },
+		want: []string{"info api-path-param-renamed flag"}},
+	{name: "path param renamed with the id", new: func(c *model.Contract) { renameFlagParam(c, "flag_by_country") },
+		want: []string{"info api-path-param-renamed flag_by_country"}},
+	{name: "path param renamed, its example changed", new: func(c *model.Contract) {
+		renameFlagParam(c, "flag")
+		op(c, "flag").PathParams[0].Example = "fr"
+	}, want: []string{"info api-path-param-renamed flag", "info api-path-param-example-changed flag"}},
+	{name: "path template changed", new: func(c *model.Contract) { op(c, "flag").Path = "/flags/{code}/image.png" },
+		want: []string{"breaking api-path-changed flag"}},
 	{name: "path param example", new: func(c *model.Contract) { op(c, "flag").PathParams[0].Example = "fr" },
 		want: []string{"info api-path-param-example-changed flag"}},
 	{name: "operation docs", new: func(c *model.Contract) {
@@ -515,4 +528,14 @@ func TestJSON(t *testing.T) {
 	if !strings.Contains(b.String(), `"changes": []`) {
 		t.Errorf("empty report %s", b.String())
 	}
+}
+
+// renameFlagParam renames flag's path parameter {code} to {country}, in
+// its path, its path parameters and its argument, and gives it id.
+func renameFlagParam(c *model.Contract, id string) {
+	o := op(c, "flag")
+	o.Path = "/flags/{country}.png"
+	o.PathParams[0].Name = "country"
+	arg(c, "flag", "code").Name = "country"
+	o.ID = id
 }

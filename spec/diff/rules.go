@@ -22,6 +22,7 @@ var Rules = []Rule{
 	{"api-removed", Breaking, KindOperation, "an operation removed"},
 	{"endpoint-added", NonBreaking, KindOperation, "a new operation"},
 	{"api-path-changed", Breaking, KindOperation, "same operation id, new path"},
+	{"api-path-param-renamed", Info, KindOperation, "a path parameter renamed: the same template, the same URLs for clients (oasdiff ignores the names)"},
 	{"api-method-changed", Breaking, KindOperation, "same operation id, new HTTP method"},
 	{"api-protocol-changed", Breaking, KindOperation, "jsonrpc <-> plain http"},
 	{"request-body-became-required", Breaking, KindOperation, "params may no longer be omitted (T2)"},
