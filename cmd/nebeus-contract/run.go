@@ -56,7 +56,7 @@ func runGenerate(args []string, stdout, stderr io.Writer, check bool) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	page := fs.String("page", "spec/source/index.html.md", "the Slate page (includes resolve to includes/_NAME.md beside it)")
-	overlay := fs.String("overlay", "spec/overlay.yaml", `the decision overlay (OpenAPI Overlay 1.0); "" for none`)
+	overlay := fs.String("overlay", "spec/overlay.yaml", `the decision overlay (OpenAPI Overlay 1.0); "" for none. The default applies to the default page only, and only when it is there`)
 	decisions := fs.String("decisions", "", "the record of the decisions, whose ids and titles the model carries (default: DECISIONS.md beside the overlay, when there)")
 	out := fs.String("out", ".", "output root: schemas/ and spec/openapi.{yaml,json} are written under it")
 	strict := fs.Bool("strict", false, "treat warnings (unparseable examples, endpoint disagreements) as errors")
@@ -73,6 +73,22 @@ func runGenerate(args []string, stdout, stderr io.Writer, check bool) error {
 			return nil
 		}
 		return &exitError{code: 2}
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	switch {
+	case given["overlay"]:
+	case given["page"]:
+		// Issue 17 item 1: the default overlay holds this project's
+		// decisions about its own page; another page gets none unless
+		// named.
+		fmt.Fprintf(stderr, "note: no overlay for %s (--overlay PATH names one)\n", *page)
+		*overlay = ""
+	case !fileExists(*overlay):
+		// Run outside the repository, the default overlay (a relative
+		// path) is not there: no overlay, said once.
+		fmt.Fprintf(stderr, "note: no overlay (the default %s is not there; --overlay PATH names one)\n", *overlay)
+		*overlay = ""
 	}
 	if *decisions == "" && *overlay != "" {
 		if d := filepath.Join(filepath.Dir(*overlay), "DECISIONS.md"); fileExists(d) {
@@ -103,6 +119,10 @@ func runGenerate(args []string, stdout, stderr io.Writer, check bool) error {
 		}
 		fmt.Fprintf(stdout, "contract up to date: %d files\n", len(res.Files))
 		return nil
+	}
+	// --out names the folder to fill: it need not exist yet.
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
 	}
 	if err := res.Write(*out); err != nil {
 		return err

@@ -142,3 +142,54 @@ func TestListAndValidateAGeneratedContract(t *testing.T) {
 		t.Errorf("list --contract of a missing folder: exit %d, want 2", code)
 	}
 }
+
+// copyPage copies the widgets test page (and its include) to dir/sub.
+func copyPage(t *testing.T, dir, sub string) {
+	t.Helper()
+	src := filepath.Join("..", "..", "spec", "runcontract", "testdata", "widgets")
+	for _, f := range []string{"index.html.md", filepath.Join("includes", "_errors.md")} {
+		b, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(dir, sub, f)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Issue 17 item 1: outside the repository, generate creates --out and a
+// default overlay that is not there is no overlay, said once; a page given
+// without --overlay gets none (the default overlay is this project's own
+// page's decisions).
+func TestGenerateOutsideTheRepository(t *testing.T) {
+	dir := t.TempDir()
+	copyPage(t, dir, filepath.Join("spec", "source"))
+	t.Chdir(dir)
+	for _, tc := range []struct {
+		name string
+		args []string
+		note string
+	}{
+		{"defaults", []string{"generate", "--out", filepath.Join("new", "a")}, "the default spec/overlay.yaml is not there"},
+		{"page given", []string{"generate", "--page", filepath.Join("spec", "source", "index.html.md"), "--out", filepath.Join("new", "b", "c")}, "no overlay for spec/source/index.html.md"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "", tc.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s%s", code, stdout, stderr)
+			}
+			if n := strings.Count(stderr, "note: no overlay"); n != 1 || !strings.Contains(stderr, tc.note) {
+				t.Errorf("want the note %q once, got %q", tc.note, stderr)
+			}
+			out := tc.args[len(tc.args)-1]
+			if _, err := os.Stat(filepath.Join(out, "schemas", "widgets_get.request.json")); err != nil {
+				t.Errorf("--out %s not written: %v", out, err)
+			}
+		})
+	}
+}
