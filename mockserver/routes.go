@@ -7,33 +7,52 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec"
 )
 
 // routes is the whole URL space of the mock; maintenance starts here.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	s.feed, s.tracker = newLiveFeed(), newSessionTracker()
 
 	// T1: the operations' paths come from the contract; the catch-all
 	// below routes them (opRouter), since paths may carry templates and
 	// share a path between methods.
 	ops := s.newOpRouter()
 
-	mux.Handle("GET /healthz", s.handleHealth())
-	mux.Handle("GET /readyz", s.handleHealth())
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	// The mock's own routes: at the root, unless the page documents the
+	// same method and path (then the page's operation answers there, see
+	// directOps), and always under the reserved prefix (issue 17 item 8).
+	yamlDoc, jsonDoc := s.openAPI()
+	own := []struct {
+		method, path string
+		h            http.Handler
+	}{
+		{"GET", "/healthz", s.handleHealth()},
+		{"GET", "/readyz", s.handleHealth()},
+		{"GET", "/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})},
+		{"GET", "/openapi.yaml", serveBytes("application/yaml; charset=utf-8", yamlDoc)},
+		{"GET", "/openapi.json", serveBytes(contentTypeJSON, jsonDoc)},
+		{"GET", "/schemas/{$}", s.handleSchemaList()},
+		{"GET", "/schemas/{file}", s.handleSchema()},
+	}
+	for _, o := range own {
+		if yamlDoc == nil && strings.HasPrefix(o.path, "/openapi.") {
+			continue // a contract without its OpenAPI document: none served
+		}
+		mux.Handle(o.method+" "+o.path, o.h)
+		mux.Handle(o.method+" "+ownPrefix+strings.TrimPrefix(o.path, "/"), o.h)
+	}
+	s.shadowed = shadowed(ops)
+	for _, msg := range s.shadowed {
+		s.log.Warn(msg)
+	}
 
 	// The landing page, the API reference and their assets (landing.go).
 	mux.Handle("GET /{$}", s.handleLanding(ops))
 	mux.Handle("GET "+referencePath+"{$}", s.handleReference())
 	mux.Handle("GET "+assetsPrefix, handleAssets())
 
-	// The mock serves its own contract.
-	mux.Handle("GET /openapi.yaml", serveBytes("application/yaml; charset=utf-8", spec.OpenAPIYAML))
-	mux.Handle("GET /openapi.json", serveBytes(contentTypeJSON, spec.OpenAPIJSON))
-	mux.Handle("GET /schemas/{$}", s.handleSchemaList())
-	mux.Handle("GET /schemas/{file}", s.handleSchema())
 
 	if s.cfg.Control {
 		// Off by default; when off, /_mock/ falls to the catch-all below
@@ -91,6 +110,12 @@ func directOps(mux *http.ServeMux, catchAll http.Handler, ops *opRouter) http.Ha
 			catchAll.ServeHTTP(w, r)
 			return
 		}
+		// Issue 17 item 8: the page wins over the mock's own routes
+		// (but not under its reserved prefix).
+		if !strings.HasPrefix(r.URL.Path, ownPrefix) && ops.documents(r) {
+			catchAll.ServeHTTP(w, r)
+			return
+		}
 		mux.ServeHTTP(w, r)
 	})
 }
@@ -112,12 +137,15 @@ func serveBytes(contentType string, b []byte) http.Handler {
 // handleSchemaList: GET /schemas/ lists the schema files.
 func (s *Server) handleSchemaList() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The URLs under the prefix the list was asked under (the root or
+		// the reserved one).
+		base := r.URL.Path
 		names := s.contract.Names()
 		urls := make([]string, len(names))
 		for i, n := range names {
-			urls[i] = "/schemas/" + n + ".json"
+			urls[i] = base + n + ".json"
 		}
-		encode(w, http.StatusOK, map[string]any{"schemas": urls, "index": "/schemas/index.json"})
+		encode(w, http.StatusOK, map[string]any{"schemas": urls, "index": base + "index.json"})
 	})
 }
 
@@ -137,4 +165,68 @@ func (s *Server) handleSchema() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, b)
 	})
+}
+
+// ownPrefix is where the mock's own routes are always reachable, whatever
+// the page documents (issue 17 item 8): the control API's prefix, which no
+// page of an API documents.
+const ownPrefix = controlPrefix
+
+// ownPaths are the mock's own GET routes at the root, with the path each is
+// reachable at under ownPrefix ("" when only at the root): shadowed lists
+// those a page's operation takes.
+var ownPaths = []struct{ path, reserved string }{
+	{"/", ""}, {referencePath, ""},
+	{"/healthz", ownPrefix + "healthz"}, {"/readyz", ownPrefix + "readyz"}, {"/metrics", ownPrefix + "metrics"},
+	{"/openapi.yaml", ownPrefix + "openapi.yaml"}, {"/openapi.json", ownPrefix + "openapi.json"},
+	{"/schemas/", ownPrefix + "schemas/"}, {"/schemas/index.json", ownPrefix + "schemas/index.json"},
+}
+
+// shadowed says, for each own route an operation of the page takes, where
+// the mock's own answer is still reachable.
+func shadowed(ops *opRouter) []string {
+	var out []string
+	for _, p := range ownPaths {
+		r := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: p.path}, Host: "mock", Header: http.Header{}}
+		if !ops.documents(r) {
+			continue
+		}
+		msg := "the page documents GET " + p.path + ": its operation answers there, not the mock's own route"
+		if p.reserved != "" {
+			msg += "; that is at " + p.reserved
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
+// documents says whether an operation of the page has r's method (HEAD as
+// GET) and path.
+func (rt *opRouter) documents(r *http.Request) bool {
+	method := r.Method
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	if _, ok := rt.direct[r.URL.Path][method]; ok {
+		return true
+	}
+	routes, _ := rt.match(r.URL.Path)
+	for _, rr := range routes {
+		if rr.op.Method == method {
+			return true
+		}
+	}
+	return false
+}
+
+// openAPI is the OpenAPI document served: Config's, or the embedded one for
+// the embedded contract; nil for another contract without one.
+func (s *Server) openAPI() (yamlDoc, jsonDoc []byte) {
+	if s.cfg.OpenAPIYAML != nil || s.cfg.OpenAPIJSON != nil {
+		return s.cfg.OpenAPIYAML, s.cfg.OpenAPIJSON
+	}
+	if def, err := schemas.Default(); err == nil && def == s.contract {
+		return spec.OpenAPIYAML, spec.OpenAPIJSON
+	}
+	return nil, nil
 }

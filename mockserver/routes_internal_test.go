@@ -7,34 +7,45 @@ import (
 )
 
 // TestDirectOpsRouteAsTheMuxWould: the shortcut to the operations' handler
-// (directOps) answers every request exactly as the mux alone would: a path
-// the mux claims for itself stays the mux's, for the methods it claims.
+// (directOps) answers every request exactly as the mux alone would, except
+// that a method and path the page documents is the page's even where the
+// mux has a route of its own (issue 17 item 8), outside the reserved
+// prefix, which stays the mock's.
 func TestDirectOpsRouteAsTheMuxWould(t *testing.T) {
 	named := func(name string) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Header().Set("X-By", name) })
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", named("health"))
+	mux.Handle("GET "+ownPrefix+"healthz", named("health"))
 	mux.Handle("GET /schemas/{file}", named("schema"))
+	mux.Handle("GET /metrics", named("metrics"))
 	catchAll := named("ops")
 	mux.Handle("/", catchAll)
 	op := named("op")
 	ops := &opRouter{direct: map[string]map[string]http.Handler{
-		"/healthz":   {"GET": op, "POST": op},
-		"/schemas/x": {"GET": op},
-		"/op":        {"POST": op},
+		"/healthz":            {"GET": op, "POST": op},
+		"/schemas/x":          {"GET": op},
+		"/op":                 {"POST": op},
+		"/metrics":            {"POST": op},
+		ownPrefix + "healthz": {"GET": op},
 	}}
 	h := directOps(mux, catchAll, ops)
-	for _, tc := range []struct{ method, target string }{
-		{"GET", "/healthz"}, {"HEAD", "/healthz"}, {"POST", "/healthz"}, {"GET", "/schemas/x"},
-		{"POST", "/op"}, {"GET", "/op"}, {"POST", "/o%70"}, {"POST", "//op"}, {"POST", "/op/"},
+	for _, tc := range []struct{ method, target, pageWins string }{
+		{"GET", "/healthz", "ops"}, {"HEAD", "/healthz", "ops"}, {"POST", "/healthz", ""}, {"GET", "/schemas/x", "ops"},
+		{"GET", "/metrics", ""}, {"GET", ownPrefix + "healthz", ""},
+		{"POST", "/op", ""}, {"GET", "/op", ""}, {"POST", "/o%70", ""}, {"POST", "//op", ""}, {"POST", "/op/", ""},
 	} {
 		want := httptest.NewRecorder()
 		mux.ServeHTTP(want, httptest.NewRequest(tc.method, tc.target, nil))
+		if tc.pageWins != "" {
+			want = httptest.NewRecorder()
+			catchAll.ServeHTTP(want, httptest.NewRequest(tc.method, tc.target, nil))
+		}
 		got := httptest.NewRecorder()
 		h.ServeHTTP(got, httptest.NewRequest(tc.method, tc.target, nil))
 		if got.Code != want.Code || got.Header().Get("X-By") != want.Header().Get("X-By") {
-			t.Errorf("%s %s: %d by %q, the mux alone: %d by %q", tc.method, tc.target,
+			t.Errorf("%s %s: %d by %q, want %d by %q", tc.method, tc.target,
 				got.Code, got.Header().Get("X-By"), want.Code, want.Header().Get("X-By"))
 		}
 	}

@@ -37,6 +37,10 @@ type Config struct {
 	// live: "memory" (default), "file:PATH" or "redis://HOST:PORT[/DB]"
 	// (state.Config.Store). Close releases it.
 	Store string
+	// OpenAPIYAML and OpenAPIJSON are the contract's OpenAPI document,
+	// served at /openapi.yaml and /openapi.json; nil: the embedded one
+	// (spec.OpenAPIYAML), which describes the embedded contract only.
+	OpenAPIYAML, OpenAPIJSON []byte
 	// MaxNamespaces bounds the namespaces in use; past it the one unused
 	// for longest is evicted. Default state.DefaultMaxNamespaces.
 	MaxNamespaces int
@@ -88,6 +92,9 @@ type Server struct {
 	feed    *liveFeed
 	tracker *sessionTracker
 	proxy   *proxy // nil unless Config.Proxy
+	// shadowed says which of the mock's own routes the page's operations
+	// take (routes.go).
+	shadowed []string
 }
 
 // New builds a Server. It fails on a contract without the operations the mock
@@ -120,9 +127,21 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
 	s.faults = newFaultTable(s.store)
+	s.feed, s.tracker = newLiveFeed(), newSessionTracker()
+	if err := s.build(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// build makes everything that depends on the contract: what a Successor
+// makes anew.
+func (s *Server) build() error {
+	cfg := s.cfg
+	var err error
 	if cfg.Proxy != nil {
 		if s.proxy, err = newProxy(*cfg.Proxy, s.contract); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	s.secrets = newSecrets(s.contract.Model())
@@ -135,23 +154,27 @@ func New(cfg Config) (*Server, error) {
 	// S6: the active countries never change while the mock runs, so the
 	// answer is encoded once; get_countries is then a plain write.
 	if s.countries, err = json.Marshal(s.fixtures.Active); err != nil {
-		return nil, fmt.Errorf("mockserver: countries: %w", err)
+		return fmt.Errorf("mockserver: countries: %w", err)
 	}
 	if len(s.fixtures.Active) == 0 {
-		return nil, errors.New("mockserver: no active countries (S6: the list is never empty)")
+		return errors.New("mockserver: no active countries (S6: the list is never empty)")
 	}
-	var opNames []string
-	for _, o := range s.contract.Operations() {
-		opNames = append(opNames, o.ID)
-	}
-	if s.metrics, err = newMetrics(s.registry, opNames); err != nil {
-		return nil, err
+	if s.metrics == nil {
+		// A Successor keeps its predecessor's counters: an operation the
+		// new contract adds gets its children on first use.
+		var opNames []string
+		for _, o := range s.contract.Operations() {
+			opNames = append(opNames, o.ID)
+		}
+		if s.metrics, err = newMetrics(s.registry, opNames); err != nil {
+			return err
+		}
 	}
 	if err := s.buildOperations(); err != nil {
-		return nil, err
+		return err
 	}
 	s.handler = s.routes()
-	return s, nil
+	return nil
 }
 
 func (c Config) withDefaults() (Config, error) {

@@ -10,11 +10,12 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
 	"github.com/nebeus/nebeus-contract/mockserver"
-	"github.com/nebeus/nebeus-contract/schemas"
+	"github.com/nebeus/nebeus-contract/spec/runcontract"
 )
 
 // envPrefix prefixes the environment variable of every flag: --cors-origins
@@ -37,6 +38,9 @@ type options struct {
 	companyID, journalSize                                                        int
 	maxBody                                                                       int64
 	control                                                                       bool
+	contract                                                                      runcontract.Options
+	watch                                                                         bool
+	watchInterval                                                                 time.Duration
 	proxy                                                                         *proxyOptions // proxy.go
 	store                                                                         *storeOptions // store.go
 }
@@ -64,6 +68,11 @@ func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*o
 	fs.StringVar(&o.controlToken, "control-token", "", "bearer token for the control API from non-loopback clients")
 	fs.IntVar(&o.journalSize, "journal-size", 1000, "request journal entries kept per namespace")
 	fs.Int64Var(&o.maxBody, "max-body", mockserver.DefaultMaxBody, "request body limit in bytes (413 above)")
+	fs.StringVar(&o.contract.Page, "page", "", "serve the contract of this Slate page, generated at start (includes beside it, in includes/_NAME.md), instead of the built-in one")
+	fs.StringVar(&o.contract.Overlay, "overlay", "", "with --page: the decision overlay applied to it (default none; DECISIONS.md beside it names the decisions)")
+	fs.StringVar(&o.contract.Contract, "contract", "", "serve the contract nebeus-contract generate --out wrote in this folder instead of the built-in one")
+	fs.BoolVar(&o.watch, "watch", false, "with --page: reload the page and overlay when they change, keeping accounts and sessions")
+	fs.DurationVar(&o.watchInterval, "watch-interval", time.Second, "with --watch: how often the inputs are checked (a change is read once unchanged for one more interval)")
 	o.proxy = proxyFlags(fs)
 	o.store = storeFlags(fs)
 
@@ -97,6 +106,15 @@ func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*o
 	case "text", "json":
 	default:
 		return nil, fmt.Errorf("--log-format %q: want text or json", o.logFormat)
+	}
+	if err := o.contract.Check(); err != nil {
+		return nil, err
+	}
+	if o.watch && o.contract.Page == "" {
+		return nil, errors.New("--watch needs --page: only a page can change while the mock runs")
+	}
+	if o.watchInterval <= 0 {
+		return nil, fmt.Errorf("--watch-interval %s: want more than 0", o.watchInterval)
 	}
 	return o, nil
 }
@@ -148,10 +166,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	contract, err := schemas.Default()
+	var (
+		watcher *runcontract.Watcher
+		loaded  *runcontract.Loaded
+	)
+	if o.watch {
+		watcher, loaded, err = runcontract.Watch(o.contract)
+	} else {
+		loaded, err = runcontract.Load(o.contract)
+	}
 	if err != nil {
 		return err
 	}
+	for _, w := range loaded.Warnings { // once, at start
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	contract := loaded.Contract
 	var origins []string
 	for _, p := range strings.Split(o.corsOrigins, ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -172,17 +202,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		CORSOrigins: origins, Control: o.control, ControlToken: o.controlToken,
 		MaxBody: o.maxBody, Logger: logger, Proxy: px,
 		Store: o.store.spec, MaxNamespaces: o.store.maxNamespaces, MaxMemory: o.store.maxMemory,
+		OpenAPIYAML: loaded.OpenAPIYAML, OpenAPIJSON: loaded.OpenAPIJSON,
 	})
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	// The server in use: --watch swaps in a successor that keeps the
+	// state; the store they share is closed once, at the end.
+	var current atomic.Pointer[mockserver.Server]
+	current.Store(srv)
+	defer func() { current.Load().Close() }()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
 	hs := &http.Server{
-		Handler:           srv,
+		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { current.Load().ServeHTTP(w, r) }),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -190,7 +225,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	banner(stdout, "http://"+ln.Addr().String(), contract, fx, o)
+	banner(stdout, "http://"+ln.Addr().String(), loaded, srv, fx, o)
 	o.proxy.banner(stdout, px)
 	o.store.banner(stdout)
 
@@ -198,6 +233,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// mockserver.Listener: the requests net/http refuses itself get the
 	// mock's JSON-RPC answer too (T5).
 	go func() { served <- hs.Serve(mockserver.Listener(ln)) }()
+	if watcher != nil {
+		go watch(ctx, watcher, loaded, &current, o.watchInterval, logger, stdout)
+	}
 	select {
 	case err := <-served:
 		return err
@@ -219,8 +257,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // banner tells a frontend developer everything needed to start: where the
 // mock listens, which accounts exist (the demo passwords are public), where
 // the control API and the contract are.
-func banner(w io.Writer, base string, c *schemas.Contract, fx fixtures.Set, o *options) {
+func banner(w io.Writer, base string, l *runcontract.Loaded, srv *mockserver.Server, fx fixtures.Set, o *options) {
+	c := l.Contract
 	fmt.Fprintf(w, "nebeus-mock: listening on %s\n", base)
+	fmt.Fprintf(w, "  contract from: %s\n", l.Source)
+	if o.watch {
+		fmt.Fprintf(w, "  watching the page and its overlay: a change is served when saved (accounts and sessions kept)\n")
+	}
 	fmt.Fprintf(w, "  operations:\n")
 	for _, op := range c.Operations() {
 		kind := "JSON-RPC 2.0"
@@ -229,9 +272,13 @@ func banner(w io.Writer, base string, c *schemas.Contract, fx fixtures.Set, o *o
 		}
 		fmt.Fprintf(w, "    %-6s %s%s  (%s)\n", op.Method, base, op.Path, kind)
 	}
-	fmt.Fprintf(w, "  demo accounts (login / password):\n")
-	for _, a := range fx.Accounts {
-		fmt.Fprintf(w, "    %s / %s\n", a.Login, a.Password)
+	if accountsUsed(c) {
+		fmt.Fprintf(w, "  demo accounts (login / password):\n")
+		for _, a := range fx.Accounts {
+			fmt.Fprintf(w, "    %s / %s\n", a.Login, a.Password)
+		}
+	} else {
+		fmt.Fprintf(w, "  demo accounts: unused (no operation of this contract starts a session)\n")
 	}
 	fmt.Fprintf(w, "  active countries: %d\n", len(fx.Active))
 	switch {
@@ -244,6 +291,9 @@ func banner(w io.Writer, base string, c *schemas.Contract, fx fixtures.Set, o *o
 	}
 	fmt.Fprintf(w, "  browsers: call %s under the same host name as your page: localhost and 127.0.0.1 are different sites, and the session cookie (SameSite) does not travel between them\n", base)
 	fmt.Fprintf(w, "  contract: %s/openapi.yaml %s/openapi.json %s/schemas/\n", base, base, base)
-	fmt.Fprintf(w, "  health: %s/healthz  metrics: %s/metrics\n", base, base)
+	fmt.Fprintf(w, "  health: %s/healthz  metrics: %s/metrics (each also under %s/_mock/)\n", base, base, base)
+	for _, msg := range srv.Shadowed() {
+		fmt.Fprintf(w, "  warning: %s\n", msg)
+	}
 	fmt.Fprintf(w, "  headers: X-Mock-Namespace: NAME, Prefer: variant=error, delay=250ms\n")
 }
