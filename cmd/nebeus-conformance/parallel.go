@@ -69,8 +69,11 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		if o.Login != "" {
 			args = append(args, "--login", o.Login)
 		}
-		if o.contractDir != "" {
-			args = append(args, "--contract", o.contractDir)
+		// Each shard generates the same contract from the same inputs.
+		for flag, v := range map[string]string{"--contract": o.source.Contract, "--page": o.source.Page, "--overlay": o.source.Overlay} {
+			if v != "" {
+				args = append(args, flag, v)
+			}
 		}
 		args = append(args, "--seed", strconv.FormatInt(o.seed, 10))
 		if o.verbose {

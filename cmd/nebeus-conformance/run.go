@@ -16,6 +16,7 @@ import (
 
 	"github.com/nebeus/nebeus-contract/conformance"
 	"github.com/nebeus/nebeus-contract/schemas"
+	"github.com/nebeus/nebeus-contract/spec/runcontract"
 )
 
 // Environment variables read for flags not given.
@@ -60,7 +61,10 @@ type options struct {
 	parallel               int
 	seed                   int64
 	shard                  string
-	contractDir            string
+	// source is where the contract comes from (--contract, --page,
+	// --overlay); warnings are its generator's, printed once.
+	source   runcontract.Options
+	warnings []string
 }
 
 func parseFlags(args []string, getenv func(string) string) (*options, *flag.FlagSet, error) {
@@ -68,7 +72,9 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	fs := flag.NewFlagSet("nebeus-conformance", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.BaseURL, "base-url", "", "the deployment's base URL (env "+envBaseURL+"); each operation is served at it followed by its path in the contract")
-	fs.StringVar(&o.contractDir, "contract", "", "check against the contract generated in this schemas directory (nebeus-contract generate --out DIR: DIR/schemas) instead of the built-in one")
+	fs.StringVar(&o.source.Contract, "contract", "", "check against the contract nebeus-contract generate --out DIR wrote (DIR, or DIR/schemas) instead of the built-in one")
+	fs.StringVar(&o.source.Page, "page", "", "check against the contract of this Slate page, generated at start (includes beside it, in includes/_NAME.md), instead of the built-in one")
+	fs.StringVar(&o.source.Overlay, "overlay", "", "with --page: the decision overlay applied to it (default none; DECISIONS.md beside it names the decisions)")
 	fs.DurationVar(&o.Timeout, "timeout", 5*time.Second, "per-request timeout; an answer later than this fails (T5)")
 	fs.Var(&o.headers, "header", "'Name: value' added to every request (repeatable), e.g. a gateway token")
 	fs.StringVar(&o.EmailDomain, "email-domain", "example.com", "domain of the accounts the mutating specs create")
@@ -145,12 +151,12 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 			return nil, fs, usageError("--label-filter %q: %v", o.labelFilter, err)
 		}
 	}
-	if o.contractDir != "" {
-		c, err := schemas.Load(os.DirFS(o.contractDir))
+	if o.source != (runcontract.Options{}) {
+		l, err := runcontract.Load(o.source)
 		if err != nil {
-			return nil, fs, usageError("--contract %s: %v", o.contractDir, err)
+			return nil, fs, usageError("%v", err)
 		}
-		o.Contract = c
+		o.Contract, o.warnings = l.Contract, l.Warnings
 	}
 	return o, fs, nil
 }
@@ -216,6 +222,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if o.help {
 		usage(o, fs, stdout)
 		return nil
+	}
+	if o.shard == "" { // a shard's parent printed them
+		for _, w := range o.warnings {
+			fmt.Fprintln(stderr, "warning:", w)
+		}
 	}
 	o.Out = stdout
 	if o.Options, err = o.WithDefaults(); err != nil {
