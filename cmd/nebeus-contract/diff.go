@@ -69,6 +69,12 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["overlay"] && !fileExists(*overlay) && (!set["old-overlay"] || !set["new-overlay"]) {
+		// Issue 17 item 1: outside the repository the default overlay is
+		// not there: no overlay, said once.
+		fmt.Fprintf(stderr, "note: no overlay (the default %s is not there; --overlay PATH names one)\n", *overlay)
+		*overlay = ""
+	}
 	overlays := [2]string{*overlay, *overlay}
 	if set["old-overlay"] {
 		overlays[0] = *oldOverlay

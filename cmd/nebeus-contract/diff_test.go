@@ -223,3 +223,36 @@ func TestDiffOverlayPerSide(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// Issue 17 items 9 and 1: a path parameter renamed between two pages is
+// info, not a path change (exit 0); and diff runs outside the repository,
+// where its default overlay is not there (no overlay, said once).
+func TestDiffPathParamRenamedOutsideTheRepository(t *testing.T) {
+	const page = "---\ntitle: Partners API (a test page)\n---\n\n# Partner logo\n\nReturns the partner's logo as a PNG image.\n\n" +
+		"> `GET https://api.partners.test/partner/{uid}/logo.png`\n\n### URL Parameters\n\n" +
+		"Parameter | Type | Required | Description\n--------- | ---- | -------- | -----------\nuid | string | Required | The partner's id\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "old.md"), []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	renamed := strings.NewReplacer("{uid}", "{partner_id}", "\nuid |", "\npartner_id |").Replace(page)
+	if err := os.WriteFile(filepath.Join(dir, "new.md"), []byte(renamed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	code, stdout, stderr := runCLI(t, "", "diff", "old.md", "new.md")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s%s", code, stdout, stderr)
+	}
+	got := fields(stdout)
+	want := []string{
+		"info api-path-param-renamed partner_logo new.md:9 path parameter renamed (/partner/{uid}/logo.png to /partner/{partner_id}/logo.png): the same URL for clients",
+		"0 breaking, 0 warning, 0 not breaking, 1 info",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n := strings.Count(stderr, "note: no overlay"); n != 1 {
+		t.Errorf("the missing default overlay said %d times: %q", n, stderr)
+	}
+}
