@@ -322,3 +322,33 @@ func TestRunWatchReloadsThePageKeepingState(t *testing.T) {
 		t.Errorf("demo signin after the refused reload: %d %s", code, body)
 	}
 }
+
+// Issue 17 item 1: the mock works from any directory: a page named
+// relative to it, its include beside it; no overlay unless named, said in
+// the banner.
+func TestRunFromAnyDirectory(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"index.html.md", filepath.Join("includes", "_errors.md")} {
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(widgetsPage), f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	base, stdout, stderr, _ := startRun(t, []string{"--addr", "127.0.0.1:0", "--page", "index.html.md"}, nil)
+	if code, body := call(t, base+"/widgets/list/1.0/json", `{"jsonrpc":"2.0","id":1}`); code != 200 || !strings.Contains(body, "sprocket") {
+		t.Errorf("widgets_list: %d %s", code, body)
+	}
+	if !strings.Contains(stdout.String(), "contract from: page index.html.md (no overlay: --overlay PATH names one)") {
+		t.Errorf("banner:\n%s", stdout.String())
+	}
+	if strings.Contains(stderr.String(), "warning:") {
+		t.Errorf("warnings for a clean page with its include:\n%s", stderr.String())
+	}
+}

@@ -146,6 +146,8 @@ func loadPage(o Options) (*Loaded, error) {
 	src := "page " + o.Page
 	if o.Overlay != "" {
 		src += " with overlay " + o.Overlay
+	} else {
+		src += " (no overlay: --overlay PATH names one)"
 	}
 	return &Loaded{Contract: c, OpenAPIYAML: res.Files["spec/openapi.yaml"], OpenAPIJSON: res.Files["spec/openapi.json"],
 		Warnings: warnings, Source: src}, nil
