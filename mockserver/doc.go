@@ -19,6 +19,13 @@
 //	GET  /reference/             the API reference (embedded Swagger UI, web/vendor)
 //	GET  /_assets/...            the pages' scripts and styles, embedded
 //	     /_mock/...              the control API and the console, only with Config.Control
+//	GET  /_mock/healthz, /_mock/readyz, /_mock/metrics, /_mock/openapi.{yaml,json}, /_mock/schemas/...
+//	                             the mock's own routes again, always: where an operation of the
+//	                             page has the same method and path, the operation answers at the
+//	                             root (with a warning, Server.Shadowed) and these stay reachable
+//
+// [Server.Successor] serves another contract with the same state
+// (nebeus-mock --watch); [Server.Notify] shows a notice in the console.
 //
 // # Headers a client may send
 //
