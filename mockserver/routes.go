@@ -53,7 +53,6 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET "+referencePath+"{$}", s.handleReference())
 	mux.Handle("GET "+assetsPrefix, handleAssets())
 
-
 	if s.cfg.Control {
 		// Off by default; when off, /_mock/ falls to the catch-all below
 		// and answers exactly like an unknown path.
