@@ -234,7 +234,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// mock's JSON-RPC answer too (T5).
 	go func() { served <- hs.Serve(mockserver.Listener(ln)) }()
 	if watcher != nil {
-		go watch(ctx, watcher, loaded, &current, o.watchInterval, logger, stdout)
+		// Stopped, and waited for, before the store is closed (defers
+		// run last first).
+		wctx, wcancel := context.WithCancel(ctx)
+		watched := make(chan struct{})
+		defer func() { wcancel(); <-watched }()
+		go func() {
+			defer close(watched)
+			watch(wctx, watcher, loaded, &current, o.watchInterval, logger, stdout)
+		}()
 	}
 	select {
 	case err := <-served:
