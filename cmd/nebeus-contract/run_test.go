@@ -190,6 +190,11 @@ func TestGenerateOutsideTheRepository(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(out, "schemas", "widgets_get.request.json")); err != nil {
 				t.Errorf("--out %s not written: %v", out, err)
 			}
+			// list reads the folder generate wrote, as the mock and the
+			// suite read --contract.
+			if code, stdout, stderr := runCLI(t, "", "list", "--contract", out); code != 0 || !strings.Contains(stdout, "widgets_get POST /widgets/get/1.0/json") {
+				t.Errorf("list --contract %s: exit %d\n%s%s", out, code, stdout, stderr)
+			}
 		})
 	}
 }

@@ -7,13 +7,14 @@ import (
 	"os"
 
 	"github.com/nebeus/nebeus-contract/schemas"
+	"github.com/nebeus/nebeus-contract/spec/runcontract"
 )
 
 func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	schema := fs.String("schema", "", `schema NAME to validate against (see "nebeus-contract list"), e.g. signin.response or signup.request`)
-	dir := fs.String("contract", "", "a generated schemas/ folder to read instead of the embedded contract")
+	dir := fs.String("contract", "", "a contract generate --out DIR wrote (DIR or DIR/schemas) to read instead of the embedded contract")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "nebeus-contract validate --schema NAME [FILE|-]: validate one JSON payload; prints every violation with its JSON pointer and decision id. Exit 0 valid, 1 invalid.")
 		fs.PrintDefaults()
@@ -89,7 +90,7 @@ func responseOp(c *schemas.Contract, schema string) (string, bool) {
 func runList(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("contract", "", "a generated schemas/ folder to read instead of the embedded contract")
+	dir := fs.String("contract", "", "a contract generate --out DIR wrote (DIR or DIR/schemas) to read instead of the embedded contract")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return nil
@@ -110,15 +111,13 @@ func runList(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// generatedContract is the contract in dir (a generated schemas/ folder), or the
-// embedded one.
+// generatedContract is the contract in dir (what generate --out DIR wrote,
+// or its schemas/ folder), or the embedded one, as the mock and the suite
+// read --contract (runcontract).
 func generatedContract(dir string) (*schemas.Contract, error) {
-	if dir == "" {
-		return schemas.Default()
-	}
-	c, err := schemas.Load(os.DirFS(dir))
+	l, err := runcontract.Load(runcontract.Options{Contract: dir})
 	if err != nil {
-		return nil, &exitError{code: 2, msg: fmt.Sprintf("--contract %s: %v", dir, err)}
+		return nil, &exitError{code: 2, msg: err.Error()}
 	}
-	return c, nil
+	return l.Contract, nil
 }
