@@ -50,8 +50,8 @@ func startMockWith(t *testing.T, args ...string) string {
 	select {
 	case url := <-urls:
 		return url
-	case <-time.After(20 * time.Second):
-		t.Fatal("nebeus-mock printed no 'listening on' banner")
+	case <-time.After(time.Minute): // it generates the page first
+		t.Fatal("nebeus-mock printed no 'listening on' banner within a minute")
 		return ""
 	}
 }

@@ -31,3 +31,15 @@ func (s *Server) Shadowed() []string { return s.shadowed }
 
 // Contract is the contract s serves.
 func (s *Server) Contract() *schemas.Contract { return s.contract }
+
+// UsesAccounts says whether the demo accounts mean anything to the
+// contract served: one of its operations signs in against them or creates
+// accounts (the mock's business logic, S1, S5), whatever the overlay says.
+func (s *Server) UsesAccounts() bool {
+	for _, op := range s.ops {
+		if op.readAhead != nil || op.createsAccounts {
+			return true
+		}
+	}
+	return false
+}

@@ -36,6 +36,9 @@ func TestSuccessorKeepsState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !h.srv.UsesAccounts() {
+		t.Error("the embedded contract signs in against the demo accounts")
+	}
 	next, err := h.srv.Successor(page.Contract, page.OpenAPIYAML, page.OpenAPIJSON)
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +78,9 @@ func TestNoOpenAPIDocumentForAnotherContract(t *testing.T) {
 	defer srv.Close()
 	if code, body := serve(t, srv, "GET", "/openapi.yaml", ""); code == 200 {
 		t.Errorf("served an OpenAPI document: %.200s", body)
+	}
+	if srv.UsesAccounts() {
+		t.Error("the widgets page neither signs in nor signs up, yet the demo accounts are said to be used")
 	}
 	if len(srv.Shadowed()) != 0 {
 		t.Errorf("shadowed: %v", srv.Shadowed())

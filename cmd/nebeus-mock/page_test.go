@@ -213,7 +213,7 @@ func notices(t *testing.T, base string) <-chan string {
 	}()
 	select {
 	case <-ready:
-	case <-time.After(10 * time.Second):
+	case <-time.After(startTimeout):
 		t.Fatal("the event stream sent no ready event")
 	}
 	return ch
@@ -224,8 +224,8 @@ func nextNotice(t *testing.T, ch <-chan string) string {
 	select {
 	case msg := <-ch:
 		return msg
-	case <-time.After(20 * time.Second):
-		t.Fatal("no contract notice within 20s")
+	case <-time.After(startTimeout):
+		t.Fatalf("no contract notice within %s", startTimeout)
 		return ""
 	}
 }

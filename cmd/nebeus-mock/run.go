@@ -280,13 +280,13 @@ func banner(w io.Writer, base string, l *runcontract.Loaded, srv *mockserver.Ser
 		}
 		fmt.Fprintf(w, "    %-6s %s%s  (%s)\n", op.Method, base, op.Path, kind)
 	}
-	if accountsUsed(c) {
+	if srv.UsesAccounts() {
 		fmt.Fprintf(w, "  demo accounts (login / password):\n")
 		for _, a := range fx.Accounts {
 			fmt.Fprintf(w, "    %s / %s\n", a.Login, a.Password)
 		}
 	} else {
-		fmt.Fprintf(w, "  demo accounts: unused (no operation of this contract starts a session)\n")
+		fmt.Fprintf(w, "  demo accounts: unused (no operation of this contract signs in or signs up)\n")
 	}
 	fmt.Fprintf(w, "  active countries: %d\n", len(fx.Active))
 	switch {

@@ -35,6 +35,10 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// startTimeout bounds the wait for the banner: a --page run generates its
+// contract first, which on a loaded machine under -race takes a while.
+const startTimeout = time.Minute
+
 func startRun(t *testing.T, args []string, env map[string]string) (base string, stdout *lineWriter, stderr *testutil.Buffer, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -49,9 +53,9 @@ func startRun(t *testing.T, args []string, env map[string]string) (base string, 
 	case err := <-done:
 		cancel()
 		t.Fatalf("run ended before listening: %v\nstderr: %s", err, stderr.String())
-	case <-time.After(10 * time.Second):
+	case <-time.After(startTimeout):
 		cancel()
-		t.Fatal("no banner within 10s")
+		t.Fatalf("no banner within %s", startTimeout)
 	}
 	stopped := false
 	stop = func() error {

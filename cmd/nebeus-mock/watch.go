@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/mockserver"
-	"github.com/nebeus/nebeus-contract/schemas"
-	"github.com/nebeus/nebeus-contract/spec/model"
 	"github.com/nebeus/nebeus-contract/spec/runcontract"
 )
 
@@ -66,8 +64,8 @@ func watch(ctx context.Context, w *runcontract.Watcher, last *runcontract.Loaded
 		for _, msg := range succ.Shadowed() {
 			fmt.Fprintf(stdout, "  warning: %s\n", msg)
 		}
-		if accountsUsed(srv.Contract()) && !accountsUsed(next.Contract) {
-			fmt.Fprintf(stdout, "  demo accounts: unused now (no operation starts a session); kept for when one does\n")
+		if srv.UsesAccounts() && !succ.UsesAccounts() {
+			fmt.Fprintf(stdout, "  demo accounts: unused now (no operation signs in or signs up); kept for when one does\n")
 		}
 		succ.Notify("contract", notice(changes))
 	}
@@ -99,16 +97,4 @@ func notice(changes []string) string {
 		b.WriteString(" (reload the console for the new operation list)")
 	}
 	return b.String()
-}
-
-// accountsUsed says whether the demo accounts mean anything to the
-// contract: some operation of it starts a session (the overlay's
-// x-session, S2).
-func accountsUsed(c *schemas.Contract) bool {
-	for _, op := range c.Operations() {
-		if op.Session == model.SessionStart {
-			return true
-		}
-	}
-	return false
 }

@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/nebeus/nebeus-contract/schemas"
-	"github.com/nebeus/nebeus-contract/spec/runcontract"
 )
 
 // The console's reload notice lists the changes, at most maxNoticeChanges.
@@ -38,20 +35,5 @@ func TestReloadNotice(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// Demo accounts mean something only to a contract with an operation that
-// starts a session (S2).
-func TestAccountsUsed(t *testing.T) {
-	if !accountsUsed(schemas.MustDefault()) {
-		t.Error("the embedded contract's signin starts a session")
-	}
-	l, err := runcontract.Load(runcontract.Options{Page: widgetsPage})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if accountsUsed(l.Contract) {
-		t.Error("the widgets page has no session")
 	}
 }
