@@ -102,7 +102,13 @@ type landingCarrier struct {
 
 func (s *Server) landing() landing {
 	m := s.contract.Model()
-	l := landing{Title: m.Title, Reference: referencePath, Health: "/healthz", Metrics: "/metrics",
+	// Where the page shadows one of the mock's own routes, the links go
+	// to the reserved prefix, where they always answer (issue 17 item 8).
+	own := "/"
+	if len(s.shadowed) > 0 {
+		own = ownPrefix
+	}
+	l := landing{Title: m.Title, Reference: referencePath, Health: own + "healthz", Metrics: own + "metrics",
 		Renderer: "Swagger UI " + swaggerUIVersion + " (embedded)"}
 	if s.cfg.Control {
 		l.Console = consolePath
@@ -110,19 +116,19 @@ func (s *Server) landing() landing {
 	for _, o := range m.Operations {
 		op := landingOp{ID: o.ID, Title: o.Title, Method: o.Method, Path: o.Path, Protocol: o.Protocol}
 		if o.Request != "" {
-			op.Request = "/schemas/" + o.Request + ".json"
+			op.Request = own + "schemas/" + o.Request + ".json"
 		}
 		if o.Response != "" {
-			op.Response = "/schemas/" + o.Response + ".json"
+			op.Response = own + "schemas/" + o.Response + ".json"
 		}
 		l.Operations = append(l.Operations, op)
 	}
-	l.Contract = []landingFile{
-		{"openapi.yaml", "/openapi.yaml"}, {"openapi.json", "/openapi.json"},
-		{"schemas/", "/schemas/"}, {"schemas/index.json", "/schemas/index.json"},
+	if y, _ := s.openAPI(); y != nil {
+		l.Contract = []landingFile{{"openapi.yaml", own + "openapi.yaml"}, {"openapi.json", own + "openapi.json"}}
 	}
+	l.Contract = append(l.Contract, landingFile{"schemas/", own + "schemas/"}, landingFile{"schemas/index.json", own + "schemas/index.json"})
 	for _, n := range s.contract.Names() {
-		l.Contract = append(l.Contract, landingFile{"schemas/" + n + ".json", "/schemas/" + n + ".json"})
+		l.Contract = append(l.Contract, landingFile{"schemas/" + n + ".json", own + "schemas/" + n + ".json"})
 	}
 	if m.Session != nil {
 		l.Session = &landingCarrier{Cookie: m.Session.Cookie, Header: m.Session.Header, Argument: m.Session.Argument}

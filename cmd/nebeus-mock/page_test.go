@@ -141,6 +141,10 @@ func TestRunThePageWinsOverTheMocksOwnRoutes(t *testing.T) {
 	if code, body := get(t, base+"/_mock/schemas/"); code != 200 || !strings.Contains(body, `"/_mock/schemas/healthz.request.json"`) {
 		t.Errorf("GET /_mock/schemas/: %d %.300s", code, body)
 	}
+	// The landing page links to the mock's own routes where they answer.
+	if code, body := get(t, base+"/"); code != 200 || !strings.Contains(body, `"health":"/_mock/healthz"`) || !strings.Contains(body, `"/_mock/openapi.json"`) {
+		t.Errorf("GET / (landing): %d %.400s", code, body)
+	}
 	want := "the page documents GET /healthz: its operation answers there, not the mock's own route; that is at /_mock/healthz"
 	if !strings.Contains(stdout.String(), want) || !strings.Contains(stderr.String(), want) {
 		t.Errorf("no warning %q in the banner or the log:\n%s\n%s", want, stdout.String(), stderr.String())
