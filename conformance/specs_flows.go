@@ -67,7 +67,7 @@ func (s *suite) defineAccountFlows() {
 			s.signin(ctx, p, full)
 		})
 
-		s.sessionSpecs(func() account { return acct })
+		s.sessionSpecs(func() account { return acct }, false)
 
 		if s.has(opReset) {
 			s.it("S4 "+opReset+" for an existing account answers success", func(ctx SpecContext, p *probe) {

@@ -25,7 +25,7 @@ func (s *suite) defineSignin(op schemas.Operation) {
 		})
 		if s.opts.Login != "" {
 			Describe("with the account given to the run", func() {
-				s.sessionSpecs(func() account { return account{Login: s.opts.Login, Password: s.opts.Password} })
+				s.sessionSpecs(func() account { return account{Login: s.opts.Login, Password: s.opts.Password} }, true)
 			})
 		}
 	})
