@@ -22,7 +22,7 @@ func (s *suite) defineConcurrency() {
 	}
 	op := s.op(opSignup)
 	n := s.opts.Concurrency
-	Describe("concurrency", Label("mutating", "concurrency"), func() {
+	Describe("concurrency", Label(LabelMutating, LabelConcurrency), func() {
 		loginKey := op.ErrorKey(argLogin)
 		s.it(fmt.Sprintf("S5 %d concurrent %ss of one fresh email: exactly one succeeds, the others report %s", n, op.ID, loginKey), func(ctx SpecContext, p *probe) {
 			params := s.partitionParams(ctx, p, op, partition{Arg: mustArg(op, argLogin), Value: s.email()})

@@ -19,7 +19,7 @@ func (s *suite) defineAccountFlows() {
 		return
 	}
 	signup := s.op(opSignup)
-	Describe("account lifecycle", Label("mutating"), Ordered, func() {
+	Describe("account lifecycle", Label(LabelMutating), Ordered, func() {
 		// The container's specs depend on each other: one shard runs them all.
 		if !s.claim() {
 			return

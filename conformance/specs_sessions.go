@@ -141,7 +141,7 @@ func (s *suite) expectCookieCleared(p *probe, ex *exchange) {
 // defineLogout registers logout's readonly specs: success with no session
 // and with an unknown one, by each carrier (S3: idempotent).
 func (s *suite) defineLogout(op schemas.Operation) {
-	Describe(op.ID, Label("readonly"), func() {
+	Describe(op.ID, Label(LabelReadonly), func() {
 		s.it("S3 "+op.ID+" without a session answers success", func(ctx SpecContext, p *probe) {
 			s.expectLogout(p, p.do(ctx, s.rpc(op.ID, map[string]any{})))
 		})

@@ -69,7 +69,8 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.BaseURL, "base-url", "", "the deployment's base URL (env "+envBaseURL+"); each operation is served at it followed by its path in the contract")
 	fs.StringVar(&o.contractDir, "contract", "", "check against the contract generated in this schemas directory (nebeus-contract generate --out DIR: DIR/schemas) instead of the built-in one")
-	fs.DurationVar(&o.Timeout, "timeout", 5*time.Second, "per-request timeout; an answer later than this fails (T5)")
+	fs.DurationVar(&o.Timeout, "timeout", 5*time.Second, "per-exchange timeout, the answer's body included; a later answer fails (T5) and blocks its operation: its later checks are skipped naming that one finding")
+	fs.DurationVar(&o.MaxTime, "max-time", conformance.DefaultMaxTime, "bound on the whole run: past it no request is sent, the specs left are reported as not run (exit status 2 unless a violation was found) and the reports are still written; 0 for no bound")
 	fs.Var(&o.headers, "header", "'Name: value' added to every request (repeatable), e.g. a gateway token")
 	fs.StringVar(&o.EmailDomain, "email-domain", "example.com", "domain of the accounts the mutating specs create")
 	fs.StringVar(&o.Login, "login", "", "login of an existing account for the readonly session specs (env "+envLogin+")")
@@ -132,6 +133,12 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 		return nil, fs, usageError("--steps %d: want 0 (off) or more", o.Steps)
 	}
 	o.Seed = o.seed
+	switch {
+	case o.MaxTime < 0:
+		return nil, fs, usageError("--max-time %s: want 0 (no bound) or more", o.MaxTime)
+	case o.MaxTime == 0:
+		o.MaxTime = -1 // no bound
+	}
 	if o.parallel < 1 {
 		return nil, fs, usageError("--parallel %d: want 1 or more", o.parallel)
 	}
@@ -142,6 +149,11 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	}
 	if o.labelFilter != "" {
 		if _, err := types.ParseLabelFilter(o.labelFilter); err != nil {
+			return nil, fs, usageError("--label-filter %q: %v", o.labelFilter, err)
+		}
+		// A typo selects nothing, or less than meant: a gate that checked
+		// nothing must never pass.
+		if err := conformance.CheckLabelFilter(o.labelFilter); err != nil {
 			return nil, fs, usageError("--label-filter %q: %v", o.labelFilter, err)
 		}
 	}
@@ -236,7 +248,34 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if !res.Passed || t.failed {
 		return &exitError{code: 1}
 	}
+	if o.shard == "" && res.Summary != nil {
+		return checkedAll(o, *res.Summary)
+	}
 	return nil
+}
+
+// checkedAll is the gate's last word on a run that found no violation:
+// one the run's --max-time cut short did not check everything, and one in
+// which no spec ran checked nothing; neither is a pass (exit status 2).
+func checkedAll(o *options, sum conformance.Summary) error {
+	if sum.NotRun > 0 {
+		return &exitError{code: 2, err: fmt.Errorf("incomplete: --max-time %s reached with %d specs not run; a run that did not check everything is not a pass", o.MaxTime, sum.NotRun)}
+	}
+	return checkedSomething(o, sum.Specs.Passed+sum.Specs.Failed)
+}
+
+// checkedSomething is the gate's last word on a run that found no
+// violation: a run in which no spec ran checked nothing, and nothing
+// checked is never a pass (exit status 2).
+func checkedSomething(o *options, ran int) error {
+	if ran > 0 {
+		return nil
+	}
+	why := "no spec ran"
+	if o.labelFilter != "" {
+		why += fmt.Sprintf(" (--label-filter %q selects none)", o.labelFilter)
+	}
+	return &exitError{code: 2, err: errors.New("nothing was checked: " + why + "; a run that checks nothing is not a pass")}
 }
 
 // failer is the GinkgoTestingT RunSpecs reports a failed suite to.
@@ -248,6 +287,11 @@ func (f *failer) Fail() { f.failed = true }
 func ginkgoConfig(o *options, stdout io.Writer) (types.SuiteConfig, types.ReporterConfig) {
 	sc := types.NewDefaultSuiteConfig()
 	sc.LabelFilter = o.labelFilter
+	if o.MaxTime > 0 {
+		// Ginkgo's own bound, a backstop: the suite stops sending at
+		// --max-time and ends within a spec's timeout of it.
+		sc.Timeout = o.MaxTime + 10*o.Timeout + time.Minute
+	}
 	if o.seed != 0 {
 		sc.RandomSeed = o.seed
 	}
@@ -268,8 +312,10 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// reachable probes the target once: any HTTP answer will do (the specs
-// judge it); no answer at all is exit status 2, not a violation. The probe
+// reachable probes the target once: any whole HTTP answer will do (the
+// specs judge it); no answer at all, or none whole within the timeout
+// (body included, at most conformance.MaxBody bytes), is exit status 2, not
+// a violation. The probe
 // is an operation of the contract that is safe to call: the first safe
 // JSON-RPC one that takes no required argument, sent empty params; else
 // the first operation.
@@ -306,7 +352,13 @@ func reachable(ctx context.Context, o conformance.Options) error {
 	if err != nil {
 		return fmt.Errorf("target unreachable: %w", err)
 	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
+	defer resp.Body.Close()
+	n, err := io.Copy(io.Discard, io.LimitReader(resp.Body, conformance.MaxBody+1))
+	switch {
+	case err != nil:
+		return fmt.Errorf("target unreachable: %s %s answered HTTP %d but no whole body within --timeout %s: %w", op.Method, op.Path, resp.StatusCode, o.Timeout, err)
+	case n > conformance.MaxBody:
+		return fmt.Errorf("target unusable: %s %s answered a body longer than %d bytes", op.Method, op.Path, conformance.MaxBody)
+	}
 	return nil
 }
