@@ -58,7 +58,7 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		shards[i] = sh
 		args := []string{
 			"--base-url", o.BaseURL, "--timeout", o.Timeout.String(), "--email-domain", o.EmailDomain,
-			"--shard", fmt.Sprintf("%d/%d", i, o.parallel), "--run-id", fmt.Sprintf("%s-%d", o.RunID, i+1),
+			"--shard", fmt.Sprintf("%d/%d", i, o.parallel), "--parallel", "1", "--run-id", fmt.Sprintf("%s-%d", o.RunID, i+1),
 			"--json-report", sh.report, "--no-summary", "--no-color",
 			"--steps", strconv.Itoa(max(0, o.Steps)), "--steps-time", o.StepsTime.String(),
 			"--concurrency", strconv.Itoa(o.Concurrency), "--max-time", max(0, o.MaxTime).String(),
