@@ -111,6 +111,11 @@ func (s *suite) burst(ctx context.Context, p *probe, n int, mk func() request) [
 	}
 	close(start)
 	wg.Wait()
+	for _, ex := range exs {
+		if notSent(ex) {
+			p.stopped(ex) // a bound stopped the burst (bounds.go)
+		}
+	}
 	p.calls = append(p.calls, exs...)
 	return exs
 }

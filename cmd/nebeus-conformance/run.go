@@ -192,8 +192,14 @@ given account's password as '***'); then a summary table of operations by
 decisions. Fields beyond the contract are warnings (T6). Stateful failures
 are shrunk to a minimal sequence; --seed repeats a run.
 
-Exit status: 0 conforms, 1 violates the contract, 2 usage error or target
-unreachable.
+Exit status: 0 conforms, 1 violates the contract (a late or too long
+answer included: T5), 2 usage error (a --label-filter naming a label the
+suite does not have included), target unreachable or without a whole answer,
+no spec ran, or --max-time reached before a violation was found: a run that
+checked nothing, or not everything, is never a pass.
+
+With --label-filter readonly the account given by --login is only signed in
+with its own password: never sent a wrong password, reset_password or signup.
 
 Flags:
 `)
