@@ -58,13 +58,23 @@ func startMockBinary(t *testing.T) string {
 }
 
 // TestBinariesOverLoopback: the built conformance binary passes the built
-// mock over loopback, sequentially and with --parallel, and writes its
-// JUnit and JSON reports.
+// mock over loopback, in one process and with --parallel, and by default
+// (several processes at once), and writes its JUnit and JSON reports.
 func TestBinariesOverLoopback(t *testing.T) {
 	onlyUnderGoTest(t)
 	url := startMockBinary(t)
 	dir := t.TempDir()
 	junit, jsonReport := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.json")
+
+	def := runConformanceAsIs(context.Background(), t, url, nil, "--junit-report", junit)
+	if def.code != 0 {
+		t.Fatalf("default run: exit status %d, want 0\n%s", def.code, tail(def.out, 80))
+	}
+	if !strings.Contains(def.out, "processes (run ids") {
+		t.Errorf("the default run is not concurrent (no processes line in its summary):\n%s", tail(def.out, 40))
+	}
+	checkJUnit(t, junit)
+
 	res := runConformance(context.Background(), t, url, nil, "--junit-report", junit, "--json-report", jsonReport)
 	if res.code != 0 {
 		t.Fatalf("exit status %d, want 0\n%s", res.code, tail(res.out, 80))

@@ -18,9 +18,14 @@ import (
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
-// maxBody bounds what the suite reads of a response: a conforming answer
-// is small, and a runaway one must not exhaust memory.
-const maxBody = 4 << 20
+// MaxBody bounds what the suite reads of a response: a conforming answer
+// is small, and a runaway one must cost neither memory nor CPU. An answer
+// longer than this is not read further (T5: a whole answer within the
+// timeout), and blocks its operation like a hang.
+const MaxBody = 1 << 20
+
+// shownBody is how much of an answer longer than MaxBody the report keeps.
+const shownBody = 1 << 10
 
 // request is one HTTP request the suite sends.
 type request struct {
@@ -48,7 +53,7 @@ type exchange struct {
 	Status  int
 	Header  http.Header
 	Body    []byte
-	Err     error // transport failure or timeout
+	Err     error // transport failure, timeout, an answer too long, or not sent (blocked)
 	Elapsed time.Duration
 	// hdr is every header sent, for the curl repro.
 	hdr http.Header
@@ -117,9 +122,19 @@ func (s *suite) do(ctx context.Context, r request) *exchange {
 		hdr[k] = append([]string(nil), vs...)
 	}
 	ex.hdr = hdr
+	if err := s.gate(r.Op); err != nil {
+		ex.Err = err // not sent: one finding already stands for the operation
+		return ex
+	}
 	carriesHidden := s.noteRequest(hdr, r.Body)
 
-	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
+	// The timeout covers the whole exchange, the body included (T5), and
+	// no request outlives the run's --max-time.
+	timeout, cut := s.opts.Timeout, false
+	if left := s.timeLeft(); left < timeout {
+		timeout, cut = left, true
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var body io.Reader
 	if r.Body != nil {
@@ -134,17 +149,50 @@ func (s *suite) do(ctx context.Context, r request) *exchange {
 	start := time.Now()
 	resp, err := s.opts.Client.Do(req)
 	if err != nil {
-		ex.Err, ex.Elapsed = err, time.Since(start)
+		ex.Err, ex.Elapsed = s.late(ctx, err, cut), time.Since(start)
+		s.block(ex)
 		return ex
 	}
 	defer resp.Body.Close()
-	ex.Body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	ex.Status, ex.Header, ex.Elapsed = resp.StatusCode, resp.Header, time.Since(start)
+	ex.Status, ex.Header = resp.StatusCode, resp.Header
+	ex.Body, err = readBody(resp.Body)
+	ex.Elapsed = time.Since(start)
 	if err != nil {
-		ex.Err = err
+		ex.Err = s.late(ctx, err, cut)
+		s.block(ex)
+		if len(ex.Body) > shownBody {
+			ex.Body = ex.Body[:shownBody]
+		}
 	}
 	s.noteResponse(ex, carriesHidden)
 	return ex
+}
+
+// ErrTooLong is an answer longer than MaxBody: not read further.
+var ErrTooLong = fmt.Errorf("an answer longer than %d bytes (not read further)", MaxBody)
+
+// readBody reads at most MaxBody bytes of an answer; a longer one is
+// ErrTooLong. Reading stops there: an endless or huge body costs one
+// buffer, not the time and CPU of reading it all.
+func readBody(r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxBody+1))
+	if err == nil && len(b) > MaxBody {
+		return b, ErrTooLong
+	}
+	return b, err
+}
+
+// late names why an exchange ended in err: the run's --max-time (cut: the
+// request's deadline was the run's), or the timeout (T5: a late answer),
+// or err itself.
+func (s *suite) late(ctx context.Context, err error, cut bool) error {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return err
+	}
+	if cut {
+		return errMaxTime
+	}
+	return fmt.Errorf("%w: no whole answer within %s", context.DeadlineExceeded, s.opts.Timeout)
 }
 
 // curlOf is the exchange's request as a curl command (secrets masked).
@@ -174,8 +222,14 @@ func accept(op schemas.Operation, known bool) string {
 
 // failure describes a transport failure for the report.
 func (ex *exchange) failure() string {
-	if errors.Is(ex.Err, context.DeadlineExceeded) {
-		return fmt.Sprintf("no answer within the timeout (%s)", ex.Elapsed.Round(time.Millisecond))
+	var b *blockedError
+	switch {
+	case errors.As(ex.Err, &b), errors.Is(ex.Err, errMaxTime):
+		return ex.Err.Error()
+	case errors.Is(ex.Err, context.DeadlineExceeded):
+		return fmt.Sprintf("no whole answer within the timeout (%s)", ex.Elapsed.Round(time.Millisecond))
+	case errors.Is(ex.Err, ErrTooLong):
+		return fmt.Sprintf("%v after %s", ex.Err, ex.Elapsed.Round(time.Millisecond))
 	}
 	return ex.Err.Error()
 }

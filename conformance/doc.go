@@ -38,13 +38,13 @@
 // # Running it
 //
 // Against a deployment, with the binary (exit 0 conforms, 1 violates, 2
-// usage error or unreachable):
+// usage error, unreachable, nothing checked or cut short by --max-time):
 //
 //	nebeus-conformance --base-url https://staging.example.net \
 //	    --label-filter readonly --junit-report junit.xml --json-report report.json
 //	NEBEUS_LOGIN=qa@example.net NEBEUS_PASSWORD=... nebeus-conformance --base-url URL
 //	nebeus-conformance --base-url URL --relax odoo     # stock Odoo's shapes (T4), named in the report
-//	nebeus-conformance --base-url URL --parallel 4     # 4 processes, each a shard of the specs
+//	nebeus-conformance --base-url URL --parallel 1     # one process (default 8, each a shard of the specs)
 //
 // With go test, against the in-process mock, or against NEBEUS_BASE_URL;
 // Ginkgo's CLI runs the same specs in parallel:
@@ -81,8 +81,9 @@
 // counts, every spec skipped after a failure with that failure, the
 // relaxations applied and the T6 warnings.
 //
-// Specs are labelled "readonly" (they create nothing: safe against
-// production) or "mutating" (they create accounts, with emails unique to the
+// Specs are labelled "readonly" (they create nothing, and the account given
+// to the run is never sent a wrong password, a reset_password or a signup:
+// safe against production) or "mutating" (they create accounts, with emails unique to the
 // run and the parallel process: nc-RUNID-PROC-N@DOMAIN). An operation
 // without business rules in the suite may have side effects the suite
 // cannot know of: its specs are mutating unless the contract marks it safe

@@ -81,9 +81,16 @@ type runResult struct {
 	elapsed time.Duration
 }
 
-// runConformance runs the binary against url; extra environment entries
-// come as "K=V".
+// runConformance runs the binary against url in one process (--parallel 1:
+// the tests run many binaries, and a shard's output is the whole run's);
+// extra environment entries come as "K=V". args may give --parallel again.
 func runConformance(ctx context.Context, t testing.TB, url string, env []string, args ...string) runResult {
+	return runConformanceAsIs(ctx, t, url, env, append([]string{"--parallel", "1"}, args...)...)
+}
+
+// runConformanceAsIs runs the binary against url with its defaults but
+// for args.
+func runConformanceAsIs(ctx context.Context, t testing.TB, url string, env []string, args ...string) runResult {
 	bin, _ := binaries(t)
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()

@@ -27,8 +27,13 @@ type Options struct {
 	// (schemas.Default). Every path, limit, fixed text, error key, secret
 	// and decision title the suite uses comes from its model.
 	Contract *schemas.Contract
-	// Timeout bounds every request (T5: a hang past it fails). Default 5s.
+	// Timeout bounds every exchange, the answer's body included (T5: a
+	// hang past it fails, and blocks its operation). Default 5s.
 	Timeout time.Duration
+	// MaxTime bounds the whole run: past it no request is sent, the specs
+	// left are skipped as not run, and the report is still written. 0 is
+	// DefaultMaxTime; negative, no bound.
+	MaxTime time.Duration
 	// Header is added to every request (a staging gateway's token, say).
 	Header http.Header
 	// EmailDomain is the domain of the accounts the suite creates. Default
@@ -77,6 +82,9 @@ const (
 	DefaultStepsTime   = 400 * time.Millisecond
 	DefaultConcurrency = 8
 	MaxConcurrency     = 64
+	// DefaultMaxTime bounds a run against a slow or hostile deployment
+	// (the whole run against a conforming one takes seconds).
+	DefaultMaxTime = 3 * time.Minute
 )
 
 // WithDefaults checks opts and fills in its defaults (what Run does first).
@@ -133,6 +141,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Timeout < 0 {
 		return o, fmt.Errorf("%w: negative timeout", ErrOptions)
+	}
+	if o.MaxTime == 0 {
+		o.MaxTime = DefaultMaxTime
 	}
 	if o.EmailDomain == "" {
 		o.EmailDomain = "example.com"

@@ -32,11 +32,19 @@ type probe struct {
 	setup, calls []*exchange
 	// notes head the failure message (what a stateful failure was).
 	notes []string
+	// inMachine is set for a state machine's probe: a request a bound
+	// stopped is its answer there (bounds.go), the machine ends itself.
+	inMachine bool
 }
 
-// do sends r and records it for the repro of the spec's findings.
+// do sends r and records it for the repro of the spec's findings. A
+// request a bound stopped (its operation blocked by an earlier finding, or
+// the run's --max-time) ends the spec here (bounds.go).
 func (p *probe) do(ctx context.Context, r request) *exchange {
 	ex := p.s.do(ctx, r)
+	if !p.inMachine && notSent(ex) {
+		p.stopped(ex)
+	}
 	p.calls = append(p.calls, ex)
 	return ex
 }

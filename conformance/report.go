@@ -129,6 +129,8 @@ type Summary struct {
 	// Unchecked are the contract's decisions no check of the run was about
 	// (none ran: filtered out by label, or skipped).
 	Unchecked []string
+	// NotRun counts the specs the run's --max-time left unrun (bounds.go).
+	NotRun int
 }
 
 // Summarize builds the summary of a run with opts from its suite report
@@ -153,7 +155,16 @@ func Summarize(r types.Report, opts Options) Summary {
 			sum.Specs.Passed++
 		case sr.State.Is(types.SpecStateSkipped | types.SpecStatePending):
 			sum.Specs.Skipped++
-			if cause, ok := failedIn[container]; ok {
+			cause, ok := failedIn[container]
+			if bound := boundCause(sr.Failure.Message); bound != "" {
+				// A bound stopped it: the finding that blocked its
+				// operation, or the run's --max-time (bounds.go).
+				cause, ok = bound, true
+				if strings.HasPrefix(bound, maxTimePrefix) {
+					sum.NotRun++
+				}
+			}
+			if ok {
 				sum.SkippedAfter = append(sum.SkippedAfter, SkippedSpec{Spec: sr.LeafNodeText, Cause: cause})
 				op, dec := subject(sr.LeafNodeText, opts.Contract)
 				t := sum.Tallies[[2]string{op, dec}]
@@ -336,6 +347,9 @@ func (sum Summary) Write(w io.Writer) {
 		for _, sk := range sum.SkippedAfter {
 			fmt.Fprintf(w, "  %q\n    after %s\n", sk.Spec, sk.Cause)
 		}
+	}
+	if sum.NotRun > 0 {
+		fmt.Fprintf(w, "INCOMPLETE: %d specs not run, the run's --max-time was reached\n", sum.NotRun)
 	}
 	if len(sum.Unchecked) > 0 {
 		fmt.Fprintf(w, "decisions no check of this run was about: %s\n", strings.Join(sum.Unchecked, ", "))

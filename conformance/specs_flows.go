@@ -19,7 +19,7 @@ func (s *suite) defineAccountFlows() {
 		return
 	}
 	signup := s.op(opSignup)
-	Describe("account lifecycle", Label("mutating"), Ordered, func() {
+	Describe("account lifecycle", Label(LabelMutating), Ordered, func() {
 		// The container's specs depend on each other: one shard runs them all.
 		if !s.claim() {
 			return
@@ -67,7 +67,7 @@ func (s *suite) defineAccountFlows() {
 			s.signin(ctx, p, full)
 		})
 
-		s.sessionSpecs(func() account { return acct })
+		s.sessionSpecs(func() account { return acct }, false)
 
 		if s.has(opReset) {
 			s.it("S4 "+opReset+" for an existing account answers success", func(ctx SpecContext, p *probe) {

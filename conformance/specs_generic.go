@@ -21,9 +21,9 @@ import (
 // safe (the overlay's x-safe), then readonly.
 func (s *suite) defineGeneric() {
 	for _, op := range s.contract.Operations() {
-		label := "mutating"
+		label := LabelMutating
 		if op.Safe {
-			label = "readonly"
+			label = LabelReadonly
 		}
 		Describe(op.ID+" (generic, from the contract)", Label(label), func() {
 			s.it(decisionOf(op)+" "+op.ID+" called with valid arguments answers a documented variant", func(ctx SpecContext, p *probe) {

@@ -12,7 +12,7 @@ import (
 // checks each country's form and that the list is not empty; uniqueness
 // of ids is checked here, as JSON Schema cannot say it.
 func (s *suite) defineGetCountries(op schemas.Operation) {
-	Describe(op.ID, Label("readonly"), func() {
+	Describe(op.ID, Label(LabelReadonly), func() {
 		s.it("S6 "+op.ID+" answers a non-empty bare array of well-formed countries", func(ctx SpecContext, p *probe) {
 			s.expectCountries(ctx, p, s.rpc(op.ID, map[string]any{}))
 		})

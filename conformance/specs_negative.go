@@ -26,7 +26,7 @@ import (
 // business rules gets its request-validation specs among the generic ones
 // (specs_generic.go), labelled by whether it is safe to call.
 func (s *suite) defineNegative() {
-	Describe("negative inputs derived from the request schemas", Label("readonly"), func() {
+	Describe("negative inputs derived from the request schemas", Label(LabelReadonly), func() {
 		for _, op := range s.contract.Operations() {
 			b, ok := s.bound(op)
 			if !ok {

@@ -28,7 +28,7 @@ func (s *suite) definePartitions() {
 		op := s.op(opSignup)
 		b, _ := s.bound(op)
 		parts := s.partitions(op, b.derived)
-		Describe("valid partitions derived from the model", Label("readonly"), func() {
+		Describe("valid partitions derived from the model", Label(LabelReadonly), func() {
 			for _, pt := range parts {
 				base := baseProblem(op, pt.Arg)
 				if base.Name == "" {
@@ -42,7 +42,7 @@ func (s *suite) definePartitions() {
 				})
 			}
 		})
-		Describe("valid partitions derived from the model, signed up", Label("mutating"), func() {
+		Describe("valid partitions derived from the model, signed up", Label(LabelMutating), func() {
 			for _, pt := range parts {
 				account := pt.Arg.Name == argLogin || pt.Arg.Name == argPassword
 				text := "S5 " + op.ID + " with " + pt.String() + " succeeds"
@@ -77,7 +77,7 @@ func (s *suite) definePartitions() {
 				forms = append(forms, partition{Arg: login, What: f.what, Value: f.value})
 			}
 		}
-		Describe(op.ID+" with every form of a well-formed email", Label("readonly"), func() {
+		Describe(op.ID+" with every form of a well-formed email", Label(LabelReadonly), func() {
 			for _, pt := range forms {
 				if id == opReset {
 					s.it("S4 "+op.ID+" with "+pt.String()+" answers success", func(ctx SpecContext, p *probe) {

@@ -49,7 +49,7 @@ func (s *suite) defineProperties() {
 					copyValues(params, "")
 					s.expectSignupErrorsExactly(ctx, p, params, []string{base.Key()}, []string{country.Key()})
 				}
-			}, Label("readonly"))
+			}, Label(LabelReadonly))
 		}
 
 		s.it(fmt.Sprintf("S5 %s succeeds with countries %s lists (up to %d, a sample by the seed beyond)", op.ID, opCountries, countriesSignedUp), func(ctx SpecContext, p *probe) {
@@ -58,7 +58,7 @@ func (s *suite) defineProperties() {
 				params[argCountry] = id
 				s.expectSignupSuccess(ctx, p, params)
 			}
-		}, Label("mutating"))
+		}, Label(LabelMutating))
 
 		if s.has(opSignin) {
 			ops := opSignup + ", " + opSignin
@@ -87,7 +87,7 @@ func (s *suite) defineProperties() {
 					dup := s.partitionParams(ctx, p, op, partition{Arg: mustArg(op, argLogin), Value: login})
 					s.expectSignupErrors(ctx, p, dup, []string{op.ErrorKey(argLogin)}, false)
 				}
-			}, Label("mutating"))
+			}, Label(LabelMutating))
 		}
 
 		for _, a := range op.Arguments {
@@ -117,7 +117,7 @@ func (s *suite) defineProperties() {
 					s.expectSigninFailure(ctx, p, s.rpc(opSignin, map[string]any{argLogin: params[argLogin], argPassword: params[argPassword]}))
 				}
 				s.expectSignupSuccess(ctx, p, params)
-			}, Label("mutating"))
+			}, Label(LabelMutating))
 		}
 	})
 }

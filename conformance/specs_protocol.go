@@ -38,7 +38,7 @@ var protocolProbes = []protocolProbe{
 // a server may answer a malformed call by serving it (that is what T5
 // forbids) and so create something.
 func (s *suite) defineProtocol() {
-	Describe("protocol errors", Label("readonly"), func() {
+	Describe("protocol errors", Label(LabelReadonly), func() {
 		for _, o := range s.contract.Operations() {
 			if s.callable(o) {
 				s.protocolSpecs(o)
@@ -51,7 +51,7 @@ func (s *suite) defineProtocol() {
 			})
 		}
 	})
-	Describe("protocol errors of operations that may have side effects", Label("mutating"), func() {
+	Describe("protocol errors of operations that may have side effects", Label(LabelMutating), func() {
 		for _, o := range s.contract.Operations() {
 			if !s.callable(o) {
 				s.protocolSpecs(o)

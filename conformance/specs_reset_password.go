@@ -11,7 +11,7 @@ import (
 // The existing account's case runs in the account lifecycle (mutating), and
 // malformed emails among the derived negative inputs.
 func (s *suite) defineResetPassword(op schemas.Operation) {
-	Describe(op.ID, Label("readonly"), func() {
+	Describe(op.ID, Label(LabelReadonly), func() {
 		s.it("S4 "+op.ID+" for an unknown well-formed email answers success", func(ctx SpecContext, p *probe) {
 			s.expectResetSuccess(ctx, p, s.email())
 		})

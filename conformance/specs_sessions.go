@@ -55,8 +55,12 @@ func (s *suite) session() model.Session {
 
 // sessionSpecs registers the specs that sign in with an existing account:
 // the success's result (S1), sessions (S2) and logout with each carrier
-// (S3). The account comes from acct when the spec runs.
-func (s *suite) sessionSpecs(acct func() account) {
+// (S3). The account comes from acct when the spec runs. given is true for
+// the account given to the run (--login): it is only ever signed in with
+// its own password and signed out of the sessions the run started, never
+// sent a wrong password (a backend that counts failures would lock it; S1's
+// failure text is probed with logins that do not exist instead).
+func (s *suite) sessionSpecs(acct func() account, given bool) {
 	op := s.op(opSignin)
 	s.it("S1 "+op.ID+" of an existing account answers the success array with a well-formed result", func(ctx SpecContext, p *probe) {
 		s.signin(ctx, p, acct())
@@ -95,11 +99,13 @@ func (s *suite) sessionSpecs(acct func() account) {
 		}
 	})
 
-	s.it("S1 "+op.ID+" failure text is the same for a wrong password", func(ctx SpecContext, p *probe) {
-		a := acct()
-		p.replaying(a.made...)
-		s.expectSigninFailure(ctx, p, s.rpc(op.ID, map[string]any{argLogin: a.Login, argPassword: a.Password + "-wrong"}))
-	})
+	if !given {
+		s.it("S1 "+op.ID+" failure text is the same for a wrong password", func(ctx SpecContext, p *probe) {
+			a := acct()
+			p.replaying(a.made...)
+			s.expectSigninFailure(ctx, p, s.rpc(op.ID, map[string]any{argLogin: a.Login, argPassword: a.Password + "-wrong"}))
+		})
+	}
 
 	if !s.has(opLogout) {
 		return
@@ -135,7 +141,7 @@ func (s *suite) expectCookieCleared(p *probe, ex *exchange) {
 // defineLogout registers logout's readonly specs: success with no session
 // and with an unknown one, by each carrier (S3: idempotent).
 func (s *suite) defineLogout(op schemas.Operation) {
-	Describe(op.ID, Label("readonly"), func() {
+	Describe(op.ID, Label(LabelReadonly), func() {
 		s.it("S3 "+op.ID+" without a session answers success", func(ctx SpecContext, p *probe) {
 			s.expectLogout(p, p.do(ctx, s.rpc(op.ID, map[string]any{})))
 		})

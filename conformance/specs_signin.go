@@ -19,13 +19,13 @@ type account struct {
 // defineSignin registers signin's readonly specs: S1's failure for an
 // unknown login, and, with an account given to the run, the session specs.
 func (s *suite) defineSignin(op schemas.Operation) {
-	Describe(op.ID, Label("readonly"), func() {
+	Describe(op.ID, Label(LabelReadonly), func() {
 		s.it("S1 "+op.ID+" failure text is the same for an unknown login", func(ctx SpecContext, p *probe) {
 			s.expectSigninFailure(ctx, p, s.rpc(op.ID, map[string]any{argLogin: s.email(), argPassword: s.password()}))
 		})
 		if s.opts.Login != "" {
 			Describe("with the account given to the run", func() {
-				s.sessionSpecs(func() account { return account{Login: s.opts.Login, Password: s.opts.Password} })
+				s.sessionSpecs(func() account { return account{Login: s.opts.Login, Password: s.opts.Password} }, true)
 			})
 		}
 	})

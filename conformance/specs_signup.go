@@ -16,7 +16,7 @@ import (
 // nothing, because each request has a problem S5 names. Every key expected
 // is the model's error key of the argument at fault.
 func (s *suite) defineSignup(op schemas.Operation) {
-	Describe(op.ID, Label("readonly"), func() {
+	Describe(op.ID, Label(LabelReadonly), func() {
 		s.it("S5 "+op.ID+" reports every problem together, one error key per field", func(ctx SpecContext, p *probe) {
 			params := map[string]any{}
 			var keys []string

@@ -15,7 +15,7 @@ import (
 // operation shares: T2's leniencies a client may rely on and T3's id echo.
 // Each uses an answer that creates nothing.
 func (s *suite) defineTransport() {
-	Describe("transport", Label("readonly"), func() {
+	Describe("transport", Label(LabelReadonly), func() {
 		if s.has(opCountries) {
 			s.it("T2 a Content-Type with a charset parameter is accepted", func(ctx SpecContext, p *probe) {
 				p.refused = "T2"

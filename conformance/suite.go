@@ -98,6 +98,11 @@ type suite struct {
 	// derived once).
 	validPick map[string]int
 	negCache  map[string][]negative
+	// blocked holds, per operation, the finding that blocked it (a late
+	// or too long answer); deadline is when the run's --max-time ends
+	// (zero: no bound). See bounds.go.
+	blocked  map[string]string
+	deadline time.Time
 }
 
 func newSuite(opts Options) (*suite, error) {
@@ -107,6 +112,9 @@ func newSuite(opts Options) (*suite, error) {
 	}
 	s := &suite{opts: opts, contract: opts.Contract, secrets: opts.Contract.Model().Secrets()}
 	s.book.hide(opts.Password)
+	if opts.MaxTime > 0 {
+		s.deadline = time.Now().Add(opts.MaxTime)
+	}
 	return s, nil
 }
 
@@ -140,8 +148,15 @@ func Header(opts Options) string {
 	if s.opts.Steps < 0 {
 		stateful = "off"
 	}
-	return fmt.Sprintf("%s\n  target:      %s\n  run id:      %s\n  seed:        %d (--seed %d repeats the spec order, the sequences and the samples)\n  stateful:    %s\n  timeout:     %s per request\n  relaxations: %s\n  account:     %s",
-		s.description(), s.opts.BaseURL, s.opts.RunID, s.opts.Seed, s.opts.Seed, stateful, s.opts.Timeout, relax, acct) + shard
+	return fmt.Sprintf("%s\n  target:      %s\n  run id:      %s\n  seed:        %d (--seed %d repeats the spec order, the sequences and the samples)\n  stateful:    %s\n  timeout:     %s per request, %s for the run\n  relaxations: %s\n  account:     %s",
+		s.description(), s.opts.BaseURL, s.opts.RunID, s.opts.Seed, s.opts.Seed, stateful, s.opts.Timeout, maxTime(s.opts.MaxTime), relax, acct) + shard
+}
+
+func maxTime(d time.Duration) string {
+	if d <= 0 {
+		return "no bound"
+	}
+	return d.String()
 }
 
 // define registers every spec. It is called once, before RunSpecs.

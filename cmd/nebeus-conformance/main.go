@@ -5,7 +5,9 @@
 //	nebeus-conformance --base-url https://staging.example.net
 //
 // Exit status: 0 the deployment conforms, 1 it violates the contract, 2 a
-// usage error or a target that cannot be reached at all. nebeus-conformance
+// usage error (a label filter naming a label the suite lacks included), a
+// target that gives no whole answer, a run that checked nothing, or one
+// --max-time cut short before it found a violation. nebeus-conformance
 // --help lists the flags.
 package main
 

@@ -35,6 +35,12 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		return &exitError{code: 2, err: err}
 	}
 	defer os.RemoveAll(dir)
+	if o.MaxTime > 0 {
+		// A backstop: each shard bounds itself by --max-time.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.MaxTime+10*o.Timeout+time.Minute)
+		defer cancel()
+	}
 	// One seed for every shard: the run is repeated by giving it again.
 	if o.seed == 0 {
 		o.seed = time.Now().UnixNano() % (1 << 31)
@@ -52,10 +58,10 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		shards[i] = sh
 		args := []string{
 			"--base-url", o.BaseURL, "--timeout", o.Timeout.String(), "--email-domain", o.EmailDomain,
-			"--shard", fmt.Sprintf("%d/%d", i, o.parallel), "--run-id", fmt.Sprintf("%s-%d", o.RunID, i+1),
+			"--shard", fmt.Sprintf("%d/%d", i, o.parallel), "--parallel", "1", "--run-id", fmt.Sprintf("%s-%d", o.RunID, i+1),
 			"--json-report", sh.report, "--no-summary", "--no-color",
 			"--steps", strconv.Itoa(max(0, o.Steps)), "--steps-time", o.StepsTime.String(),
-			"--concurrency", strconv.Itoa(o.Concurrency),
+			"--concurrency", strconv.Itoa(o.Concurrency), "--max-time", max(0, o.MaxTime).String(),
 		}
 		for _, h := range o.headers {
 			args = append(args, "--header", h)
@@ -134,7 +140,7 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	if code != 0 {
 		return &exitError{code: code}
 	}
-	return nil
+	return checkedAll(o, sum)
 }
 
 // readReport reads a Ginkgo JSON report: a list of suite reports.

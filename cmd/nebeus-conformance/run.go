@@ -46,6 +46,13 @@ func usageError(format string, args ...any) error {
 	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
 }
 
+// defaultParallel is how many processes run the specs by default: the
+// specs are independent (an ordered flow stays in one shard), and a run
+// across a network waits on round trips, not on CPU; 8 keeps the default
+// run at 50 ms round trip under 10 s (BenchmarkDefaultRunAcrossANetwork in
+// package conformance).
+const defaultParallel = 8
+
 // list is a repeatable string flag.
 type list []string
 
@@ -75,7 +82,8 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	fs.StringVar(&o.source.Contract, "contract", "", "check against the contract nebeus-contract generate --out DIR wrote (DIR, or DIR/schemas) instead of the built-in one")
 	fs.StringVar(&o.source.Page, "page", "", "check against the contract of this Slate page, generated at start (includes beside it, in includes/_NAME.md), instead of the built-in one")
 	fs.StringVar(&o.source.Overlay, "overlay", "", "with --page: the decision overlay applied to it (default none; DECISIONS.md beside it names the decisions)")
-	fs.DurationVar(&o.Timeout, "timeout", 5*time.Second, "per-request timeout; an answer later than this fails (T5)")
+	fs.DurationVar(&o.Timeout, "timeout", 5*time.Second, "per-exchange timeout, the answer's body included; a later answer fails (T5) and blocks its operation: its later checks are skipped naming that one finding")
+	fs.DurationVar(&o.MaxTime, "max-time", conformance.DefaultMaxTime, "bound on the whole run: past it no request is sent, the specs left are reported as not run (exit status 2 unless a violation was found) and the reports are still written; 0 for no bound")
 	fs.Var(&o.headers, "header", "'Name: value' added to every request (repeatable), e.g. a gateway token")
 	fs.StringVar(&o.EmailDomain, "email-domain", "example.com", "domain of the accounts the mutating specs create")
 	fs.StringVar(&o.Login, "login", "", "login of an existing account for the readonly session specs (env "+envLogin+")")
@@ -86,7 +94,7 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	fs.StringVar(&o.jsonReport, "json-report", "", "write Ginkgo's JSON report to this file")
 	fs.BoolVar(&o.verbose, "v", false, "verbose: every spec as it runs")
 	fs.BoolVar(&o.verbose, "verbose", false, "same as -v")
-	fs.IntVar(&o.parallel, "parallel", 1, "run the specs in N processes (each a shard of them; data unique per process)")
+	fs.IntVar(&o.parallel, "parallel", defaultParallel, "run the specs in N processes at once (each a shard of them, ordered flows kept whole; data unique per process); 1 runs them one after another in this process")
 	fs.Int64Var(&o.seed, "seed", 0, "the run's seed: the spec order, the state machines' sequences and the countries sampled all derive from it; the report prints it, and giving it again repeats the run (default: the time)")
 	fs.IntVar(&o.Steps, "steps", conformance.DefaultSteps, "operations per state machine in the stateful stage (random sequences); 0 turns the stage off")
 	fs.DurationVar(&o.StepsTime, "steps-time", conformance.DefaultStepsTime, "time each state machine may spend finding a failure (shrinking one gets as long again)")
@@ -138,6 +146,12 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 		return nil, fs, usageError("--steps %d: want 0 (off) or more", o.Steps)
 	}
 	o.Seed = o.seed
+	switch {
+	case o.MaxTime < 0:
+		return nil, fs, usageError("--max-time %s: want 0 (no bound) or more", o.MaxTime)
+	case o.MaxTime == 0:
+		o.MaxTime = -1 // no bound
+	}
 	if o.parallel < 1 {
 		return nil, fs, usageError("--parallel %d: want 1 or more", o.parallel)
 	}
@@ -148,6 +162,11 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	}
 	if o.labelFilter != "" {
 		if _, err := types.ParseLabelFilter(o.labelFilter); err != nil {
+			return nil, fs, usageError("--label-filter %q: %v", o.labelFilter, err)
+		}
+		// A typo selects nothing, or less than meant: a gate that checked
+		// nothing must never pass.
+		if err := conformance.CheckLabelFilter(o.labelFilter); err != nil {
 			return nil, fs, usageError("--label-filter %q: %v", o.labelFilter, err)
 		}
 	}
@@ -179,8 +198,14 @@ given account's password as '***'); then a summary table of operations by
 decisions. Fields beyond the contract are warnings (T6). Stateful failures
 are shrunk to a minimal sequence; --seed repeats a run.
 
-Exit status: 0 conforms, 1 violates the contract, 2 usage error or target
-unreachable.
+Exit status: 0 conforms, 1 violates the contract (a late or too long
+answer included: T5), 2 usage error (a --label-filter naming a label the
+suite does not have included), target unreachable or without a whole answer,
+no spec ran, or --max-time reached before a violation was found: a run that
+checked nothing, or not everything, is never a pass.
+
+With --label-filter readonly the account given by --login is only signed in
+with its own password: never sent a wrong password, reset_password or signup.
 
 Flags:
 `)
@@ -235,7 +260,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := reachable(ctx, o.Options); err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	if o.parallel > 1 {
+	// A shard runs its specs itself: never shards of a shard.
+	if o.parallel > 1 && o.shard == "" {
 		return runParallel(ctx, o, stdout, stderr)
 	}
 	var t failer
@@ -247,7 +273,34 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if !res.Passed || t.failed {
 		return &exitError{code: 1}
 	}
+	if o.shard == "" && res.Summary != nil {
+		return checkedAll(o, *res.Summary)
+	}
 	return nil
+}
+
+// checkedAll is the gate's last word on a run that found no violation:
+// one the run's --max-time cut short did not check everything, and one in
+// which no spec ran checked nothing; neither is a pass (exit status 2).
+func checkedAll(o *options, sum conformance.Summary) error {
+	if sum.NotRun > 0 {
+		return &exitError{code: 2, err: fmt.Errorf("incomplete: --max-time %s reached with %d specs not run; a run that did not check everything is not a pass", o.MaxTime, sum.NotRun)}
+	}
+	return checkedSomething(o, sum.Specs.Passed+sum.Specs.Failed)
+}
+
+// checkedSomething is the gate's last word on a run that found no
+// violation: a run in which no spec ran checked nothing, and nothing
+// checked is never a pass (exit status 2).
+func checkedSomething(o *options, ran int) error {
+	if ran > 0 {
+		return nil
+	}
+	why := "no spec ran"
+	if o.labelFilter != "" {
+		why += fmt.Sprintf(" (--label-filter %q selects none)", o.labelFilter)
+	}
+	return &exitError{code: 2, err: errors.New("nothing was checked: " + why + "; a run that checks nothing is not a pass")}
 }
 
 // failer is the GinkgoTestingT RunSpecs reports a failed suite to.
@@ -259,6 +312,11 @@ func (f *failer) Fail() { f.failed = true }
 func ginkgoConfig(o *options, stdout io.Writer) (types.SuiteConfig, types.ReporterConfig) {
 	sc := types.NewDefaultSuiteConfig()
 	sc.LabelFilter = o.labelFilter
+	if o.MaxTime > 0 {
+		// Ginkgo's own bound, a backstop: the suite stops sending at
+		// --max-time and ends within a spec's timeout of it.
+		sc.Timeout = o.MaxTime + 10*o.Timeout + time.Minute
+	}
 	if o.seed != 0 {
 		sc.RandomSeed = o.seed
 	}
@@ -279,8 +337,10 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// reachable probes the target once: any HTTP answer will do (the specs
-// judge it); no answer at all is exit status 2, not a violation. The probe
+// reachable probes the target once: any whole HTTP answer will do (the
+// specs judge it); no answer at all, or none whole within the timeout
+// (body included, at most conformance.MaxBody bytes), is exit status 2, not
+// a violation. The probe
 // is an operation of the contract that is safe to call: the first safe
 // JSON-RPC one that takes no required argument, sent empty params; else
 // the first operation.
@@ -317,7 +377,13 @@ func reachable(ctx context.Context, o conformance.Options) error {
 	if err != nil {
 		return fmt.Errorf("target unreachable: %w", err)
 	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
+	defer resp.Body.Close()
+	n, err := io.Copy(io.Discard, io.LimitReader(resp.Body, conformance.MaxBody+1))
+	switch {
+	case err != nil:
+		return fmt.Errorf("target unreachable: %s %s answered HTTP %d but no whole body within --timeout %s: %w", op.Method, op.Path, resp.StatusCode, o.Timeout, err)
+	case n > conformance.MaxBody:
+		return fmt.Errorf("target unusable: %s %s answered a body longer than %d bytes", op.Method, op.Path, conformance.MaxBody)
+	}
 	return nil
 }

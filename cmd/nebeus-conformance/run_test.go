@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/nebeus/nebeus-contract/conformance"
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -46,6 +47,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 		"bad header":            {"--base-url", srv.URL, "--header", "no colon"},
 		"unknown relaxation":    {"--base-url", srv.URL, "--relax", "everything"},
 		"bad label filter":      {"--base-url", srv.URL, "--label-filter", "readonly &&"},
+		"label typo":            {"--base-url", srv.URL, "--label-filter", "readonyl"},
+		"one label a typo":      {"--base-url", srv.URL, "--label-filter", "readonly && !concurency"},
+		"regexp matching none":  {"--base-url", srv.URL, "--label-filter", "/^read-only$/"},
 		"not an http URL":       {"--base-url", "ftp://example.com"},
 		"login without pass":    {"--base-url", srv.URL, "--login", "a@example.com"},
 		"zero parallel":         {"--base-url", srv.URL, "--parallel", "0"},
@@ -57,6 +61,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		"no such contract":      {"--base-url", srv.URL, "--contract", "/nonexistent/schemas"},
 		"negative steps":        {"--base-url", srv.URL, "--steps", "-1"},
 		"concurrency of one":    {"--base-url", srv.URL, "--concurrency", "1"},
+		"negative max time":     {"--base-url", srv.URL, "--max-time", "-1s"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -75,7 +80,7 @@ func TestHelpListsFlagsAndRelaxations(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"--base-url", "NEBEUS_BASE_URL", "--timeout", "--header", "--email-domain", "--login", "NEBEUS_PASSWORD",
-		"--relax", "bare-envelope", "array-envelope", "envelope-list", "odoo", "--label-filter", "--junit-report", "--json-report", "--verbose", "--parallel", "--seed", "--steps", "--steps-time", "--concurrency", "Exit status"} {
+		"--relax", "bare-envelope", "array-envelope", "envelope-list", "odoo", "--label-filter", "--junit-report", "--json-report", "--verbose", "--parallel", "--seed", "--steps", "--steps-time", "--concurrency", "--max-time", "Exit status"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %q", want)
 		}
@@ -187,5 +192,68 @@ func TestReachabilityProbeUsesTheContract(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "/1.0/") {
 		t.Errorf("--help names a path the contract does not have:\n%s", out.String())
+	}
+}
+
+// TestReachabilityWantsAWholeAnswer: the start-up check gets a whole answer
+// within --timeout, body included, or the run exits 2 (T5): a target that
+// sends its headers and then hangs, drips its body or sends one without end
+// is not a target the specs can check. Each server counts what it wrote:
+// the check stops reading at conformance.MaxBody.
+func TestReachabilityWantsAWholeAnswer(t *testing.T) {
+	cases := map[string]func(w http.ResponseWriter, r *http.Request) int64{
+		"headers then a hang": func(w http.ResponseWriter, r *http.Request) int64 {
+			w.WriteHeader(http.StatusOK)
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+			return 0
+		},
+		"a dripping body": func(w http.ResponseWriter, r *http.Request) int64 {
+			w.WriteHeader(http.StatusOK)
+			var n int64
+			tick := time.NewTicker(20 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-r.Context().Done():
+					return n
+				case <-tick.C:
+				}
+				if _, err := w.Write([]byte(" ")); err != nil {
+					return n
+				}
+				w.(http.Flusher).Flush()
+				n++
+			}
+		},
+		"an endless body": func(w http.ResponseWriter, r *http.Request) int64 {
+			w.WriteHeader(http.StatusOK)
+			buf := bytes.Repeat([]byte("["), 32<<10)
+			var n int64
+			for {
+				k, err := w.Write(buf)
+				n += int64(k)
+				if err != nil {
+					return n
+				}
+			}
+		},
+	}
+	for name, serve := range cases {
+		t.Run(name, func(t *testing.T) {
+			written := make(chan int64, 1)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				written <- serve(w, r)
+			}))
+			defer srv.Close()
+			var out, errb bytes.Buffer
+			err := run(context.Background(), []string{"--base-url", srv.URL, "--timeout", "300ms"}, env(nil), &out, &errb)
+			if got := exitCode(err); got != 2 {
+				t.Fatalf("exit status %d (%v), want 2", got, err)
+			}
+			if n := <-written; n > 64<<20 {
+				t.Errorf("the check read on: the server wrote %d bytes", n)
+			}
+		})
 	}
 }

@@ -100,7 +100,7 @@ func (c *Checker) snippet(b []byte) string {
 // when set, is the decision a 4xx answer breaks (a request T2 allows).
 func (c *Checker) Answer(r Recorder, ex *Exchange, refused string) (any, bool) {
 	if ex.Err != nil {
-		r.Fail("T3", "", "an HTTP answer within the timeout", ex.Failure)
+		r.Fail("T5", "", "a whole HTTP answer within the timeout (T5: never a hang)", ex.Failure)
 		return nil, false
 	}
 	good := true
@@ -290,7 +290,7 @@ func (c *Checker) Binary(r Recorder, ex *Exchange, op schemas.Operation) (handle
 	}
 	switch {
 	case ex.Err != nil:
-		r.Fail("T3", "", "an HTTP answer within the timeout", ex.Failure)
+		r.Fail("T5", "", "a whole HTTP answer within the timeout (T5: never a hang)", ex.Failure)
 		return true
 	case ex.Status >= 500:
 		r.Fail("T5", "", "HTTP status 200 (T3), and never a 5xx for anything a client sends (T5)", fmt.Sprintf("HTTP %d", ex.Status))
@@ -329,7 +329,7 @@ const ErrorObjectSchema = "jsonrpc-error"
 func (c *Checker) Rejected(r Recorder, ex *Exchange, dec, what string) {
 	switch {
 	case ex.Err != nil:
-		r.Fail(dec, "", "a clean rejection of "+what+" (T5: never a hang)", ex.Failure)
+		r.Fail("T5", "", "a clean rejection of "+what+" (T5: never a hang)", ex.Failure)
 		return
 	case ex.Status >= 400 && ex.Status < 500:
 		r.Pass(dec)
