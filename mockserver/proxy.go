@@ -141,14 +141,17 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 		}
 		id := rawID(v)
 		call := s.judgedCall(op, r, v, rerr)
-		ns, aerr := s.admit(ex.ns) // forwarded: now it takes a namespace slot
+		// Forwarded: now it takes a namespace slot. The proxy's answer
+		// comes from the upstream: a store failure never holds it up
+		// (issue 19), so the store is not waited for.
+		ns, aerr := s.admit(ex.ns, false)
 		if aerr != nil {
 			ex.fail(w, id, aerr)
 			return
 		}
 		ex.ns = ns
 
-		fault, faulted := s.faults.ahead(ns.Name(), op.ID).take()
+		fault, faulted, _ := s.faults.ahead(ns.Name(), op.ID, true).take()
 		if faulted {
 			info.outcome = outcomeFault
 			w.Header().Set("X-Mock-Fault", "true")
