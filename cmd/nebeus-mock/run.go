@@ -172,9 +172,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		CORSOrigins: origins, Control: o.control, ControlToken: o.controlToken,
 		MaxBody: o.maxBody, Logger: logger, Proxy: px,
 		Store: o.store.spec, MaxNamespaces: o.store.maxNamespaces, MaxMemory: o.store.maxMemory,
+		StoreDeadline: o.store.deadline, StartAnew: o.store.startAnew,
 	})
 	if err != nil {
-		return err
+		return o.store.startError(err)
 	}
 	defer srv.Close()
 	ln, err := net.Listen("tcp", o.addr)
