@@ -99,6 +99,12 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 			s.finish(r, info, sw, start)
 		}()
+		if ambiguousFraming(r) { // RFC 9112 6.1: answer, then close (listener.go)
+			info.outcome = outcomeProtocolError
+			sw.Header().Set("Connection", "close")
+			writeError(sw, nullID, errFraming())
+			return
+		}
 		next.ServeHTTP(sw, r)
 	})
 }
