@@ -88,6 +88,9 @@ func newProxy(p Proxy, c *schemas.Contract) (*proxy, error) {
 			DialContext:         (&net.Dialer{Timeout: p.Timeout, KeepAlive: 30 * time.Second}).DialContext,
 			MaxIdleConnsPerHost: 64,
 			IdleConnTimeout:     90 * time.Second,
+			// The answer's headers count against its limit too (issue
+			// 19): net/http's own default lets 10 MB of them through.
+			MaxResponseHeaderBytes: p.MaxResponseBody,
 		}
 	}
 	return &proxy{
@@ -286,17 +289,27 @@ func (p *proxy) forward(r *http.Request, body []byte) (*upstreamAnswer, *rpcErro
 		proto = "https"
 	}
 	req.Header.Set("X-Forwarded-Proto", proto)
+	tooLarge := errUpstream(http.StatusBadGateway, "the answer (headers and body) is larger than "+strconv.FormatInt(p.MaxResponseBody, 10)+" bytes")
 	resp, err := p.client.Do(req)
 	if err != nil {
+		if strings.Contains(err.Error(), "response headers exceeded") { // the transport's MaxResponseHeaderBytes
+			return nil, tooLarge
+		}
 		return nil, upstreamFailure(err, p.Timeout)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, p.MaxResponseBody+1))
+	// MaxResponseBody bounds what the proxy holds of an answer: its
+	// headers as they came on the wire, then its body in what is left.
+	room := p.MaxResponseBody - headerBytes(resp.Header)
+	if room < 0 {
+		return nil, tooLarge
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, room+1))
 	if err != nil {
 		return nil, upstreamFailure(err, p.Timeout)
 	}
-	if int64(len(b)) > p.MaxResponseBody {
-		return nil, errUpstream(http.StatusBadGateway, "the answer is larger than "+strconv.FormatInt(p.MaxResponseBody, 10)+" bytes")
+	if int64(len(b)) > room {
+		return nil, tooLarge
 	}
 	return &upstreamAnswer{status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
@@ -309,6 +322,17 @@ func upstreamFailure(err error, timeout time.Duration) *rpcError {
 	}
 	// The error names the upstream's URL, never the request's body.
 	return errUpstream(http.StatusBadGateway, errText(err))
+}
+
+// headerBytes is the size of h as written on the wire ("Key: value\r\n").
+func headerBytes(h http.Header) int64 {
+	var n int64
+	for k, vs := range h {
+		for _, v := range vs {
+			n += int64(len(k) + len(": ") + len(v) + len("\r\n"))
+		}
+	}
+	return n
 }
 
 // forwardedHeader: the upstream's answer headers the client gets; the
