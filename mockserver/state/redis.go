@@ -87,14 +87,22 @@ func RedactURL(spec string) string {
 
 // scrubSecret replaces the password of spec, as written and unescaped,
 // wherever text holds it.
+// A parser may have cut it at a / ? # or @ it holds, so each piece of
+// it is replaced too.
 func scrubSecret(text, spec string) string {
 	pw := urlPassword(spec)
 	if pw == "" {
 		return text
 	}
-	text = strings.ReplaceAll(text, pw, "xxxxx")
-	if u, err := url.PathUnescape(pw); err == nil && u != "" {
-		text = strings.ReplaceAll(text, u, "xxxxx")
+	pieces := []string{pw}
+	if u, err := url.PathUnescape(pw); err == nil {
+		pieces = append(pieces, u)
+	}
+	pieces = append(pieces, strings.FieldsFunc(pw, func(r rune) bool { return strings.ContainsRune("/?#@:%", r) })...)
+	for _, p := range pieces {
+		if len(p) >= 3 { // shorter pieces would blank ordinary words
+			text = strings.ReplaceAll(text, p, "xxxxx")
+		}
 	}
 	return text
 }
