@@ -376,7 +376,9 @@ func (ex *exchange) fail(w http.ResponseWriter, id json.RawMessage, e *rpcError)
 // the failure's kind, never a business answer and never the store's own
 // text, which goes to the log (redacted by the store: no URL password).
 func (ex *exchange) failStore(w http.ResponseWriter, id json.RawMessage, err error) {
-	ex.s.log.Warn("store failure", "op", ex.op.ID, "namespace", ex.ns.Name(), "err", err)
+	if !errors.Is(err, state.ErrDown) { // a store known down was logged when it went down
+		ex.s.log.Warn("store failure", "op", ex.op.ID, "namespace", ex.ns.Name(), "err", err)
+	}
 	ex.info.outcome = outcomeStore
 	w.Header().Set("Retry-After", retryAfter)
 	ex.fail(w, id, errStore(err))

@@ -93,9 +93,12 @@ func within[T any](d time.Duration, f func() (T, error)) (T, error, bool) {
 	}
 }
 
-func (g *guarded) unavailable() error {
-	return fmt.Errorf("%w: it failed a moment ago and has not answered a probe since", ErrUnavailable)
-}
+// ErrDown is wrapped, with ErrUnavailable, by the errors of calls made
+// while the store is marked down: Config.OnAvailability told of it
+// already, so a caller need not log each.
+var ErrDown = errors.New("it failed a moment ago and has not answered a probe since")
+
+func (g *guarded) unavailable() error { return fmt.Errorf("%w: %w", ErrUnavailable, ErrDown) }
 
 // seen maps err to a store failure, and marks the store down when the
 // failure is a lack of answer.

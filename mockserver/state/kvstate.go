@@ -2,6 +2,7 @@ package state
 
 import (
 	"encoding/hex"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -53,7 +54,7 @@ func (s *kvSession) session(id string) Session {
 }
 
 func (s *Store) backendErr(op string, err error) {
-	if err != nil && s.cfg.OnError != nil {
+	if err != nil && s.cfg.OnError != nil && !errors.Is(err, ErrDown) { // ErrDown: told once, by OnAvailability
 		s.cfg.OnError(fmt.Errorf("state: %s: %w", op, err))
 	}
 }
