@@ -144,3 +144,21 @@ func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
 		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
 	}
 }
+
+// TestReadAheadOutlivesAPreferDelay: a signin's account read starts ahead
+// (state/readahead.go) and is taken after the delay the client asked
+// for, longer than the store's deadline: the answer that came in time is
+// taken, not a deadline the read never missed.
+func TestReadAheadOutlivesAPreferDelay(t *testing.T) {
+	r := testutil.StartRedisServer(t)
+	h := newHarness(t, func(c *mockserver.Config) { c.Store, c.StoreDeadline = r.URL, 200*time.Millisecond })
+	t.Cleanup(func() { h.srv.Close() })
+	ns := hdr{mockserver.NamespaceHeader, "delayed"}
+	if a := h.call("signup", signupParams("late@example.com"), ns); a.Variant != "success" {
+		t.Fatalf("signup: %s", a.Body)
+	}
+	a := h.call("signin", map[string]any{"login": "late@example.com", "password": "correct-horse"}, ns, hdr{"Prefer", "delay=500ms"})
+	if a.Variant != "success" {
+		t.Errorf("signin after a 500ms Prefer delay, store deadline 200ms: %d %s", a.Status, a.Body)
+	}
+}

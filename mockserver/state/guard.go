@@ -118,6 +118,11 @@ func (g *guarded) seen(err error) error {
 }
 
 func (g *guarded) markDown(err error) {
+	select {
+	case <-g.quit: // closed: a call that was under way, not an outage
+		return
+	default:
+	}
 	if !g.down.Swap(true) && g.onChange != nil {
 		g.onChange(err)
 	}
@@ -166,14 +171,15 @@ func (g *guarded) probe() {
 }
 
 type getResult struct {
-	b  []byte
-	ok bool
+	b   []byte
+	ok  bool
+	err error // ahead's
 }
 
 func (g *guarded) get(key string) ([]byte, bool, error) {
 	r, err := run(g, func() (getResult, error) {
 		b, ok, err := g.inner.get(key)
-		return getResult{b, ok}, err
+		return getResult{b: b, ok: ok}, err
 	})
 	return r.b, r.ok, err
 }
@@ -205,26 +211,43 @@ func (g *guarded) ahead(key string, optional time.Duration) func() ([]byte, bool
 			return b, ok, g.seen(err)
 		}
 	}
+	// The read is waited for beside the caller from now on, so that a
+	// caller who comes for it late (after a Prefer delay) takes an answer
+	// that is there without a timer, and the deadline runs from the
+	// start of the read.
 	start := time.Now()
+	done := make(chan getResult, 1)
+	go func() {
+		b, ok, err := wait()
+		done <- getResult{b, ok, err}
+	}()
+	d := g.deadline
+	if optional > 0 {
+		d = min(d, optional)
+	}
 	return func() ([]byte, bool, error) {
-		d := g.deadline
-		if optional > 0 {
-			d = min(d, optional)
+		var r getResult
+		select {
+		case r = <-done:
+		default:
+			t := time.NewTimer(max(d-time.Since(start), 0))
+			defer t.Stop()
+			select {
+			case r = <-done:
+			case <-t.C:
+				if optional > 0 {
+					g.startProbe() // the store may be silent: the probe finds out
+					return nil, false, nil
+				}
+				return nil, false, g.seen(fmt.Errorf("%w (%v)", ErrDeadline, d))
+			}
 		}
-		r, err, timedOut := within(max(d-time.Since(start), 0), func() (getResult, error) {
-			b, ok, err := wait()
-			return getResult{b, ok}, err
-		})
-		if timedOut && optional > 0 {
-			g.startProbe()
-			return nil, false, nil
-		}
-		if err != nil {
+		if r.err != nil {
+			err := g.seen(r.err)
 			if optional > 0 {
-				g.seen(err)
 				return nil, false, nil
 			}
-			return nil, false, g.seen(err)
+			return nil, false, err
 		}
 		return r.b, r.ok, nil
 	}
