@@ -257,7 +257,12 @@ func (s *Server) handleSetFault() http.Handler {
 				controlFail(w, e.Status, e.Message)
 				return
 			}
-			s.faults.set(f)
+			if err := s.faults.set(f); err != nil { // not set: never a 201 for it (issue 19)
+				s.log.Warn("store failure", "control", "set fault", "err", err)
+				w.Header().Set("Retry-After", retryAfter)
+				controlFail(w, http.StatusServiceUnavailable, errStore(err).Message)
+				return
+			}
 			f.Remaining = f.Count
 			encode(w, http.StatusCreated, f)
 		})

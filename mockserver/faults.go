@@ -88,13 +88,13 @@ func newFaultTable(st *state.Store) *faultTable {
 	return t
 }
 
-// set replaces the fault of f's operation in f's namespace.
-func (t *faultTable) set(f Fault) {
+// set replaces the fault of f's operation in f's namespace; err is the
+// store's failure (state.Failure): then the fault may not be set.
+func (t *faultTable) set(f Fault) error {
 	f.Remaining = f.Count
 	if t.st != nil {
 		b, _ := json.Marshal(f)
-		t.st.UpdateFault(f.Namespace, f.Operation, func([]byte, bool) []byte { return b })
-		return
+		return t.st.UpdateFault(f.Namespace, f.Operation, func([]byte, bool) []byte { return b })
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -105,6 +105,7 @@ func (t *faultTable) set(f Fault) {
 	}
 	ops[f.Operation] = &f
 	t.recount()
+	return nil
 }
 
 // faultCheck is a fault lookup started ahead (faultTable.ahead): with a

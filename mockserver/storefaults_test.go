@@ -104,6 +104,10 @@ func TestRedisOutageAnswers503WithinTheDeadline(t *testing.T) {
 	if a := h.call("get_countries", map[string]any{}, ns, cookie); a.Status != http.StatusOK {
 		t.Errorf("get_countries once the store is known down: %d %s", a.Status, a.Body)
 	}
+	// The control API does not claim what it could not do.
+	if a := h.control(http.MethodPost, "/_mock/faults?namespace=outage", `{"operation":"signin","status":500}`); a.Status != http.StatusServiceUnavailable {
+		t.Errorf("setting a fault while the store is down: %d %s, want 503", a.Status, a.Body)
+	}
 
 	r.Resume()
 	resumed = true
