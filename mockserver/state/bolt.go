@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 	"time"
@@ -45,7 +46,16 @@ func openBolt(path string, timeout time.Duration, startAnew bool, onErr func(err
 	return &boltStore{db: db, writes: newGroupCommit(db, onErr)}, nil
 }
 
-func (b *boltStore) view(f func(*bolt.Bucket) error) error {
+// view runs f in a read transaction. A file damaged while the mock runs
+// (overwritten, truncated under it) makes bbolt panic or the read fault:
+// either is ErrCorrupt for this call, not the process's end (issue 19).
+func (b *boltStore) view(f func(*bolt.Bucket) error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: reading the file: %v", ErrCorrupt, p)
+		}
+	}()
 	return b.db.View(func(tx *bolt.Tx) error { return f(tx.Bucket(boltBucket)) })
 }
 

@@ -233,3 +233,32 @@ func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
 		time.Sleep(20 * time.Millisecond) // polling interval, not synchronisation
 	}
 }
+
+// TestFileStoreDamagedWhileOpenFailsTheRead: a file overwritten under a
+// running mock makes the reads that meet the damage fail with
+// ErrCorrupt, where bbolt panics; the process goes on.
+func TestFileStoreDamagedWhileOpenFailsTheRead(t *testing.T) {
+	path := fileStore(t)
+	s := mustStore(t, state.Config{Store: "file:" + path})
+	defer s.Close()
+	ns := mustNamespace(t, s, "disk")
+	if _, ok, err := ns.LookupErr("user0@example.com"); !ok || err != nil {
+		t.Fatalf("before the damage: %v %v", ok, err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	ps := int64(os.Getpagesize())
+	for p := int64(2); (p+1)*ps <= fi.Size(); p++ {
+		if _, err := f.WriteAt([]byte("garbage!garbage!"), p*ps); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.Close()
+	_, _, err = ns.LookupErr("user0@example.com")
+	if !errors.Is(err, state.ErrCorrupt) {
+		t.Errorf("a read of the damaged file: %v, want ErrCorrupt", err)
+	}
+}
