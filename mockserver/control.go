@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
@@ -160,13 +161,21 @@ func (s *Server) handleCreateAccount() http.Handler {
 				return
 			}
 			ns, _ := s.store.Namespace(name)
-			errs, in := s.checkSignup(op, ns, pm, paramFailures(schemas.Failures(vs)))
-			if len(errs) == 0 {
-				acc, err := ns.Signup(in)
-				if err == nil {
+			errs, in, err := s.checkSignup(op, ns, pm, paramFailures(schemas.Failures(vs)))
+			if len(errs) == 0 && err == nil {
+				var acc state.Account
+				if acc, err = ns.Signup(in); err == nil {
 					encode(w, http.StatusCreated, acc)
 					return
 				}
+			}
+			if state.Failure(err) != nil { // the store's, not the account's (issue 19)
+				s.log.Warn("store failure", "control", "create account", "err", err)
+				w.Header().Set("Retry-After", retryAfter)
+				controlFail(w, http.StatusServiceUnavailable, errStore(err).Message)
+				return
+			}
+			if len(errs) == 0 {
 				errs = map[string]fieldError{}
 				addErr(errs, op.ErrorKey(argLogin), signupErrorMessage(err))
 			}
@@ -244,11 +253,16 @@ func (s *Server) handleSetFault() http.Handler {
 				controlFail(w, http.StatusBadRequest, "fault: "+errText(err))
 				return
 			}
-			if _, e := s.namespaceNamed(name); e != nil { // a fault puts it in use
+			if _, e := s.namespaceNamed(name, true); e != nil { // a fault puts it in use
 				controlFail(w, e.Status, e.Message)
 				return
 			}
-			s.faults.set(f)
+			if err := s.faults.set(f); err != nil { // not set: never a 201 for it (issue 19)
+				s.log.Warn("store failure", "control", "set fault", "err", err)
+				w.Header().Set("Retry-After", retryAfter)
+				controlFail(w, http.StatusServiceUnavailable, errStore(err).Message)
+				return
+			}
 			f.Remaining = f.Count
 			encode(w, http.StatusCreated, f)
 		})

@@ -115,7 +115,14 @@
 // (non-POST on an operation path, with Allow: POST), 413 (body over
 // Config.MaxBody, -32600) and 415 (Content-Type not application/json,
 // -32600). Nothing a client sends causes a 5xx; only a fault set through the
-// control API answers one on purpose.
+// control API answers one on purpose, and a store that fails (issue 19): an
+// operation that needs the store answers 503 with Retry-After and -32000
+// (JSON-RPC's server range), data.store naming the failure (unavailable,
+// deadline, full, corrupt; state.Failure), never a business answer and
+// never the store's own text. Config.StoreDeadline bounds each store call;
+// operations that do not need the store (get_countries) do not wait for it.
+// A request with both Content-Length and Transfer-Encoding is answered 400
+// and its connection closed (Listener, RFC 9112 6.1).
 //
 // # Validation proxy (proxy.go)
 //

@@ -88,13 +88,13 @@ func newFaultTable(st *state.Store) *faultTable {
 	return t
 }
 
-// set replaces the fault of f's operation in f's namespace.
-func (t *faultTable) set(f Fault) {
+// set replaces the fault of f's operation in f's namespace; err is the
+// store's failure (state.Failure): then the fault may not be set.
+func (t *faultTable) set(f Fault) error {
 	f.Remaining = f.Count
 	if t.st != nil {
 		b, _ := json.Marshal(f)
-		t.st.UpdateFault(f.Namespace, f.Operation, func([]byte, bool) []byte { return b })
-		return
+		return t.st.UpdateFault(f.Namespace, f.Operation, func([]byte, bool) []byte { return b })
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -105,39 +105,51 @@ func (t *faultTable) set(f Fault) {
 	}
 	ops[f.Operation] = &f
 	t.recount()
+	return nil
 }
 
 // faultCheck is a fault lookup started ahead (faultTable.ahead): with a
 // shared store, its read travels with the request's other reads.
 type faultCheck struct {
-	t      *faultTable
-	ns, op string
-	has    func() bool // nil: the memory table, looked up by take
+	t        *faultTable
+	ns, op   string
+	has      func() (bool, error) // nil: the memory table, looked up by take
+	optional bool                 // the operation does not need the store
 }
 
 // ahead starts looking up the fault of op in namespace ns; take, on its
-// answer, applies it.
-func (t *faultTable) ahead(ns, op string) faultCheck {
-	fc := faultCheck{t: t, ns: ns, op: op}
+// answer, applies it. optional: the operation does not need the store
+// otherwise (get_countries), so the lookup does not wait for it
+// (state.Store.FaultAhead), and a store failure reads as no fault.
+func (t *faultTable) ahead(ns, op string, optional bool) faultCheck {
+	fc := faultCheck{t: t, ns: ns, op: op, optional: optional}
 	if t.st != nil {
-		fc.has = t.st.FaultAhead(ns, op)
+		fc.has = t.st.FaultAhead(ns, op, optional)
 	}
 	return fc
 }
 
-// take returns the fault in force for the call and counts the call.
-func (fc faultCheck) take() (Fault, bool) { return fc.t.take(fc.ns, fc.op, fc.has) }
+// take returns the fault in force for the call and counts the call; err
+// is the store's failure (state.Failure), never with a fault.
+func (fc faultCheck) take() (Fault, bool, error) {
+	f, ok, err := fc.t.take(fc.ns, fc.op, fc.has)
+	if err != nil && fc.optional {
+		fc.t.st.Report(err)
+		return Fault{}, false, nil
+	}
+	return f, ok, err
+}
 
 // take returns the fault in force for one call and counts the call; has
 // answers whether the store holds one (read ahead; only with a store).
-func (t *faultTable) take(ns, op string, has func() bool) (Fault, bool) {
+func (t *faultTable) take(ns, op string, has func() (bool, error)) (Fault, bool, error) {
 	if t.st != nil {
-		if !has() {
-			return Fault{}, false
+		if ok, err := has(); !ok || err != nil {
+			return Fault{}, false, err
 		}
 		var out Fault
 		var found bool
-		t.st.UpdateFault(ns, op, func(old []byte, ok bool) []byte {
+		err := t.st.UpdateFault(ns, op, func(old []byte, ok bool) []byte {
 			found = false
 			if !ok || json.Unmarshal(old, &out) != nil {
 				return nil
@@ -153,16 +165,19 @@ func (t *faultTable) take(ns, op string, has func() bool) (Fault, bool) {
 			b, _ := json.Marshal(f)
 			return b
 		})
-		return out, found
+		if err != nil { // out and found are not read: f may still run (state's guard.go)
+			return Fault{}, false, err
+		}
+		return out, found, nil
 	}
 	if t.n.Load() == 0 {
-		return Fault{}, false
+		return Fault{}, false, nil
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	f, ok := t.m[ns][op]
 	if !ok {
-		return Fault{}, false
+		return Fault{}, false, nil
 	}
 	out := *f
 	if f.Count > 0 {
@@ -172,7 +187,7 @@ func (t *faultTable) take(ns, op string, has func() bool) (Fault, bool) {
 			t.recount()
 		}
 	}
-	return out, true
+	return out, true, nil
 }
 
 // list returns the faults of a namespace, by operation.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -150,7 +151,11 @@ func (h *harness) do(method, path, body string, headers ...hdr) *answer {
 	if op, ok := h.contract.OperationByPath(r.URL.Path); ok && method != http.MethodOptions {
 		h.checkContract(op.ID, a)
 	}
-	if a.Status >= 500 && a.Header.Get("X-Mock-Fault") == "" {
+	// The one 5xx besides an injected fault: the documented store
+	// failure (issue 19), which storeFailure checks in full.
+	storeFailure := a.Status == http.StatusServiceUnavailable && a.Header.Get("Retry-After") != "" &&
+		(strings.Contains(string(a.Body), `"code":`+strconv.Itoa(mockserver.CodeStoreUnavailable)) || strings.HasPrefix(path, "/_mock/"))
+	if a.Status >= 500 && a.Header.Get("X-Mock-Fault") == "" && !storeFailure {
 		h.t.Errorf("%s %s answered %d: %s", method, path, a.Status, a.Body)
 	}
 	return a

@@ -231,7 +231,7 @@ func keep(b []byte) json.RawMessage {
 // console): request and response redacted.
 func (s *Server) journalView(e state.Entry) state.Entry {
 	e.Request = s.secrets.redact(e.Request)
-	e.Response = s.secrets.redact(e.Response)
+	e.Response = s.secrets.redactAnswer(e.Response)
 	return e
 }
 
@@ -250,12 +250,22 @@ func (s *Server) journalEntries(j *state.Journal) []state.Entry {
 // is not comes out as a JSON string: what was read before the error,
 // redacted alike, and where the error is. A body keep already cut (a JSON
 // string) is left alone.
-func (s secrets) redact(b json.RawMessage) json.RawMessage {
+func (s secrets) redact(b json.RawMessage) json.RawMessage { return s.redactBody(b, false) }
+
+// redactAnswer is redact for an answer, where a secret's key names what
+// an object is about rather than holding the secret: signup's
+// errors.password is {"field", "message"}, the message no secret (issue
+// 19). There a secret key's text or number is redacted, and an object or
+// array under it is walked like any other, its own secret keys redacted.
+// A request's secret key holds what the client sent, redacted whole.
+func (s secrets) redactAnswer(b json.RawMessage) json.RawMessage { return s.redactBody(b, true) }
+
+func (s secrets) redactBody(b json.RawMessage, answer bool) json.RawMessage {
 	if len(b) == 0 {
 		return b
 	}
 	var out bytes.Buffer
-	r := redactor{s: s, dec: json.NewDecoder(bytes.NewReader(b)), out: &out}
+	r := redactor{s: s, dec: json.NewDecoder(bytes.NewReader(b)), out: &out, answer: answer}
 	r.dec.UseNumber()
 	err := r.copyValue(0, "")
 	if err == nil {
@@ -275,9 +285,10 @@ const maxRedactDepth = 1000
 
 // redactor re-encodes one JSON value from a token stream.
 type redactor struct {
-	s   secrets
-	dec *json.Decoder
-	out *bytes.Buffer
+	s      secrets
+	dec    *json.Decoder
+	out    *bytes.Buffer
+	answer bool // redactAnswer: only a secret key's scalar is redacted
 }
 
 var errTooDeep = errors.New("nested too deep to show")
@@ -292,8 +303,9 @@ func (r *redactor) copyValue(depth int, key string) error {
 	if err != nil {
 		return err
 	}
+	_, structured := tok.(json.Delim)
 	switch {
-	case r.s.hidden[key]:
+	case r.s.hidden[key] && !(r.answer && structured):
 		r.out.WriteString(`"` + redacted + `"`)
 		return r.skip(tok)
 	case r.s.tokens[key]:

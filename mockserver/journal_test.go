@@ -1,6 +1,7 @@
 package mockserver_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -62,6 +63,55 @@ func TestLogLineHoldsMethodPathOpStatusNamespace(t *testing.T) {
 	for _, want := range []string{"method=POST", "path=/get_countries/1.0/json", "op=get_countries", "status=200", "duration=", "namespace=logs", "outcome=success"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("log line lacks %s: %s", want, line)
+		}
+	}
+}
+
+// TestJournalKeepsTheMessagesAboutSecrets (issue 19): the journal hides a
+// password's value, never the messages about it: signup's
+// errors.password and errors.confirm_password keep their field and
+// message, while the passwords the request carried stay "***".
+func TestJournalKeepsTheMessagesAboutSecrets(t *testing.T) {
+	const secret = "Tiny-9"
+	h := newHarness(t, nil)
+	for key, pw := range map[string][2]string{
+		"password":         {secret, secret},                             // too short
+		"confirm_password": {secret + "-long-enough", secret + "-other"}, // differ
+	} {
+		p := signupParams("short@example.com")
+		p["password"], p["confirm_password"] = pw[0], pw[1]
+		if ans := h.call("signup", p); ans.Variant != "error" {
+			t.Fatalf("signup with a bad %s: %s", key, ans.Body)
+		}
+		var journal struct {
+			Entries []struct {
+				Request, Response json.RawMessage
+			} `json:"entries"`
+		}
+		h.control(http.MethodGet, "/_mock/journal", "").decodeInto(t, &journal)
+		if len(journal.Entries) == 0 {
+			t.Fatal("no journal entry")
+		}
+		e := journal.Entries[len(journal.Entries)-1]
+		var resp []struct {
+			Result struct {
+				Errors map[string]struct{ Field, Message string } `json:"errors"`
+			} `json:"result"`
+		}
+		if err := json.Unmarshal(e.Response, &resp); err != nil || len(resp) != 1 {
+			t.Fatalf("journaled answer: %v: %s", err, e.Response)
+		}
+		// Both problems are signup's errors.password (its x-error-key).
+		if fe, ok := resp[0].Result.Errors["password"]; !ok || fe.Message == "" || fe.Message == "***" || fe.Field != "password" {
+			t.Errorf("bad %s: errors.password in the journal: %+v, want its field and message: %s", key, fe, e.Response)
+		}
+		for _, b := range []json.RawMessage{e.Request, e.Response} {
+			if strings.Contains(string(b), secret) {
+				t.Errorf("the password is in the journal: %s", b)
+			}
+		}
+		if !strings.Contains(string(e.Request), `"password":"***"`) {
+			t.Errorf("the request's password is not redacted: %s", e.Request)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 )
 
 // Listener wraps ln so that the requests net/http refuses before any
@@ -27,6 +29,17 @@ import (
 // header, which those never do. What stays net/http's: a connection that
 // sends nothing or stops mid-request is closed without an answer (net/http
 // writes none), and TLS and HTTP/2 framing errors (the mock serves neither).
+//
+// One refusal is the mock's own (issue 19): a request with both
+// Content-Length and Transfer-Encoding. net/http reads its body as chunked
+// and drops Content-Length; a front proxy that trusted Content-Length
+// would read the same bytes otherwise, and what one of them takes for a
+// body the other serves as the next request (request smuggling). RFC 9112
+// (6.1) says to close the connection after answering such a request:
+// Listener's connections note, from the bytes they read, that a request
+// head carried both, and the mock answers the request 400 with
+// "Connection: close" (ambiguousFraming), so that net/http closes the
+// connection and never serves what followed on it.
 func Listener(ln net.Listener) net.Listener { return listener{ln} }
 
 type listener struct{ net.Listener }
@@ -36,11 +49,116 @@ func (l listener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &conn{Conn: c}, nil
+	mc := &conn{Conn: c, key: connKey(c.LocalAddr(), c.RemoteAddr().String())}
+	conns.Store(mc.key, mc)
+	return mc, nil
 }
 
-// conn replaces net/http's own refusals (see Listener).
-type conn struct{ net.Conn }
+// conns are the open connections of every Listener, by connKey: a
+// handler finds its request's by the addresses net/http gives it.
+var conns sync.Map
+
+func connKey(local net.Addr, remote string) string {
+	if local == nil {
+		return remote
+	}
+	return local.String() + " " + remote
+}
+
+// conn replaces net/http's own refusals and notes ambiguous framing (see
+// Listener).
+type conn struct {
+	net.Conn
+	key   string
+	heads headScan
+	// both: a request head read on this connection carried both
+	// Content-Length and Transfer-Encoding. Never cleared: the
+	// connection is closed after the answer to that request.
+	both atomic.Bool
+}
+
+func (c *conn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 && c.heads.scan(p[:n]) {
+		c.both.Store(true)
+	}
+	return n, err
+}
+
+func (c *conn) Close() error {
+	conns.CompareAndDelete(c.key, c)
+	return c.Conn.Close()
+}
+
+// headScan finds, in the bytes a connection reads, a block of lines
+// (ended by an empty line) holding both a Content-Length and a
+// Transfer-Encoding header line. It reads bodies as lines too, which can
+// only make it see such a block where there is none: the cost is a
+// chunked request answered 400 and its connection closed, never a
+// smuggled request served. Lines are looked at by their first bytes only,
+// so it holds a few bytes whatever a client sends.
+type headScan struct {
+	line   [len("transfer-encoding:")]byte // the current line's first bytes, lower-cased
+	n      int                             // bytes of the current line seen
+	cl, te bool                            // the current block's header lines
+}
+
+// scan reads b and reports whether a block ended in it held both.
+func (h *headScan) scan(b []byte) bool {
+	found := false
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		seg := b
+		if i >= 0 {
+			seg = b[:i]
+		}
+		for _, c := range seg[:min(len(seg), max(len(h.line)-h.n, 0))] {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			h.line[h.n] = c
+			h.n++
+		}
+		if h.n >= len(h.line) {
+			h.n += len(seg) // past the prefix: only whether the line is empty matters
+		}
+		if i < 0 {
+			break
+		}
+		l := h.line[:min(h.n, len(h.line))]
+		switch {
+		case h.n == 0 || h.n == 1 && l[0] == '\r': // an empty line: the block ends
+			found = found || h.cl && h.te
+			h.cl, h.te = false, false
+		case bytes.HasPrefix(l, []byte("content-length:")):
+			h.cl = true
+		case bytes.HasPrefix(l, []byte("transfer-encoding:")):
+			h.te = true
+		}
+		h.n = 0
+		b = b[i+1:]
+	}
+	return found
+}
+
+// ambiguousFraming reports whether r was read on a Listener connection
+// that saw a request head with both Content-Length and Transfer-Encoding
+// (net/http has dropped the Content-Length by now): the mock answers it
+// 400 and closes the connection (see Listener).
+func ambiguousFraming(r *http.Request) bool {
+	if len(r.TransferEncoding) == 0 {
+		return false
+	}
+	local, _ := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	c, ok := conns.Load(connKey(local, r.RemoteAddr))
+	return ok && c.(*conn).both.Load()
+}
+
+// errFraming: a request with both Content-Length and Transfer-Encoding.
+func errFraming() *rpcError {
+	return &rpcError{Status: http.StatusBadRequest, Code: CodeInvalidRequest,
+		Message: "Invalid Request: both Content-Length and Transfer-Encoding; send one (RFC 9112 6.1); the connection is closed"}
+}
 
 // refusalHeaders is what net/http writes between the status line and the
 // reason of a request it refuses (net/http/server.go, errorHeaders).

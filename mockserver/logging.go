@@ -99,6 +99,12 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 			s.finish(r, info, sw, start)
 		}()
+		if ambiguousFraming(r) { // RFC 9112 6.1: answer, then close (listener.go)
+			info.outcome = outcomeProtocolError
+			sw.Header().Set("Connection", "close")
+			writeError(sw, nullID, errFraming())
+			return
+		}
 		next.ServeHTTP(sw, r)
 	})
 }
@@ -120,7 +126,13 @@ func (s *Server) finish(r *http.Request, info *requestInfo, sw *statusWriter, st
 	if hint || info.warning != "" {
 		level = slog.LevelWarn
 	}
-	if status >= 500 && info.outcome != outcomeFault {
+	switch {
+	case info.outcome == outcomeStore:
+		// The documented answer to a store failure (issue 19), whose
+		// cause the store's availability log said once: one per
+		// request during an outage would bury it.
+		level = slog.LevelWarn
+	case status >= 500 && info.outcome != outcomeFault:
 		level = slog.LevelError
 	}
 	if !s.log.Enabled(r.Context(), level) {

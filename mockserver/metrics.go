@@ -14,6 +14,7 @@ const (
 	outcomeError         = "error"          // a documented error variant (T3)
 	outcomeProtocolError = "protocol_error" // a JSON-RPC error, 4xx (T5)
 	outcomeFault         = "fault"          // a fault of the control API applied
+	outcomeStore         = "store_failure"  // the store failed: 503 (issue 19)
 )
 
 type metrics struct {

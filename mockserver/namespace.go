@@ -59,15 +59,21 @@ func (s *Server) peekNamespace(w http.ResponseWriter, r *http.Request) (*state.N
 // admit returns the namespace in use for one that peekNamespace
 // returned: created when new (evicting an idle one past the bound), and
 // marked used.
-func (s *Server) admit(ns *state.Namespace) (*state.Namespace, *rpcError) {
-	return s.namespaceNamed(ns.Name())
+// wait: the operation needs the store (operation.needsStore); one that
+// does not leaves the store's bookkeeping beside it (NamespaceNoWait).
+func (s *Server) admit(ns *state.Namespace, wait bool) (*state.Namespace, *rpcError) {
+	return s.namespaceNamed(ns.Name(), wait)
 }
 
-func (s *Server) namespaceNamed(name string) (*state.Namespace, *rpcError) {
+func (s *Server) namespaceNamed(name string, wait bool) (*state.Namespace, *rpcError) {
 	if name != "" && !validNamespace(name) {
 		return nil, errNamespace(name)
 	}
-	ns, err := s.store.Namespace(name)
+	get := s.store.Namespace
+	if !wait {
+		get = s.store.NamespaceNoWait
+	}
+	ns, err := get(name)
 	if err != nil {
 		if errors.Is(err, state.ErrTooManyNamespaces) {
 			e := errInvalidRequest("too many namespaces in use; reset some with POST /_mock/reset")

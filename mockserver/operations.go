@@ -46,6 +46,12 @@ type logic struct {
 	readAhead func(ns *state.Namespace, params map[string]any) *state.AccountRead
 }
 
+// needsStore: the operation's answer depends on the store. One that does
+// not (get_countries, an operation answered from its example) never
+// waits for a file or Redis store, and is answered while it is down
+// (issue 19).
+func (op *operation) needsStore() bool { return op.run != nil && !op.readOnly }
+
 // readLoginAccount reads ahead the account signin authenticates (S1).
 func readLoginAccount(ns *state.Namespace, params map[string]any) *state.AccountRead {
 	login, _ := params["login"].(string)
@@ -84,6 +90,9 @@ type reply struct {
 	raw   []byte // or the whole body, already encoded
 	// cookie is set on the answer; clear ends the session cookie (S3).
 	cookie *http.Cookie
+	// err: the store failed (state.Failure), so there is no business
+	// answer: the call is answered 503 (errStore), never a variant.
+	err error
 }
 
 // Variant names of the model.
@@ -183,14 +192,18 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		ns = ex.ns
 		// The fault check and the reads the logic will make go out
 		// together (state/readahead.go): one round trip to a shared store.
-		faults := s.faults.ahead(ns.Name(), op.ID)
+		faults := s.faults.ahead(ns.Name(), op.ID, !op.needsStore())
 		obj, _ := v.(map[string]any)
 		params, _ := obj["params"].(map[string]any)
 		var read *state.AccountRead
 		if op.readAhead != nil && len(ex.violations) == 0 {
 			read = op.readAhead(ns, params)
 		}
-		fault, faulted := faults.take()
+		fault, faulted, ferr := faults.take()
+		if ferr != nil {
+			ex.failStore(w, id, ferr)
+			return
+		}
 		if faulted {
 			info.outcome = outcomeFault
 			w.Header().Set("X-Mock-Fault", "true") // so devtools show why
@@ -256,6 +269,10 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		default:
 			rep = c.forced(variantSuccess)
 		}
+		if rep.err != nil {
+			ex.failStore(w, id, rep.err)
+			return
+		}
 		out := rep.raw
 		if out == nil {
 			vr, _ := op.Variant(rep.variant)
@@ -309,7 +326,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, ex *exchange, id
 	pref, rerr := parsePrefer(r.Header.Values("Prefer"), ex.op)
 	var ns *state.Namespace
 	if rerr == nil {
-		ns, rerr = s.admit(ex.ns)
+		ns, rerr = s.admit(ex.ns, ex.op.needsStore())
 	}
 	if rerr != nil {
 		ex.fail(w, id, rerr) // journaled under the namespace peeked at
@@ -353,6 +370,18 @@ func (ex *exchange) fail(w http.ResponseWriter, id json.RawMessage, e *rpcError)
 		ex.info.outcome = outcomeProtocolError
 	}
 	ex.write(w, e.Status, encodeError(id, e))
+}
+
+// failStore answers a store failure (issue 19): 503 with Retry-After and
+// the failure's kind, never a business answer and never the store's own
+// text, which goes to the log (redacted by the store: no URL password).
+func (ex *exchange) failStore(w http.ResponseWriter, id json.RawMessage, err error) {
+	if !errors.Is(err, state.ErrDown) { // a store known down was logged when it went down
+		ex.s.log.Warn("store failure", "op", ex.op.ID, "namespace", ex.ns.Name(), "err", err)
+	}
+	ex.info.outcome = outcomeStore
+	w.Header().Set("Retry-After", retryAfter)
+	ex.fail(w, id, errStore(err))
 }
 
 // fail answers a protocol error outside an exchange (a bad namespace).
@@ -528,11 +557,17 @@ func (c *call) signin() reply {
 	}
 	login, _ := c.params["login"].(string)
 	password, _ := c.params["password"].(string)
-	acc, ok := c.ns.AuthenticateRead(c.read, login, password)
+	acc, ok, err := c.ns.AuthenticateRead(c.read, login, password)
+	if err != nil { // an outage is not a wrong password (issue 19)
+		return reply{err: err}
+	}
 	if !ok {
 		return fail
 	}
 	sess, err := c.ns.StartSessionFor(acc)
+	if state.Failure(err) != nil {
+		return reply{err: err}
+	}
 	if err != nil { // the account vanished between the two calls (a reset)
 		return fail
 	}
@@ -543,7 +578,9 @@ func (c *call) signin() reply {
 // the cookie.
 func (c *call) logout() reply {
 	for _, id := range c.s.session.ids(c.r, c.params) {
-		c.ns.EndSession(id)
+		if _, err := c.ns.EndSessionErr(id); err != nil {
+			return reply{err: err} // the session may still be live: no cleared cookie
+		}
 	}
 	return reply{variant: variantSuccess, cookie: c.s.session.cleared()}
 }
@@ -555,7 +592,9 @@ func (c *call) resetPassword() reply {
 		return reply{variant: variantError, known: map[string]any{"message": c.s.message(c.op, c.bizVs[0])}}
 	}
 	login, _ := c.params["login"].(string)
-	c.ns.RequestReset(login)
+	if _, _, err := c.ns.RequestResetErr(login); err != nil {
+		return reply{err: err}
+	}
 	return reply{variant: variantSuccess}
 }
 
@@ -589,9 +628,14 @@ func signupErrors(errs map[string]fieldError) map[string]any {
 // signup (S5): every problem at once, keyed by field: first what the request
 // schema finds (keys from x-error-key), then the checks that need state.
 func (c *call) signup() reply {
-	errs, in := c.s.checkSignup(c.op, c.ns, c.params, c.bizVs)
+	errs, in, err := c.s.checkSignup(c.op, c.ns, c.params, c.bizVs)
+	if err != nil {
+		return reply{err: err}
+	}
 	if len(errs) == 0 {
-		if _, err := c.ns.Signup(in); err != nil {
+		if _, err := c.ns.Signup(in); state.Failure(err) != nil {
+			return reply{err: err} // not a field's problem: the store's (issue 19)
+		} else if err != nil {
 			errs = map[string]fieldError{}
 			addErr(errs, c.op.ErrorKey(argLogin), signupErrorMessage(err))
 		}
@@ -605,7 +649,7 @@ func (c *call) signup() reply {
 // checkSignup runs S5's checks and returns the errors by field and, when
 // there are none, the account to create. The control API's account creation
 // shares it.
-func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]any, vs []schemas.Violation) (map[string]fieldError, state.NewAccount) {
+func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]any, vs []schemas.Violation) (map[string]fieldError, state.NewAccount, error) {
 	errs := map[string]fieldError{}
 	bad := map[string]bool{} // arguments with a schema violation
 	for _, v := range vs {
@@ -641,7 +685,11 @@ func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]an
 		in.Country = id
 	}
 	if !bad["login"] {
-		if _, exists := ns.Lookup(in.Login); exists {
+		_, exists, err := ns.LookupErr(in.Login)
+		if err != nil {
+			return nil, state.NewAccount{}, err
+		}
+		if exists {
 			addErr(errs, op.ErrorKey(argLogin), "this email is already registered")
 		}
 	}
@@ -652,9 +700,9 @@ func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]an
 		in.DeviceType = &n
 	}
 	if len(errs) > 0 {
-		return errs, state.NewAccount{}
+		return errs, state.NewAccount{}, nil
 	}
-	return nil, in
+	return nil, in, nil
 }
 
 // MaxFieldLength is the longest free-text argument the mock stores, in

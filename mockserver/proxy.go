@@ -88,6 +88,9 @@ func newProxy(p Proxy, c *schemas.Contract) (*proxy, error) {
 			DialContext:         (&net.Dialer{Timeout: p.Timeout, KeepAlive: 30 * time.Second}).DialContext,
 			MaxIdleConnsPerHost: 64,
 			IdleConnTimeout:     90 * time.Second,
+			// The answer's headers count against its limit too (issue
+			// 19): net/http's own default lets 10 MB of them through.
+			MaxResponseHeaderBytes: p.MaxResponseBody,
 		}
 	}
 	return &proxy{
@@ -141,14 +144,17 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 		}
 		id := rawID(v)
 		call := s.judgedCall(op, r, v, rerr)
-		ns, aerr := s.admit(ex.ns) // forwarded: now it takes a namespace slot
+		// Forwarded: now it takes a namespace slot. The proxy's answer
+		// comes from the upstream: a store failure never holds it up
+		// (issue 19), so the store is not waited for.
+		ns, aerr := s.admit(ex.ns, false)
 		if aerr != nil {
 			ex.fail(w, id, aerr)
 			return
 		}
 		ex.ns = ns
 
-		fault, faulted := s.faults.ahead(ns.Name(), op.ID).take()
+		fault, faulted, _ := s.faults.ahead(ns.Name(), op.ID, true).take()
 		if faulted {
 			info.outcome = outcomeFault
 			w.Header().Set("X-Mock-Fault", "true")
@@ -283,17 +289,27 @@ func (p *proxy) forward(r *http.Request, body []byte) (*upstreamAnswer, *rpcErro
 		proto = "https"
 	}
 	req.Header.Set("X-Forwarded-Proto", proto)
+	tooLarge := errUpstream(http.StatusBadGateway, "the answer (headers and body) is larger than "+strconv.FormatInt(p.MaxResponseBody, 10)+" bytes")
 	resp, err := p.client.Do(req)
 	if err != nil {
+		if strings.Contains(err.Error(), "response headers exceeded") { // the transport's MaxResponseHeaderBytes
+			return nil, tooLarge
+		}
 		return nil, upstreamFailure(err, p.Timeout)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, p.MaxResponseBody+1))
+	// MaxResponseBody bounds what the proxy holds of an answer: its
+	// headers as they came on the wire, then its body in what is left.
+	room := p.MaxResponseBody - headerBytes(resp.Header)
+	if room < 0 {
+		return nil, tooLarge
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, room+1))
 	if err != nil {
 		return nil, upstreamFailure(err, p.Timeout)
 	}
-	if int64(len(b)) > p.MaxResponseBody {
-		return nil, errUpstream(http.StatusBadGateway, "the answer is larger than "+strconv.FormatInt(p.MaxResponseBody, 10)+" bytes")
+	if int64(len(b)) > room {
+		return nil, tooLarge
 	}
 	return &upstreamAnswer{status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
@@ -306,6 +322,17 @@ func upstreamFailure(err error, timeout time.Duration) *rpcError {
 	}
 	// The error names the upstream's URL, never the request's body.
 	return errUpstream(http.StatusBadGateway, errText(err))
+}
+
+// headerBytes is the size of h as written on the wire ("Key: value\r\n").
+func headerBytes(h http.Header) int64 {
+	var n int64
+	for k, vs := range h {
+		for _, v := range vs {
+			n += int64(len(k) + len(": ") + len(v) + len("\r\n"))
+		}
+	}
+	return n
 }
 
 // forwardedHeader: the upstream's answer headers the client gets; the

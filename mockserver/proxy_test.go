@@ -490,3 +490,50 @@ func TestProxyRefusedRequestTakesNoNamespace(t *testing.T) {
 		t.Errorf("namespaces after a refused and a forwarded request: %s", b)
 	}
 }
+
+// TestProxyCountsHeaderBytesAgainstTheLimit (issue 19): an upstream
+// answer's headers count against MaxResponseBody with its body: a body
+// that fits alone, behind headers that do not leave it the room, is a
+// 502, as are headers far over the limit (which the transport stops
+// reading); the same body behind small headers passes.
+func TestProxyCountsHeaderBytesAgainstTheLimit(t *testing.T) {
+	m, err := mockserver.New(mockserver.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var padding atomic.Int64 // bytes of headers the upstream adds
+	upstream := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := int64(0); i < padding.Load()/1000; i++ {
+			w.Header().Add("X-Pad", strings.Repeat("p", 990))
+		}
+		m.ServeHTTP(w, r)
+	})
+	const limit = 64 << 10
+	g := newRig(t, upstream, func(p *mockserver.Proxy) { p.MaxResponseBody = limit })
+	a := g.call("get_countries", map[string]any{})
+	if a.Status != http.StatusOK {
+		t.Fatalf("small headers: %d %s", a.Status, a.Body)
+	}
+	body := int64(len(a.Body))
+	for _, tc := range []struct {
+		name    string
+		padding int64
+		status  int
+	}{
+		{"headers and body within the limit", limit - body - 2000, http.StatusOK},
+		{"the body fits alone, not behind the headers", limit - body + 2000, http.StatusBadGateway},
+		{"headers far over the limit", 4 << 20, http.StatusBadGateway},
+	} {
+		padding.Store(tc.padding)
+		a := g.call("get_countries", map[string]any{})
+		if a.Status != tc.status {
+			t.Errorf("%s: %d, want %d: %.200s", tc.name, a.Status, tc.status, a.Body)
+		}
+		if tc.status == http.StatusBadGateway && !strings.Contains(string(a.Body), "larger than 65536 bytes") {
+			t.Errorf("%s: %.300s", tc.name, a.Body)
+		}
+		if n := a.Header.Values("X-Pad"); tc.status != http.StatusOK && len(n) > 0 {
+			t.Errorf("%s: %d padding headers reached the client", tc.name, len(n))
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
@@ -118,6 +119,32 @@ func cutAt(s string, n int) string {
 
 func errTooLarge(limit int64) *rpcError {
 	return &rpcError{Status: http.StatusRequestEntityTooLarge, Code: CodeInvalidRequest, Message: "Invalid Request: body larger than " + strconv.FormatInt(limit, 10) + " bytes"}
+}
+
+// CodeStoreUnavailable is the JSON-RPC error of a call the mock cannot
+// answer because its store failed (issue 19): in JSON-RPC's server range,
+// which T5 leaves to a deployment (-32000..-32099).
+const CodeStoreUnavailable = -32000
+
+// retryAfter is the Retry-After of a store failure, in seconds: the store
+// is probed every 100 ms, so a second is enough for a short outage.
+const retryAfter = "1"
+
+// errStore: the store failed (state.Failure): 503, the failure's kind in
+// data.store ("unavailable", "deadline", "full", "corrupt"), and a text
+// that names no host, key or library.
+func errStore(err error) *rpcError {
+	kind, text := "unavailable", "the mock's store is unavailable"
+	switch state.Failure(err) {
+	case state.ErrDeadline:
+		kind, text = "deadline", "the mock's store did not answer in time"
+	case state.ErrFull:
+		kind, text = "full", "the mock's store is full"
+	case state.ErrCorrupt:
+		kind, text = "corrupt", "the mock's store holds damaged data"
+	}
+	return &rpcError{Status: http.StatusServiceUnavailable, Code: CodeStoreUnavailable,
+		Message: "Service unavailable: " + text + "; retry later", Data: map[string]string{"store": kind}}
 }
 
 func errInternal() *rpcError {

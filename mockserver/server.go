@@ -47,6 +47,13 @@ type Config struct {
 	// MaxMemory is the memory budget of all namespaces together, in bytes
 	// (state.Config.MaxBytes). Default state.DefaultMaxBytes.
 	MaxMemory int64
+	// StoreDeadline bounds each call to a file or Redis store: past it
+	// the call fails and the operation is answered 503 with Retry-After
+	// (issue 19; state.Config.Deadline). Default state.DefaultDeadline.
+	StoreDeadline time.Duration
+	// StartAnew: a damaged file store is moved aside and a new one
+	// started, instead of the mock refusing to start (state.Config.StartAnew).
+	StartAnew bool
 }
 
 // Defaults of Config.
@@ -122,6 +129,15 @@ func New(cfg Config) (*Server, error) {
 		},
 		MaxNamespaces: cfg.MaxNamespaces,
 		MaxBytes:      cfg.MaxMemory,
+		Deadline:      cfg.StoreDeadline,
+		StartAnew:     cfg.StartAnew,
+		OnAvailability: func(err error) {
+			if err != nil {
+				cfg.Logger.Error("store unavailable; operations that need it are answered 503 until it answers a probe", "err", err)
+				return
+			}
+			cfg.Logger.Info("store answering again")
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)

@@ -203,9 +203,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		MaxBody: o.maxBody, Logger: logger, Proxy: px,
 		Store: o.store.spec, MaxNamespaces: o.store.maxNamespaces, MaxMemory: o.store.maxMemory,
 		OpenAPIYAML: loaded.OpenAPIYAML, OpenAPIJSON: loaded.OpenAPIJSON,
+		StoreDeadline: o.store.deadline, StartAnew: o.store.startAnew,
 	})
 	if err != nil {
-		return err
+		return o.store.startError(err)
 	}
 	// The server in use: --watch swaps in a successor that keeps the
 	// state; the store they share is closed once, at the end.

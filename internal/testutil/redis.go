@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -19,7 +20,22 @@ const RequireRedisEnv = "NEBEUS_REQUIRE_REDIS"
 // no persistence, stopped when the test ends, and returns its URL
 // (redis://127.0.0.1:PORT/0). Without redis-server the test is skipped, or
 // fails when RequireRedisEnv is 1.
-func StartRedis(tb testing.TB) string {
+func StartRedis(tb testing.TB) string { return StartRedisServer(tb).URL }
+
+// RedisServer is a redis-server a test started, which it may pause
+// (SIGSTOP: it accepts connections and answers nothing, like a partition),
+// resume, kill and start again on the same port (faults, issue 19).
+type RedisServer struct {
+	URL  string
+	tb   testing.TB
+	bin  string
+	port int
+	dir  string
+	cmd  *exec.Cmd
+}
+
+// StartRedisServer is StartRedis, returning the server to control.
+func StartRedisServer(tb testing.TB) *RedisServer {
 	tb.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -36,24 +52,66 @@ func StartRedis(tb testing.TB) string {
 		}
 		port := ln.Addr().(*net.TCPAddr).Port
 		ln.Close()
-		cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(port),
-			"--save", "", "--appendonly", "no", "--protected-mode", "yes", "--dir", tb.TempDir())
-		if err := cmd.Start(); err != nil {
-			tb.Fatal(err)
+		r := &RedisServer{tb: tb, bin: bin, port: port, dir: tb.TempDir(),
+			URL: fmt.Sprintf("redis://127.0.0.1:%d/0", port)}
+		if lastErr = r.start(); lastErr == nil {
+			tb.Cleanup(r.Kill)
+			return r
 		}
-		addr := fmt.Sprintf("127.0.0.1:%d", port)
-		if lastErr = waitRedis(addr, cmd); lastErr == nil {
-			tb.Cleanup(func() {
-				cmd.Process.Kill()
-				cmd.Wait()
-			})
-			return "redis://" + addr + "/0"
-		}
-		cmd.Process.Kill()
-		cmd.Wait()
 	}
 	tb.Fatalf("redis-server did not start: %v", lastErr)
-	return ""
+	return nil
+}
+
+func (r *RedisServer) start() error {
+	cmd := exec.Command(r.bin, "--bind", "127.0.0.1", "--port", strconv.Itoa(r.port),
+		"--save", "", "--appendonly", "no", "--protected-mode", "yes", "--dir", r.dir)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	if err := waitRedis(fmt.Sprintf("127.0.0.1:%d", r.port), cmd); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return err
+	}
+	r.cmd = cmd
+	return nil
+}
+
+// Pause stops the server with SIGSTOP; Resume continues it.
+func (r *RedisServer) Pause() { r.signal(syscall.SIGSTOP) }
+
+// Resume continues a paused server (SIGCONT).
+func (r *RedisServer) Resume() { r.signal(syscall.SIGCONT) }
+
+func (r *RedisServer) signal(sig syscall.Signal) {
+	r.tb.Helper()
+	if r.cmd == nil {
+		r.tb.Fatal("redis-server is not running")
+	}
+	if err := r.cmd.Process.Signal(sig); err != nil {
+		r.tb.Fatal(err)
+	}
+}
+
+// Kill stops the server for good (SIGKILL; its data, kept in memory
+// only, is lost); Restart starts a new one on the same port.
+func (r *RedisServer) Kill() {
+	if r.cmd == nil {
+		return
+	}
+	r.cmd.Process.Signal(syscall.SIGCONT) // a paused process dies on SIGKILL too; its waiters are woken
+	r.cmd.Process.Kill()
+	r.cmd.Wait()
+	r.cmd = nil
+}
+
+// Restart starts a new server on the port of the one Kill stopped.
+func (r *RedisServer) Restart() {
+	r.tb.Helper()
+	if err := r.start(); err != nil {
+		r.tb.Fatalf("redis-server did not restart: %v", err)
+	}
 }
 
 // waitRedis polls addr with PING until it answers PONG, for up to 10 s.

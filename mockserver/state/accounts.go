@@ -210,11 +210,15 @@ func (ns *Namespace) Signup(in NewAccount) (Account, error) {
 // (S1), and whose password is password. The password is checked in constant
 // time, and an unknown login costs a hash too, so the answer's timing does
 // not tell whether the account exists.
+// A store failure reads as no match here (and goes to Config.OnError);
+// AuthenticateRead returns it.
 func (ns *Namespace) Authenticate(login, password string) (Account, bool) {
-	return ns.authenticate(login, password, nil)
+	a, ok, err := ns.authenticate(login, password, nil)
+	ns.store.backendErr("account", err)
+	return a, ok
 }
 
-func (ns *Namespace) authenticate(login, password string, rd *AccountRead) (Account, bool) {
+func (ns *Namespace) authenticate(login, password string, rd *AccountRead) (Account, bool, error) {
 	h := ns.store.hasher
 	key := loginKey(login)
 	var (
@@ -235,37 +239,52 @@ func (ns *Namespace) authenticate(login, password string, rd *AccountRead) (Acco
 			uid   int
 			a     *kvAccount
 			found bool
+			err   error
 		)
 		if rd != nil && rd.key == key && rd.wait != nil {
-			uid, a, found = ns.kvAccountFrom(rd.wait())
+			uid, a, found, err = ns.kvAccountFrom(rd.wait())
 		} else {
-			uid, a, found = ns.kvAccountByKey(key)
+			uid, a, found, err = ns.kvAccountByKey(key)
 		}
-		return ns.kvAuthenticate(uid, a, found, password)
+		if err != nil {
+			return Account{}, false, err
+		}
+		acc, ok := ns.kvAuthenticate(uid, a, found, password)
+		return acc, ok, nil
 	}
 	if !ok {
 		h.check(&h.dummySalt, &h.dummyHash, password)
-		return Account{}, false
+		return Account{}, false, nil
 	}
 	if !h.check(&salt, &want, password) {
-		return Account{}, false
+		return Account{}, false, nil
 	}
-	return acc, true
+	return acc, true, nil
 }
 
-// Lookup returns the account with login, compared case-insensitively.
+// Lookup returns the account with login, compared case-insensitively. A
+// store failure reads as not found here (and goes to Config.OnError);
+// LookupErr returns it.
 func (ns *Namespace) Lookup(login string) (Account, bool) {
+	a, ok, err := ns.LookupErr(login)
+	ns.store.backendErr("account", err)
+	return a, ok
+}
+
+// LookupErr is Lookup with the store's failure (errors.go), if any.
+func (ns *Namespace) LookupErr(login string) (Account, bool, error) {
 	key := loginKey(login)
 	ns.mu.RLock()
-	defer ns.mu.RUnlock()
 	i, ok := ns.accounts.index[key]
-	if !ok {
-		if ns.store.kv != nil {
-			return ns.kvLookup(key)
-		}
-		return Account{}, false
+	var a Account
+	if ok {
+		a = ns.accounts.view(i, ns.store.cfg.DefaultTZ)
 	}
-	return ns.accounts.view(i, ns.store.cfg.DefaultTZ), true
+	ns.mu.RUnlock()
+	if !ok && ns.store.kv != nil {
+		return ns.kvLookup(key)
+	}
+	return a, ok, nil
 }
 
 // lookupUID returns the account with uid.

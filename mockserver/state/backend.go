@@ -1,6 +1,7 @@
 package state
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -42,6 +43,13 @@ type backend interface {
 	// update replaces the value of key by f(old) atomically (del when f
 	// returns nil); f may run more than once.
 	update(key string, f func(old []byte, ok bool) []byte) error
+	// ping checks that the backend answers (guard.go's probe).
+	ping(ctx context.Context) error
+	// classify maps an error of the backend's own to a store failure
+	// (errors.go).
+	classify(err error) error
+	// remote: calls cross a socket and may hang; the guard bounds each.
+	remote() bool
 	close() error
 }
 
@@ -56,7 +64,7 @@ var ErrStore = errors.New("state: store")
 // openBackend opens the store named by spec: "" or "memory" (nil backend),
 // "file:PATH" or "redis://HOST:PORT[/DB]"; onErr hears of the failures of
 // writes no caller waits for (sessionlog.go).
-func openBackend(spec string, onErr func(error)) (backend, error) {
+func openBackend(spec string, timeout time.Duration, startAnew bool, onErr func(error)) (backend, error) {
 	switch {
 	case spec == "" || spec == "memory":
 		return nil, nil
@@ -65,11 +73,11 @@ func openBackend(spec string, onErr func(error)) (backend, error) {
 		if path == "" {
 			return nil, fmt.Errorf("%w %q: file: needs a path", ErrStore, spec)
 		}
-		return openBolt(path, onErr)
+		return openBolt(path, timeout, startAnew, onErr)
 	case strings.HasPrefix(spec, "redis://"):
-		return openRedis(spec)
+		return openRedis(spec, timeout)
 	}
-	return nil, fmt.Errorf("%w %q: want memory, file:PATH or redis://HOST:PORT[/DB]", ErrStore, spec)
+	return nil, fmt.Errorf("%w %q: want memory, file:PATH or redis://HOST:PORT[/DB]", ErrStore, RedactURL(spec))
 }
 
 // Keys: kind, then the namespace, each followed by a unit separator (0x1f),

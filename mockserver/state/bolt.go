@@ -2,11 +2,16 @@ package state
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // boltStore is the file: store: one bbolt file, one bucket. bbolt is pure
@@ -26,10 +31,10 @@ type boltStore struct {
 
 var boltBucket = []byte("nebeus-mock")
 
-func openBolt(path string, onErr func(error)) (*boltStore, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, NoSync: true, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+func openBolt(path string, timeout time.Duration, startAnew bool, onErr func(error)) (*boltStore, error) {
+	db, err := openBoltFile(path, timeout, startAnew)
 	if err != nil {
-		return nil, fmt.Errorf("state: file store %s: %w", path, err)
+		return nil, err
 	}
 	if err := db.Update(func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(boltBucket)
@@ -41,7 +46,16 @@ func openBolt(path string, onErr func(error)) (*boltStore, error) {
 	return &boltStore{db: db, writes: newGroupCommit(db, onErr)}, nil
 }
 
-func (b *boltStore) view(f func(*bolt.Bucket) error) error {
+// view runs f in a read transaction. A file damaged while the mock runs
+// (overwritten, truncated under it) makes bbolt panic or the read fault:
+// either is ErrCorrupt for this call, not the process's end (issue 19).
+func (b *boltStore) view(f func(*bolt.Bucket) error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: reading the file: %v", ErrCorrupt, p)
+		}
+	}()
 	return b.db.View(func(tx *bolt.Tx) error { return f(tx.Bucket(boltBucket)) })
 }
 
@@ -169,6 +183,26 @@ func (b *boltStore) update(key string, f func(old []byte, ok bool) []byte) error
 		return bk.Put([]byte(key), nv)
 	})
 }
+
+// boltFailure maps an error of the file store to a store failure
+// (errors.go).
+func boltFailure(err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG):
+		return ErrFull
+	case errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrChecksum) ||
+		errors.Is(err, berrors.ErrVersionMismatch) || errors.Is(err, berrors.ErrInvalidMapping):
+		return ErrCorrupt
+	}
+	return ErrUnavailable
+}
+
+func (b *boltStore) classify(err error) error { return boltFailure(err) }
+
+// remote: a file's calls run in place; a commit waits for the disk.
+func (b *boltStore) remote() bool { return false }
+
+func (b *boltStore) ping(context.Context) error { return nil }
 
 func (b *boltStore) close() error {
 	b.writes.close()

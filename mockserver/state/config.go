@@ -37,6 +37,18 @@ type Config struct {
 	// accounts, sessions and outboxes of the memory store, and every
 	// store's journals. Default DefaultMaxBytes.
 	MaxBytes int64
+	// Deadline bounds how long one call to a file or Redis store may take
+	// before it fails with ErrDeadline (guard.go): a store that stopped
+	// answering fails requests instead of hanging them. Default
+	// DefaultDeadline.
+	Deadline time.Duration
+	// StartAnew: a file store whose file is damaged (ErrCorrupt at New)
+	// moves it aside, to PATH.damaged-TIME, and starts with an empty one,
+	// instead of refusing to start. The damaged file is never written.
+	StartAnew bool
+	// OnAvailability is told when a file or Redis store stops answering
+	// (err: why) and when it answers again (nil) (guard.go). nil: ignored.
+	OnAvailability func(err error)
 	// Now is the clock, for tests. Default time.Now.
 	Now func() time.Time
 	// DefaultLang is user_context.lang without a signup language (M1).
@@ -55,6 +67,7 @@ const (
 	DefaultMaxNamespaces = 1000
 	DefaultMaxSessions   = 100000
 	DefaultMaxBytes      = 256 << 20
+	DefaultDeadline      = 2 * time.Second
 	DefaultLang          = "en_US"
 	DefaultTZ            = "Europe/Madrid"
 )
@@ -63,6 +76,12 @@ const (
 const MaxNamespaceName = 128
 
 func (c Config) withDefaults() (Config, error) {
+	if c.Deadline < 0 {
+		return c, errors.New("state: negative Deadline in Config")
+	}
+	if c.Deadline == 0 {
+		c.Deadline = DefaultDeadline
+	}
 	if c.IdleTimeout < 0 || c.JournalSize < 0 || c.OutboxSize < 0 || c.MaxNamespaces < 0 || c.MaxSessions < 0 {
 		return c, errors.New("state: negative size or timeout in Config")
 	}

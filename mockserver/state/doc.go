@@ -30,6 +30,19 @@
 // the console streams; sharing it would cost a write to the store per
 // request and order entries across replicas by nobody's clock.
 //
+// # Failures (issue 19)
+//
+// A file or Redis store is used through a guard (guard.go): every error is
+// one of ErrUnavailable, ErrDeadline, ErrFull or ErrCorrupt (Failure), a
+// Redis call returns within Config.Deadline whatever the client library
+// does, and after a call that got no answer the store is marked down, its
+// calls failing at once until a probe answers. The methods a request needs
+// return the failure (AuthenticateRead, LookupErr, EndSessionErr,
+// RequestResetErr, Signup, StartSessionFor), never "no such account" in
+// its place. A file store is checked before bbolt maps it (boltcheck.go):
+// a damaged file is ErrCorrupt at New and left untouched (Config.StartAnew
+// moves it aside), a file another process holds is reported with its pid.
+//
 // # Memory budget
 //
 // Config.MaxBytes (default 256 MiB) bounds what all namespaces hold

@@ -13,7 +13,7 @@ import (
 
 func openTestBolt(t *testing.T, onErr func(error)) *boltStore {
 	t.Helper()
-	b, err := openBolt(filepath.Join(t.TempDir(), "gc.db"), onErr)
+	b, err := openBolt(filepath.Join(t.TempDir(), "gc.db"), DefaultDeadline, false, onErr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestGroupCommitWritesBehindInOrder(t *testing.T) {
 // was written behind, and a write after close is refused, not lost.
 func TestGroupCommitCloseLandsWritesBehind(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "gc.db")
-	b, err := openBolt(path, func(error) {})
+	b, err := openBolt(path, DefaultDeadline, false, func(error) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestGroupCommitCloseLandsWritesBehind(t *testing.T) {
 	if err := b.put("late", []byte("v"), 0); !errors.Is(err, errStoreClosed) {
 		t.Errorf("write after close: %v", err)
 	}
-	b, err = openBolt(path, func(error) {})
+	b, err = openBolt(path, DefaultDeadline, false, func(error) {})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -53,7 +54,7 @@ func (s *kvSession) session(id string) Session {
 }
 
 func (s *Store) backendErr(op string, err error) {
-	if err != nil && s.cfg.OnError != nil {
+	if err != nil && s.cfg.OnError != nil && !errors.Is(err, ErrDown) { // ErrDown: told once, by OnAvailability
 		s.cfg.OnError(fmt.Errorf("state: %s: %w", op, err))
 	}
 }
@@ -100,22 +101,26 @@ func decodeAccount(b []byte) (int64, *kvAccount, bool) {
 }
 
 // kvAccountByKey returns a signed-up (not fixture) account by login key.
-func (ns *Namespace) kvAccountByKey(key string) (int, *kvAccount, bool) {
+func (ns *Namespace) kvAccountByKey(key string) (int, *kvAccount, bool, error) {
 	b, ok, err := ns.store.kv.get(nsKey(kindAccount, ns.name) + key)
 	return ns.kvAccountFrom(b, ok, err)
 }
 
-// kvAccountFrom is the account a read of its key answered.
-func (ns *Namespace) kvAccountFrom(b []byte, ok bool, err error) (int, *kvAccount, bool) {
-	ns.store.backendErr("account", err)
+// kvAccountFrom is the account a read of its key answered. A failed read
+// or a value that does not decode is an error, never "no such account"
+// (issue 19: an outage must not read as a wrong password).
+func (ns *Namespace) kvAccountFrom(b []byte, ok bool, err error) (int, *kvAccount, bool, error) {
+	if err != nil {
+		return 0, nil, false, fmt.Errorf("state: account: %w", err)
+	}
 	if !ok {
-		return 0, nil, false
+		return 0, nil, false, nil
 	}
 	n, a, ok := decodeAccount(b)
 	if !ok {
-		return 0, nil, false
+		return 0, nil, false, fmt.Errorf("state: account: %w: a stored account does not decode", ErrCorrupt)
 	}
-	return FirstUID + ns.seedN() + int(n) - 1, a, true
+	return FirstUID + ns.seedN() + int(n) - 1, a, true, nil
 }
 
 func (ns *Namespace) kvAuthenticate(uid int, a *kvAccount, ok bool, password string) (Account, bool) {
@@ -131,12 +136,12 @@ func (ns *Namespace) kvAuthenticate(uid int, a *kvAccount, ok bool, password str
 	return a.view(uid, ns.store.cfg.DefaultTZ), true
 }
 
-func (ns *Namespace) kvLookup(key string) (Account, bool) {
-	uid, a, ok := ns.kvAccountByKey(key)
+func (ns *Namespace) kvLookup(key string) (Account, bool, error) {
+	uid, a, ok, err := ns.kvAccountByKey(key)
 	if !ok {
-		return Account{}, false
+		return Account{}, false, err
 	}
-	return a.view(uid, ns.store.cfg.DefaultTZ), true
+	return a.view(uid, ns.store.cfg.DefaultTZ), true, nil
 }
 
 func (ns *Namespace) kvLookupUID(uid int) (Account, bool) {
@@ -150,7 +155,9 @@ func (ns *Namespace) kvLookupUID(uid int) (Account, bool) {
 		return Account{}, false
 	}
 	k, _ := strings.CutPrefix(string(key), nsKey(kindAccount, ns.name))
-	return ns.kvLookup(k)
+	a, ok, err := ns.kvLookup(k)
+	ns.store.backendErr("account by uid", err)
+	return a, ok
 }
 
 func (ns *Namespace) kvAccounts() []AccountView {
@@ -204,33 +211,40 @@ func (ns *Namespace) kvStartSession(uid int, login string) (Session, error) {
 	return rec.session(id), nil
 }
 
-func (ns *Namespace) kvSession(id string, touch bool) (Session, SessionStatus) {
+func (ns *Namespace) kvSession(id string, touch bool) (Session, SessionStatus, error) {
 	key := ns.sessionKey(id)
 	b, ok, err := ns.store.kv.get(key)
-	ns.store.backendErr("session", err)
+	if err != nil {
+		return Session{}, SessionUnknown, fmt.Errorf("state: session: %w", err)
+	}
 	if !ok {
-		return Session{}, SessionUnknown
+		return Session{}, SessionUnknown, nil
 	}
 	var rec kvSession
 	if json.Unmarshal(b, &rec) != nil {
-		return Session{}, SessionUnknown
+		return Session{}, SessionUnknown, fmt.Errorf("state: session: %w: a stored session does not decode", ErrCorrupt)
 	}
 	now := ns.store.cfg.Now()
 	if now.Sub(time.Unix(0, rec.LastSeen)) > ns.store.cfg.IdleTimeout {
-		return Session{}, SessionExpired
+		return Session{}, SessionExpired, nil
 	}
 	if touch && now.UnixNano() > rec.LastSeen {
 		rec.LastSeen = now.UnixNano()
 		b, _ = json.Marshal(&rec)
 		ns.store.backendErr("session", ns.store.kv.put(key, b, ns.sessionTTL()))
 	}
-	return rec.session(id), SessionLive
+	return rec.session(id), SessionLive, nil
 }
 
-func (ns *Namespace) kvEndSession(id string) bool {
-	_, st := ns.kvSession(id, false)
-	ns.store.backendErr("logout", ns.store.kv.del(ns.sessionKey(id)))
-	return st == SessionLive
+func (ns *Namespace) kvEndSession(id string) (bool, error) {
+	_, st, err := ns.kvSession(id, false)
+	if err == nil {
+		err = ns.store.kv.del(ns.sessionKey(id))
+	}
+	if err != nil {
+		return false, fmt.Errorf("state: logout: %w", err)
+	}
+	return st == SessionLive, nil
 }
 
 // kvSessions lists the live sessions, least recently used first, and
@@ -260,9 +274,12 @@ func (ns *Namespace) kvSessions(now time.Time) []SessionView {
 	return out
 }
 
-func (ns *Namespace) kvRequestReset(m OutboxMessage) {
+func (ns *Namespace) kvRequestReset(m OutboxMessage) error {
 	b, _ := json.Marshal(&m)
-	ns.store.backendErr("outbox", ns.store.kv.push(nsKey(kindOutbox, ns.name), b, ns.store.cfg.OutboxSize))
+	if err := ns.store.kv.push(nsKey(kindOutbox, ns.name), b, ns.store.cfg.OutboxSize); err != nil {
+		return fmt.Errorf("state: outbox: %w", err)
+	}
+	return nil
 }
 
 func (ns *Namespace) kvOutbox() []OutboxMessage {
@@ -407,3 +424,7 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// Report hands err, a store failure a caller chose to ignore, to
+// Config.OnError.
+func (s *Store) Report(err error) { s.backendErr("store", err) }

@@ -18,29 +18,40 @@ type OutboxMessage struct {
 // nothing and returns false; the HTTP layer answers success either way, so
 // nobody can tell which accounts exist (S4). The outbox holds at most
 // Config.OutboxSize messages, dropping the oldest.
+// A store failure goes to Config.OnError here; RequestResetErr returns it.
 func (ns *Namespace) RequestReset(login string) (OutboxMessage, bool) {
-	a, ok := ns.Lookup(login)
-	if !ok {
-		return OutboxMessage{}, false
+	m, ok, err := ns.RequestResetErr(login)
+	ns.store.backendErr("outbox", err)
+	return m, ok && err == nil
+}
+
+// RequestResetErr is RequestReset with the store's failure (errors.go),
+// if any: then nothing was recorded.
+func (ns *Namespace) RequestResetErr(login string) (OutboxMessage, bool, error) {
+	a, ok, err := ns.LookupErr(login)
+	if err != nil || !ok {
+		return OutboxMessage{}, false, err
 	}
 	m := OutboxMessage{To: a.Login, Token: randomHex(16), Time: ns.store.cfg.Now()}
 	if ns.store.kv != nil {
-		ns.kvRequestReset(m)
-		return m, true
+		if err := ns.kvRequestReset(m); err != nil {
+			return OutboxMessage{}, false, err
+		}
+		return m, true, nil
 	}
 	ns.omu.Lock()
 	defer ns.omu.Unlock()
 	for !ns.store.charge(ns, outboxSize(&m)) {
 		old, ok := ns.outbox.popOldest()
 		if !ok {
-			return m, true // sent, not kept: the budget is spent
+			return m, true, nil // sent, not kept: the budget is spent
 		}
 		ns.store.refund(ns, outboxSize(&old))
 	}
 	if old, dropped := ns.outbox.push(m); dropped {
 		ns.store.refund(ns, outboxSize(&old))
 	}
-	return m, true
+	return m, true, nil
 }
 
 // Outbox returns the recorded reset messages, oldest first.

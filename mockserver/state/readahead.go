@@ -1,5 +1,7 @@
 package state
 
+import "fmt"
+
 // Reads ahead. With Redis, every read a request waits for is a round trip
 // shared with the other requests in flight (automatic pipelining), and a
 // request's reads in sequence are that many round trips: the throughput of
@@ -31,19 +33,31 @@ func (ns *Namespace) ReadAccount(login string) *AccountRead {
 }
 
 // AuthenticateRead is Authenticate of login with the read rd started (nil,
-// or a read of another login: Authenticate).
-func (ns *Namespace) AuthenticateRead(rd *AccountRead, login, password string) (Account, bool) {
+// or a read of another login: Authenticate), and the store's failure
+// (errors.go): with one, the answer is neither a match nor a mismatch.
+func (ns *Namespace) AuthenticateRead(rd *AccountRead, login, password string) (Account, bool, error) {
 	return ns.authenticate(login, password, rd)
 }
 
 // FaultAhead starts reading whether namespace ns has a fault for op, and
 // returns the wait for the answer: one read, so that the common case, no
-// fault, costs no write. Only with a backend.
-func (s *Store) FaultAhead(ns, op string) func() bool {
-	wait := s.kv.getAhead(nsKey(kindFault, ns) + op)
-	return func() bool {
+// fault, costs no write. Only with a backend. optional: the operation
+// does not need the store otherwise (get_countries), so the read is
+// waited for at most briefly and not at all while the store is down
+// (guard.go's getOptional); it then reads as no fault and no error.
+func (s *Store) FaultAhead(ns, op string, optional bool) func() (bool, error) {
+	key := nsKey(kindFault, ns) + op
+	var wait func() ([]byte, bool, error)
+	if g, ok := s.kv.(*guarded); ok && optional {
+		wait = g.getOptional(key)
+	} else {
+		wait = s.kv.getAhead(key)
+	}
+	return func() (bool, error) {
 		_, ok, err := wait()
-		s.backendErr("faults", err)
-		return ok
+		if err != nil {
+			return false, fmt.Errorf("state: faults: %w", err)
+		}
+		return ok, nil
 	}
 }

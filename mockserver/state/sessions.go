@@ -162,7 +162,8 @@ func (ns *Namespace) StartSessionFor(a Account) (Session, error) {
 // restarts its idle timeout. An expired or unknown id gives false.
 func (ns *Namespace) Session(id string) (Session, bool) {
 	if ns.store.sessionsShared() {
-		s, st := ns.kvSession(id, true)
+		s, st, err := ns.kvSession(id, true)
+		ns.store.backendErr("session", err)
 		return s, st == SessionLive
 	}
 	ns.loadSessions()
@@ -192,10 +193,23 @@ func (ns *Namespace) Session(id string) (Session, bool) {
 
 // EndSession ends the session with id and reports whether it was live. Ending
 // an unknown or ended session is not an error (S3: logout is idempotent).
+// A store failure goes to Config.OnError here; EndSessionErr returns it.
 func (ns *Namespace) EndSession(id string) bool {
+	live, err := ns.EndSessionErr(id)
+	ns.store.backendErr("logout", err)
+	return live
+}
+
+// EndSessionErr is EndSession with the store's failure (errors.go), if
+// any: then the session may still be live.
+func (ns *Namespace) EndSessionErr(id string) (bool, error) {
 	if ns.store.sessionsShared() {
 		return ns.kvEndSession(id)
 	}
+	return ns.endSession(id), nil
+}
+
+func (ns *Namespace) endSession(id string) bool {
 	ns.loadSessions()
 	cfg := &ns.store.cfg
 	now := cfg.Now()

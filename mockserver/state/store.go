@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -35,10 +36,14 @@ func New(cfg Config) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{cfg: cfg, namespaces: map[string]*Namespace{}}
-	if s.kv, err = openBackend(cfg.Store, func(err error) { s.backendErr("session log", err) }); err != nil {
+	inner, err := openBackend(cfg.Store, cfg.Deadline, cfg.StartAnew, func(err error) { s.backendErr("session log", err) })
+	if err != nil {
 		return nil, err
 	}
-	s.slog, _ = s.kv.(sessionLog)
+	if inner != nil {
+		s.slog, _ = inner.(sessionLog)
+		s.kv = newGuard(inner, cfg.Deadline, cfg.OnAvailability)
+	}
 	var key []byte
 	if s.kv != nil {
 		if key, err = kvHasherKey(s.kv); err != nil {
@@ -104,7 +109,15 @@ func (s *Store) newNamespace(name string, seed *Namespace) *Namespace {
 // for a name longer than MaxNamespaceName bytes or holding invalid UTF-8 or
 // control characters (names come from a request header and end up in the
 // journal).
-func (s *Store) Namespace(name string) (*Namespace, error) {
+func (s *Store) Namespace(name string) (*Namespace, error) { return s.namespace(name, true) }
+
+// NamespaceNoWait is Namespace for an operation that does not need the
+// store (get_countries): what a file or Redis store records of the
+// namespace's use is written beside the request, which does not wait for
+// it (issue 19), and not at all while the store is down.
+func (s *Store) NamespaceNoWait(name string) (*Namespace, error) { return s.namespace(name, false) }
+
+func (s *Store) namespace(name string, wait bool) (*Namespace, error) {
 	if err := checkNamespaceName(name); err != nil {
 		return nil, err
 	}
@@ -123,12 +136,24 @@ func (s *Store) Namespace(name string) (*Namespace, error) {
 		}
 		s.mu.Unlock()
 	}
-	if s.kv != nil {
+	switch {
+	case s.kv != nil && wait:
 		if !ok {
 			s.kvAdmit(name)
 		}
 		s.kvTouchNamespace(ns, now)
-	} else {
+	case s.kv != nil:
+		last := ns.lastUsed.Load()
+		recent := ok && last != 0 && now.UnixNano()-last < int64(time.Second) // kvTouchNamespace would skip it
+		if !recent && !s.kv.(*guarded).down.Load() {
+			go func() {
+				if !ok {
+					s.kvAdmit(name)
+				}
+				s.kvTouchNamespace(ns, now)
+			}()
+		}
+	default:
 		ns.lastUsed.Store(now.UnixNano())
 	}
 	return ns, nil

@@ -404,7 +404,10 @@ func TestStoresAuthenticateWithAReadAhead(t *testing.T) {
 			{"ahead@example.com", "demo@example.com", "demo-password-1", state.FirstUID},
 			{"ahead@example.com", "other@example.com", "password-123", other.UID},
 		} {
-			got, ok := ns.AuthenticateRead(ns.ReadAccount(tc.read), tc.login, tc.password)
+			got, ok, err := ns.AuthenticateRead(ns.ReadAccount(tc.read), tc.login, tc.password)
+			if err != nil {
+				t.Fatalf("read %s, sign in %s: %v", tc.read, tc.login, err)
+			}
 			want, wantOK := ns.Authenticate(tc.login, tc.password)
 			if ok != (tc.uid != 0) || got.UID != tc.uid || ok != wantOK || got.UID != want.UID || got.Login != want.Login {
 				t.Errorf("read %s, sign in %s/%s: %+v %v; Authenticate: %+v %v", tc.read, tc.login, tc.password, got, ok, want, wantOK)
