@@ -20,6 +20,9 @@ import (
 type Result struct {
 	Passed  bool
 	Summary *Summary
+	// ReportErr is why a report file (Options.JSONReport, ...) could not
+	// be written.
+	ReportErr error
 }
 
 // Description is the suite's name in Ginkgo's reports; Run appends the
@@ -43,7 +46,7 @@ func Run(t GinkgoTestingT, opts Options, config ...any) (Result, error) {
 	passed := RunSpecs(t, s.description(), config...)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Result{Passed: passed, Summary: s.summary}, nil
+	return Result{Passed: passed, Summary: s.summary, ReportErr: s.reportErr}, nil
 }
 
 // seeded makes Ginkgo's seed and the run's one: opts' seed when given,
@@ -79,6 +82,11 @@ type suite struct {
 	secrets []string
 	// book says which secret values a report shows (secrets.go).
 	book secretBook
+	// headerRefs are the --header values repro scripts read from the
+	// environment, issued the session ids the deployment handed out: both
+	// scrubbed from every report (scrub.go).
+	headerRefs []HeaderRef
+	issued     issued
 	seq  atomic.Int64
 
 	// specs counts the specs (or Ordered containers) defined so far, for
@@ -89,6 +97,8 @@ type suite struct {
 
 	mu      sync.Mutex
 	summary *Summary
+	// reportErr is why a report file could not be written.
+	reportErr error
 	// country is an active country's id (S6), once fetched; countries
 	// all their ids, once a state machine fetched them.
 	country   any
@@ -107,6 +117,13 @@ func newSuite(opts Options) (*suite, error) {
 	}
 	s := &suite{opts: opts, contract: opts.Contract, secrets: opts.Contract.Model().Secrets()}
 	s.book.hide(opts.Password)
+	s.headerRefs = HeaderRefs(opts.Header)
+	// The tokens standing for secrets in a command being built are not
+	// masked by the contract's names: they become environment references.
+	s.book.show(passwordToken)
+	for _, r := range s.headerRefs {
+		s.book.show(r.token)
+	}
 	return s, nil
 }
 
@@ -150,9 +167,20 @@ func (s *suite) define() {
 		fmt.Fprintln(s.opts.Out, s.header())
 	})
 	ReportAfterSuite("conformance summary", func(r types.Report) {
+		// Everything written from here on is scrubbed of the run's
+		// secrets once more, whatever put them there (scrub.go).
+		sc := s.scrubber()
+		scrubbed, err := ScrubReport(r, sc)
+		if err == nil {
+			r = scrubbed
+		}
 		sum := Summarize(r, s.opts)
+		if err == nil {
+			err = WriteReports(r, sum, s.opts, sc)
+		}
 		s.mu.Lock()
 		s.summary = &sum
+		s.reportErr = err
 		s.mu.Unlock()
 		if !s.opts.NoSummary {
 			sum.Write(s.opts.Out)

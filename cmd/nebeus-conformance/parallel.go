@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/nebeus/nebeus-contract/conformance"
@@ -112,21 +111,20 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	}
 	opts := o.Options
 	opts.Seed = o.seed
+	// The shards scrubbed their reports of every secret they saw; the
+	// header values and the password once more here.
+	sc := conformance.OptionsScrubber(opts)
+	if merged, err = conformance.ScrubReport(merged, sc); err != nil {
+		return &exitError{code: 2, err: err}
+	}
 	sum := conformance.Summarize(merged, opts)
 	sum.Header += fmt.Sprintf("\n  parallel:    %d processes (run ids %s-1..%d)", o.parallel, o.RunID, o.parallel)
 	sum.Write(stdout)
 	if !sum.Conforms() {
 		code = max(code, 1)
 	}
-	if o.junit != "" {
-		if err := reporters.GenerateJUnitReport(merged, o.junit); err != nil {
-			return &exitError{code: 2, err: err}
-		}
-	}
-	if o.jsonReport != "" {
-		if err := reporters.GenerateJSONReport(merged, o.jsonReport); err != nil {
-			return &exitError{code: 2, err: err}
-		}
+	if err := conformance.WriteReports(merged, sum, opts, sc); err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("writing the reports: %w", err)}
 	}
 	if code != 0 {
 		return &exitError{code: code}

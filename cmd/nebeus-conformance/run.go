@@ -55,7 +55,6 @@ type options struct {
 	conformance.Options
 	headers, relax         list
 	labelFilter            string
-	junit, jsonReport      string
 	verbose, noColor, help bool
 	parallel               int
 	seed                   int64
@@ -76,8 +75,9 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	fs.StringVar(&o.Password, "password", "", "its password (env "+envPassword+", preferred: a flag shows in process listings); never echoed")
 	fs.Var(&o.relax, "relax", "a T4 shape relaxation, named in the report (repeatable or comma-separated): "+strings.Join(conformance.RelaxationNames(), ", "))
 	fs.StringVar(&o.labelFilter, "label-filter", "", "Ginkgo label filter: 'readonly' is safe against production, 'mutating' creates accounts")
-	fs.StringVar(&o.junit, "junit-report", "", "write a JUnit XML report to this file")
-	fs.StringVar(&o.jsonReport, "json-report", "", "write Ginkgo's JSON report to this file")
+	fs.StringVar(&o.JUnitReport, "junit-report", "", "write a JUnit XML report to this file (a class per operation, the decision in each test's name, skipped tests with their cause)")
+	fs.StringVar(&o.JSONReport, "json-report", "", "write Ginkgo's JSON report to this file, with the summary (findings, checks, coverage) as the entry nebeus-summary")
+	fs.StringVar(&o.HTMLReport, "html-report", "", "write a single-file HTML report for people to this file")
 	fs.BoolVar(&o.verbose, "v", false, "verbose: every spec as it runs")
 	fs.BoolVar(&o.verbose, "verbose", false, "same as -v")
 	fs.IntVar(&o.parallel, "parallel", 1, "run the specs in N processes (each a shard of them; data unique per process)")
@@ -168,9 +168,13 @@ func usage(o *options, fs *flag.FlagSet, w io.Writer) {
 Checks a deployment of the Nebeus account API against the contract
 (its operations below; decisions T1-T6, S1-S6) and prints a report: every violation with its
 operation, decision, JSON pointer, expected and got, a curl command of the
-request and a script replaying every call it depends on from scratch (the
-given account's password as '***'); then a summary table of operations by
-decisions. Fields beyond the contract are warnings (T6). Stateful failures
+request and a script replaying every call it depends on from scratch.
+The report opens with the findings: failures grouped by root cause, each
+with every spec it broke; then a table of operations by decisions and the
+contract's coverage (operations, variants, fields and decisions the run
+exercised). Every --header value, the password and every session id are
+scrubbed ('***') from everything written; the scripts read the password
+and header values from NEBEUS_PASSWORD and NEBEUS_HEADER_1.. instead. Fields beyond the contract are warnings (T6). Stateful failures
 are shrunk to a minimal sequence; --seed repeats a run.
 
 Exit status: 0 conforms, 1 violates the contract, 2 usage error or target
@@ -233,6 +237,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	if res.ReportErr != nil {
+		return &exitError{code: 2, err: fmt.Errorf("writing the reports: %w", res.ReportErr)}
+	}
 	if !res.Passed || t.failed {
 		return &exitError{code: 1}
 	}
@@ -254,8 +261,6 @@ func ginkgoConfig(o *options, stdout io.Writer) (types.SuiteConfig, types.Report
 	rc := types.NewDefaultReporterConfig()
 	rc.Verbose = o.verbose
 	rc.NoColor = o.noColor || !isTerminal(stdout)
-	rc.JUnitReport = o.junit
-	rc.JSONReport = o.jsonReport
 	return sc, rc
 }
 
