@@ -66,7 +66,7 @@ func causeKey(f Finding) string {
 // for each spec the ids of the causes it broke with.
 type failedSpec struct {
 	text, op, dec, failure string
-	found                 []Finding
+	found                  []Finding
 }
 
 func groupCauses(specs []failedSpec, title func(string) string) ([]Cause, [][]string) {

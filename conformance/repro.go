@@ -10,9 +10,11 @@ import (
 )
 
 // script renders calls as a shell script that replays them from scratch:
+//
 //   - the emails and passwords the run made up hold its run id; the script
 //     puts ${RUN} there (a fresh number unless RUN is set), so replaying
 //     creates new accounts rather than meeting the run's own;
+//
 //   - a secret the server handed out (a session id) and a later call
 //     sends is captured from the answer into a variable (SID_1, ...) and
 //     sent from it: the replay uses the sessions it starts itself.

@@ -87,7 +87,7 @@ type suite struct {
 	// scrubbed from every report (scrub.go).
 	headerRefs []HeaderRef
 	issued     issued
-	seq  atomic.Int64
+	seq        atomic.Int64
 
 	// specs counts the specs (or Ordered containers) defined so far, for
 	// sharding; whole is set while an Ordered container is defined, whose
