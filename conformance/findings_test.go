@@ -363,3 +363,37 @@ func scriptWith(out, s string) []string {
 	}
 	return nil
 }
+
+// TestCoverageSaysWhatARunLeftUnexercised: a readonly run without an
+// account never signs in or signs up successfully, and never checks a
+// session: the report's coverage says so, in the text and the JSON report.
+func TestCoverageSaysWhatARunLeftUnexercised(t *testing.T) {
+	onlyUnderGoTest(t)
+	srv := httptest.NewServer(newMock(t, mockserver.Config{}))
+	defer srv.Close()
+	files := newReportFiles(t)
+	res := runConformance(context.Background(), t, srv.URL, nil, append(files.args(), "--timeout", "2s", "--label-filter", "readonly", "--steps", "0")...)
+	if res.code != 0 {
+		t.Fatalf("exit status %d, want 0\n%s", res.code, tail(res.out, 60))
+	}
+	cov := files.summary(t).Coverage
+	for _, want := range []string{"signin variant success", "signup variant success", "decision S2"} {
+		if !slices.Contains(cov.Unexercised, want) {
+			t.Errorf("the coverage does not name %q as unexercised: %v", want, cov.Unexercised)
+		}
+		if !strings.Contains(res.out, "\n  "+want+"\n") {
+			t.Errorf("the text report does not name %q as unexercised", want)
+		}
+	}
+	if cov.Complete() || cov.Decisions.Exercised >= cov.Decisions.Total || cov.Variants.Exercised >= cov.Variants.Total {
+		t.Errorf("coverage %+v: want decisions and variants left", cov)
+	}
+	if !strings.Contains(res.out, fmt.Sprintf("the run left %d part(s) of the contract unexercised", len(cov.Unexercised))) {
+		t.Errorf("the text report does not say the run left part unexercised:\n%s", tail(res.out, 40))
+	}
+	for _, row := range cov.Operations {
+		if !row.Exercised {
+			t.Errorf("operation %s not exercised by a readonly run", row.Operation)
+		}
+	}
+}

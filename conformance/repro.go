@@ -14,11 +14,9 @@ import (
 //   - the emails and passwords the run made up hold its run id; the script
 //     puts ${RUN} there (a fresh number unless RUN is set), so replaying
 //     creates new accounts rather than meeting the run's own;
-//
 //   - a secret the server handed out (a session id) and a later call
 //     sends is captured from the answer into a variable (SID_1, ...) and
-//     sent from it: the replay uses the sessions it starts itself.
-//
+//     sent from it: the replay uses the sessions it starts itself;
 //   - the given account's password and the --header values are read from
 //     the environment (NEBEUS_PASSWORD, NEBEUS_HEADER_1..; a comment line
 //     heads the script for each it reads); any other secret, a session id
