@@ -271,7 +271,11 @@ func (s *suite) checker() *check.Checker {
 // answer checks that a business outcome came back as HTTP 200 with media
 // type application/json and a JSON body (T3), and decodes it.
 func (p *probe) answer(ex *exchange) (any, bool) {
-	return p.s.checker().Answer(p.rec(ex), ex.checked(), p.refused)
+	v, ok := p.s.checker().Answer(p.rec(ex), ex.checked(), p.refused)
+	if ok {
+		p.rawBytes(ex)
+	}
+	return v, ok
 }
 
 // normalize turns v into the documented shape want when a relaxation of

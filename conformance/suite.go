@@ -198,6 +198,7 @@ func (s *suite) define() {
 	s.defineAccountFlows()
 	s.defineProperties()
 	s.defineConcurrency()
+	s.defineDifferential()
 	s.defineStateful()
 	s.defineGeneric()
 }
