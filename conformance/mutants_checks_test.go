@@ -72,7 +72,7 @@ func latin1(b []byte) []byte {
 func TestStrongerChecksAloneCatchTheirMutants(t *testing.T) {
 	onlyUnderGoTest(t)
 	only := map[string]string{
-		"signin-unknown-login-says-so":                 "nobody can tell which accounts exist",
+		"signin-unknown-login-says-so":                  "nobody can tell which accounts exist",
 		"reset_password-header-tells-existing-accounts": "nobody can tell which accounts exist",
 		"countries-names-in-latin-1":                    "a JSON body in UTF-8",
 		"signin-charset-latin-1":                        "a JSON body in UTF-8",
