@@ -40,8 +40,7 @@ func (s *suite) defineDifferential() {
 		if s.has(opSignin) {
 			signin := s.op(opSignin)
 			s.it("S1 "+signin.ID+" fails alike for a wrong password, an unknown login, a missing and a non-string password", func(ctx SpecContext, p *probe) {
-				a := s.signupAccount(ctx, p, s.validParams(s.op(opSignup), false))
-				p.replaying(a.made...)
+				a := s.newAccount(ctx, p)
 				reqs := []struct {
 					what   string
 					params map[string]any
@@ -72,8 +71,7 @@ func (s *suite) defineDifferential() {
 		if s.has(opReset) {
 			reset := s.op(opReset)
 			s.it("S4 "+reset.ID+" answers alike for an existing account and an unknown email", func(ctx SpecContext, p *probe) {
-				a := s.signupAccount(ctx, p, s.validParams(s.op(opSignup), false))
-				p.replaying(a.made...)
+				a := s.newAccount(ctx, p)
 				known := p.do(ctx, s.rpc(reset.ID, map[string]any{argLogin: a.Login}))
 				unknown := p.do(ctx, s.rpc(reset.ID, map[string]any{argLogin: s.email()}))
 				for _, ex := range []*exchange{known, unknown} {
@@ -86,6 +84,18 @@ func (s *suite) defineDifferential() {
 			})
 		}
 	})
+}
+
+// newAccount signs up a new account with valid arguments (a country
+// get_countries lists: ids are the deployment's) and returns it.
+func (s *suite) newAccount(ctx SpecContext, p *probe) account {
+	GinkgoHelper()
+	op := s.op(opSignup)
+	params := s.validParams(op, false)
+	if _, ok := op.Argument(argCountry); ok && s.has(opCountries) {
+		params[argCountry] = s.firstCountry(ctx, p)
+	}
+	return s.signupAccount(ctx, p, params)
 }
 
 // variesPerAnswer are the headers whose presence may differ between two
