@@ -73,8 +73,22 @@ func HeaderRefs(h http.Header) []HeaderRef {
 }
 
 // passwordToken stands for the given account's password while a command
-// is built (see HeaderRef.token).
-const passwordToken = "zzNEBEUSSECRETPWzz"
+// is built (see HeaderRef.token), passwordJSONToken for it inside a JSON
+// string (a body).
+const (
+	passwordToken     = "zzNEBEUSSECRETPWzz"
+	passwordJSONToken = "zzNEBEUSSECRETPWJzz"
+)
+
+// jsonEnvRef reads a variable into a JSON string of a single-quoted shell
+// word: as envRef when its value needs no escaping in JSON, else escaping
+// its quotes and backslashes on the way.
+func jsonEnvRef(name, value string) string {
+	if b, _ := json.Marshal(value); string(b) == `"`+value+`"` {
+		return envRef(name)
+	}
+	return `'"$(printf '%s' "${` + name + `}" | sed 's/[\\"]/\\&/g')"'`
+}
 
 // envRef is how a single-quoted shell word reads a variable: it closes the
 // quote, expands the variable (double-quoted) and reopens the quote.
@@ -213,7 +227,7 @@ func (s *suite) tokenizeBody(body []byte) []byte {
 		if strings.Contains(f, "%") || strings.Contains(f, `'\''`) {
 			continue
 		}
-		t = strings.ReplaceAll(t, f, passwordToken)
+		t = strings.ReplaceAll(t, f, passwordJSONToken)
 	}
 	return []byte(t)
 }
@@ -239,7 +253,8 @@ func (s *suite) headerToken(name, value string) string {
 // the environment, and lists the variables it reads.
 func (s *suite) untokenize(cmd string) (string, []string) {
 	var used []string
-	if strings.Contains(cmd, passwordToken) {
+	if strings.Contains(cmd, passwordToken) || strings.Contains(cmd, passwordJSONToken) {
+		cmd = strings.ReplaceAll(cmd, passwordJSONToken, jsonEnvRef(EnvPassword, s.opts.Password))
 		cmd = strings.ReplaceAll(cmd, passwordToken, envRef(EnvPassword))
 		used = append(used, EnvPassword)
 	}

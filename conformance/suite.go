@@ -121,6 +121,7 @@ func newSuite(opts Options) (*suite, error) {
 	// The tokens standing for secrets in a command being built are not
 	// masked by the contract's names: they become environment references.
 	s.book.show(passwordToken)
+	s.book.show(passwordJSONToken)
 	for _, r := range s.headerRefs {
 		s.book.show(r.token)
 	}
