@@ -98,13 +98,19 @@ func (p *probe) cover1(key string) {
 	p.covered[key] = true
 }
 
+// pointerToken unescapes a JSON pointer's token (RFC 6901).
+var pointerToken = strings.NewReplacer("~1", "/", "~0", "~")
+
 // present reports whether v holds the field at the pointer's tokens ("*":
 // any item of an array); a field held as null is present.
 func present(v any, tokens []string) bool {
 	if len(tokens) == 0 || (len(tokens) == 1 && tokens[0] == "") {
 		return true
 	}
-	t := strings.NewReplacer("~1", "/", "~0", "~").Replace(tokens[0])
+	t := tokens[0]
+	if strings.Contains(t, "~") {
+		t = pointerToken.Replace(t)
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		e, ok := x[t]

@@ -99,6 +99,9 @@ func envRef(name string) string { return `'"${` + name + `}"'` }
 // URL-encoded, shell-quoted.
 type Scrubber struct {
 	forms []string // longest first
+	// r replaces them all in one pass (built when first used).
+	once sync.Once
+	r    *strings.Replacer
 }
 
 // NewScrubber scrubs values (those shorter than min are left: see
@@ -143,15 +146,18 @@ func OptionsScrubber(opts Options) *Scrubber {
 
 // String returns t with every secret form replaced by "***".
 func (sc *Scrubber) String(t string) string {
-	if sc == nil {
+	if sc == nil || len(sc.forms) == 0 {
 		return t
 	}
-	for _, f := range sc.forms {
-		if strings.Contains(t, f) {
-			t = strings.ReplaceAll(t, f, "***")
+	sc.once.Do(func() {
+		// At each place the first form that matches wins: the longest.
+		pairs := make([]string, 0, 2*len(sc.forms))
+		for _, f := range sc.forms {
+			pairs = append(pairs, f, "***")
 		}
-	}
-	return t
+		sc.r = strings.NewReplacer(pairs...)
+	})
+	return sc.r.Replace(t)
 }
 
 // forms are the ways v may be written back: as is, JSON-escaped (with and
@@ -205,10 +211,18 @@ func (i *issued) list() []string {
 // has seen: header values, the password, the given account's secrets and
 // every session id handed out.
 func (s *suite) scrubber() *Scrubber {
-	sc := OptionsScrubber(s.opts)
-	sc.add(1, s.book.hiddenValues()...)
-	sc.add(minSession, s.issued.list()...)
-	return sc
+	hidden, issued := s.book.hiddenValues(), s.issued.list()
+	s.scrubMu.Lock()
+	defer s.scrubMu.Unlock()
+	// The sets only grow: their sizes say whether the cached one is
+	// still whole.
+	if n := [2]int{len(hidden), len(issued)}; s.scrubCache == nil || n != s.scrubSizes {
+		sc := OptionsScrubber(s.opts)
+		sc.add(1, hidden...)
+		sc.add(minSession, issued...)
+		s.scrubCache, s.scrubSizes = sc, n
+	}
+	return s.scrubCache
 }
 
 // scrub removes every secret of the run from text bound for a report.

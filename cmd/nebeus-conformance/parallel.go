@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -119,7 +120,9 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	}
 	sum := conformance.Summarize(merged, opts)
 	sum.Header += fmt.Sprintf("\n  parallel:    %d processes (run ids %s-1..%d)", o.parallel, o.RunID, o.parallel)
-	sum.Write(stdout)
+	var text strings.Builder
+	sum.Write(&text)
+	io.WriteString(stdout, sc.String(text.String()))
 	if !sum.Conforms() {
 		code = max(code, 1)
 	}
