@@ -39,8 +39,8 @@ type Cause struct {
 
 // runValues are the parts of a finding that differ from one request to
 // the next though the cause is the same: the run's emails and passwords
-// (nc-RUNID-PROC-N, Pw-RUNID-N) and the JSON-RPC ids and numbers it made
-// up (4 digits and more; an HTTP status has 3).
+// (nc-RUNID-PROC-N, Pw-RUNID-N, in any letter case) and the JSON-RPC ids
+// and numbers it made up (4 digits and more; an HTTP status has 3).
 var runValues = []struct {
 	re   *regexp.Regexp
 	with string
@@ -52,6 +52,9 @@ var runValues = []struct {
 // causeKey is what findings of one root cause share.
 func causeKey(f Finding) string {
 	norm := func(t string) string {
+		// Logins come in every letter case (S1, S5 compare them
+		// case-insensitively): case does not tell causes apart.
+		t = strings.ToLower(t)
 		for _, r := range runValues {
 			t = r.re.ReplaceAllString(t, r.with)
 		}
@@ -60,15 +63,17 @@ func causeKey(f Finding) string {
 	return strings.Join([]string{f.Operation, f.Decision, f.Pointer, norm(f.Expected), norm(f.Got), f.Kind}, "\x00")
 }
 
-// causes groups the findings of the failed specs: specs[i] broke with
-// found[i] (none when it failed without a finding: failure is its
-// failure's first line then). It returns the causes, most specs first, and
-// for each spec the ids of the causes it broke with.
+// failedSpec is a failed spec as Summarize saw it: its full text, the
+// operation and decision it is about, the first line of its failure and
+// the findings it recorded (none when it failed without one: a timeout).
 type failedSpec struct {
 	text, op, dec, failure string
 	found                  []Finding
 }
 
+// groupCauses groups the findings of the failed specs by root cause. It
+// returns the causes, most specs first, and for each spec the ids of the
+// causes it broke with.
 func groupCauses(specs []failedSpec, title func(string) string) ([]Cause, [][]string) {
 	var out []*Cause
 	byKey := map[string]*Cause{}
