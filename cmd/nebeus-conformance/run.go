@@ -174,8 +174,9 @@ with every spec it broke; then a table of operations by decisions and the
 contract's coverage (operations, variants, fields and decisions the run
 exercised). Every --header value, the password and every session id are
 scrubbed ('***') from everything written; the scripts read the password
-and header values from NEBEUS_PASSWORD and NEBEUS_HEADER_1.. instead. Fields beyond the contract are warnings (T6). Stateful failures
-are shrunk to a minimal sequence; --seed repeats a run.
+and header values from NEBEUS_PASSWORD and NEBEUS_HEADER_1.. instead.
+Fields beyond the contract are warnings (T6). Stateful failures are shrunk
+to a minimal sequence; --seed repeats a run.
 
 Exit status: 0 conforms, 1 violates the contract, 2 usage error or target
 unreachable.

@@ -75,7 +75,7 @@ func TestHelpListsFlagsAndRelaxations(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"--base-url", "NEBEUS_BASE_URL", "--timeout", "--header", "--email-domain", "--login", "NEBEUS_PASSWORD",
-		"--relax", "bare-envelope", "array-envelope", "envelope-list", "odoo", "--label-filter", "--junit-report", "--json-report", "--verbose", "--parallel", "--seed", "--steps", "--steps-time", "--concurrency", "Exit status"} {
+		"--relax", "bare-envelope", "array-envelope", "envelope-list", "odoo", "--label-filter", "--junit-report", "--json-report", "--html-report", "NEBEUS_HEADER_1", "--verbose", "--parallel", "--seed", "--steps", "--steps-time", "--concurrency", "Exit status"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %q", want)
 		}
