@@ -38,6 +38,18 @@ func checkMutants() []mutant {
 				}
 			})(inner))
 		}},
+		// Client variations (T2): strict content negotiation refuses an
+		// Accept that admits JSON without naming it ("*/*", as curl and
+		// Python's requests send).
+		{"accept-without-application-json-refused", "T2", func(inner http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if operation(r) != "" && !strings.Contains(r.Header.Get("Accept"), "application/json") {
+					jsonError(w, http.StatusNotAcceptable, -32600, "not acceptable")
+					return
+				}
+				inner.ServeHTTP(w, r)
+			})
+		}},
 		// Raw bytes (T3): get_countries writes its names in Latin-1, which
 		// a decoder turns into U+FFFD without a word.
 		{"countries-names-in-latin-1", "T3", rewrite("get_countries", func(r *http.Request, b []byte, c *captured) {
@@ -75,6 +87,7 @@ func TestStrongerChecksAloneCatchTheirMutants(t *testing.T) {
 		"signin-unknown-login-says-so":                  "nobody can tell which accounts exist",
 		"reset_password-header-tells-existing-accounts": "nobody can tell which accounts exist",
 		"countries-names-in-latin-1":                    "a JSON body in UTF-8",
+		"accept-without-application-json-refused":       "the request accepted",
 		"signin-charset-latin-1":                        "a JSON body in UTF-8",
 	}
 	for _, m := range checkMutants() {

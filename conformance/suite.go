@@ -204,6 +204,7 @@ func (s *suite) define() {
 	s.defineProperties()
 	s.defineConcurrency()
 	s.defineDifferential()
+	s.defineClients()
 	s.defineStateful()
 	s.defineGeneric()
 }
