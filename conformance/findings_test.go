@@ -397,3 +397,27 @@ func TestCoverageSaysWhatARunLeftUnexercised(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelShardsCarryTheHeaderUnseen: the shards of a parallel run get
+// the --header from their parent (through the gateway: no request of
+// theirs is refused for want of its token), and neither the merged report
+// nor the shards' output shows it.
+func TestParallelShardsCarryTheHeaderUnseen(t *testing.T) {
+	onlyUnderGoTest(t)
+	const token = "gw-token-77aa01"
+	g := &gateway{inner: newMock(t, mockserver.Config{}), token: token, login: "demo@example.com"}
+	srv := httptest.NewServer(g)
+	defer srv.Close()
+	files := newReportFiles(t)
+	res := runConformance(context.Background(), t, srv.URL, nil,
+		append(files.args(), "--timeout", "2s", "--steps", "0", "--parallel", "2", "--label-filter", "readonly", "--header", "X-Gateway-Token: "+token)...)
+	if res.code != 1 {
+		t.Fatalf("exit status %d, want 1 (logout fails)\n%s", res.code, tail(res.out, 60))
+	}
+	if strings.Contains(res.out, "no valid X-Gateway-Token") {
+		t.Errorf("a shard sent no token:\n%s", tail(res.out, 60))
+	}
+	if n := strings.Count(res.out+files.all(t), token); n > 0 {
+		t.Errorf("the token shows %d times", n)
+	}
+}

@@ -57,9 +57,6 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 			"--steps", strconv.Itoa(max(0, o.Steps)), "--steps-time", o.StepsTime.String(),
 			"--concurrency", strconv.Itoa(o.Concurrency),
 		}
-		for _, h := range o.headers {
-			args = append(args, "--header", h)
-		}
 		for _, r := range o.Relax {
 			args = append(args, "--relax", r)
 		}
@@ -77,8 +74,10 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 			args = append(args, "-v")
 		}
 		cmd := exec.CommandContext(ctx, exe, args...)
-		// The password goes by environment, never on a command line.
-		cmd.Env = append(os.Environ(), envPassword+"="+o.Password)
+		// The password and the header values go by environment, never on
+		// a command line (process listings show it).
+		hdrs, _ := json.Marshal([]string(o.headers))
+		cmd.Env = append(os.Environ(), envPassword+"="+o.Password, envShardHeaders+"="+string(hdrs))
 		cmd.Stdout, cmd.Stderr = &sh.out, &sh.out
 		wg.Add(1)
 		go func() {

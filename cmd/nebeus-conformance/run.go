@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,6 +24,9 @@ const (
 	envBaseURL  = "NEBEUS_BASE_URL"
 	envLogin    = "NEBEUS_LOGIN"
 	envPassword = "NEBEUS_PASSWORD"
+	// envShardHeaders carries the --header flags to the shards of a
+	// parallel run (a JSON list): a command line shows in process listings.
+	envShardHeaders = "NEBEUS_SHARD_HEADERS"
 )
 
 // exitError carries the exit status: 1 the target violates the contract,
@@ -108,6 +112,13 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	}
 	if o.BaseURL == "" && !o.help {
 		return nil, fs, usageError("no target: give --base-url or %s", envBaseURL)
+	}
+	if o.shard != "" && getenv(envShardHeaders) != "" {
+		var hs []string
+		if err := json.Unmarshal([]byte(getenv(envShardHeaders)), &hs); err != nil {
+			return nil, fs, usageError("%s: %v", envShardHeaders, err)
+		}
+		o.headers = append(o.headers, hs...)
 	}
 	o.Header = http.Header{}
 	for _, h := range o.headers {

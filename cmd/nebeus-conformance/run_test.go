@@ -189,3 +189,22 @@ func TestReachabilityProbeUsesTheContract(t *testing.T) {
 		t.Errorf("--help names a path the contract does not have:\n%s", out.String())
 	}
 }
+
+// TestShardsTakeTheHeadersFromTheEnvironment: a shard of a parallel run
+// reads the --header flags from the environment its parent sets, not from
+// its command line (process listings show it); a process that is no shard
+// ignores that variable.
+func TestShardsTakeTheHeadersFromTheEnvironment(t *testing.T) {
+	e := env(map[string]string{envShardHeaders: `["X-Gateway-Token: s3cret-token"]`})
+	o, _, err := parseFlags([]string{"--base-url", "http://example.test", "--shard", "1/2"}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Header.Get("X-Gateway-Token"); got != "s3cret-token" {
+		t.Errorf("the shard's header: %q", got)
+	}
+	o, _, err = parseFlags([]string{"--base-url", "http://example.test"}, e)
+	if err != nil || len(o.Header) != 0 {
+		t.Errorf("not a shard: headers %v, %v", o.Header, err)
+	}
+}
