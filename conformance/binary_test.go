@@ -84,8 +84,17 @@ func TestBinariesOverLoopback(t *testing.T) {
 	if b, err := os.ReadFile(jsonReport); err != nil || !strings.Contains(string(b), "nebeus-checks") {
 		t.Errorf("JSON report: %v (checks entries present: %v)", err, err == nil && strings.Contains(string(b), "nebeus-checks"))
 	}
+	// The whole default run exercises the whole contract, and says so.
+	files := reportFiles{json: jsonReport}
+	if sj := files.summary(t); !sj.Coverage.Complete() || sj.Verdict != "CONFORMS" || len(sj.Findings) != 0 {
+		t.Errorf("JSON summary: verdict %s, %d findings, unexercised %v", sj.Verdict, len(sj.Findings), sj.Coverage.Unexercised)
+	}
+	if !strings.Contains(res.out, "the run exercised the whole contract") {
+		t.Errorf("the text report does not say the run exercised the whole contract:\n%s", tail(res.out, 40))
+	}
 
-	par := runConformance(context.Background(), t, url, nil, "--parallel", "3", "--junit-report", junit)
+	html := filepath.Join(dir, "report.html")
+	par := runConformance(context.Background(), t, url, nil, "--parallel", "3", "--junit-report", junit, "--json-report", jsonReport, "--html-report", html)
 	if par.code != 0 {
 		t.Fatalf("--parallel 3: exit status %d, want 0\n%s", par.code, tail(par.out, 80))
 	}
@@ -93,6 +102,13 @@ func TestBinariesOverLoopback(t *testing.T) {
 		t.Errorf("--parallel 3: no merged summary:\n%s", tail(par.out, 40))
 	}
 	checkJUnit(t, junit)
+	// The merged JSON report holds the run's summary, not a shard's.
+	if sj := files.summary(t); sj.Specs.Passed < 100 || !strings.Contains(sj.Header, "parallel:    3 processes") {
+		t.Errorf("--parallel 3: the JSON summary is not the merged run's: %d specs passed, header %q", sj.Specs.Passed, sj.Header)
+	}
+	if b, err := os.ReadFile(html); err != nil || !strings.Contains(string(b), "CONFORMS") {
+		t.Errorf("--parallel 3: HTML report: %v", err)
+	}
 }
 
 // checkJUnit checks that a JUnit report holds every spec, none failed.

@@ -247,20 +247,22 @@ func (s *suite) snippet(b []byte) string {
 	if t == "" {
 		t = "(empty body)"
 	}
-	return s.redact(t)
+	return s.scrub(t)
 }
 
 // curl renders a request as a curl command that reproduces it. The
 // contract's secret arguments (in the body, the query or a cookie) are
-// redacted as '***' (and so is the account password given to the run,
-// wherever it occurs), as is an Authorization header.
+// redacted as '***', as is an Authorization header; the given account's
+// password and the --header values are left as tokens that command
+// turns into references to the environment, and the session ids the
+// deployment handed out are left for script to capture (scrub.go).
 func (s *suite) curl(method, rawURL string, hdr http.Header, body []byte) string {
 	var b strings.Builder
 	b.WriteString("curl -sS -i")
 	if method != http.MethodPost || body == nil {
 		b.WriteString(" -X " + method)
 	}
-	b.WriteString(" " + shellQuote(s.redactURL(rawURL)))
+	b.WriteString(" " + shellQuote(s.redactURL(s.tokenizeURL(rawURL))))
 	keys := make([]string, 0, len(hdr))
 	for k := range hdr {
 		keys = append(keys, k)
@@ -268,6 +270,10 @@ func (s *suite) curl(method, rawURL string, hdr http.Header, body []byte) string
 	sort.Strings(keys)
 	for _, k := range keys {
 		for _, v := range hdr[k] {
+			if tok := s.headerToken(k, v); tok != "" {
+				b.WriteString(" -H " + shellQuote(k+": "+tok))
+				continue
+			}
 			if strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "Proxy-Authorization") {
 				v = "***"
 			}
@@ -278,7 +284,7 @@ func (s *suite) curl(method, rawURL string, hdr http.Header, body []byte) string
 		}
 	}
 	if body != nil {
-		b.WriteString(" --data-raw " + shellQuote(string(s.redactBody(body))))
+		b.WriteString(" --data-raw " + shellQuote(string(s.redactBody(s.tokenizeBody(body)))))
 	}
 	return s.redact(b.String())
 }

@@ -81,6 +81,16 @@
 // counts, every spec skipped after a failure with that failure, the
 // relaxations applied and the T6 warnings.
 //
+// The summary opens with the findings: the specs' findings grouped by root
+// cause (findings.go), each listing every spec it broke; after the table
+// it gives the contract's coverage (coverage.go): the operations,
+// variants, documented fields and decisions the run exercised, and what it
+// left unexercised. Every --header value, the given password and every
+// session id handed out are scrubbed from all the suite writes, and
+// commands read the password and header values from the environment
+// (scrub.go). The suite writes its JSON, JUnit and HTML reports itself
+// (reportfiles.go, html.go), scrubbed once more.
+//
 // Specs are labelled "readonly" (they create nothing, and the account given
 // to the run is never sent a wrong password, a reset_password or a signup:
 // safe against production) or "mutating" (they create accounts, with emails unique to the

@@ -105,6 +105,9 @@ func (s *suite) runMachine(ctx context.Context, p *probe, mutating bool) {
 				p.count(strings.Fields(k)[0], strings.Fields(k)[1], func(x *Tally) { x.Passed += tl.Passed; x.Warned += tl.Warned })
 			}
 			p.warnings = append(p.warnings, m.p.warnings...)
+			for k := range m.p.covered {
+				p.cover1(k)
+			}
 		}()
 		t.Repeat(m.actions())
 	})
@@ -120,6 +123,9 @@ func (s *suite) runMachine(ctx context.Context, p *probe, mutating bool) {
 		p.count(f[0], f[1], func(x *Tally) { x.Passed += tl.Passed; x.Failed += tl.Failed; x.Warned += tl.Warned })
 	}
 	p.findings = append(p.findings, last.p.findings...)
+	for k := range last.p.covered {
+		p.cover1(k)
+	}
 	p.notes = append(p.notes, fmt.Sprintf("a random sequence broke the contract (shrunk to %d steps: %s); --seed %d repeats the run, and the repro below replays the sequence",
 		len(last.trace), strings.Join(last.trace, ", "), s.opts.Seed))
 }

@@ -28,7 +28,7 @@ type mutant struct {
 // together they cover every decision T1..T6 and S1..S6 and every family
 // of moreMutants.
 func mutants() []mutant {
-	return append(baseMutants(), moreMutants()...)
+	return append(append(baseMutants(), moreMutants()...), checkMutants()...)
 }
 
 func baseMutants() []mutant {

@@ -55,6 +55,12 @@ type Options struct {
 	// specs, for a parallel run in several processes; Shards 0 or 1 runs
 	// them all.
 	Shard, Shards int
+	// JSONReport, JUnitReport and HTMLReport name the report files to
+	// write ("": none), each scrubbed of every secret (scrub.go): Ginkgo's
+	// JSON report with the summary (findings, checks, coverage) as the
+	// entry "nebeus-summary"; JUnit XML with a class per operation; a
+	// single-file HTML page for people (reportfiles.go, html.go).
+	JSONReport, JUnitReport, HTMLReport string
 	// NoSummary leaves the summary out of Out (a parallel run's parent
 	// prints one for all its shards).
 	NoSummary bool

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -35,6 +36,8 @@ type probe struct {
 	// inMachine is set for a state machine's probe: a request a bound
 	// stopped is its answer there (bounds.go), the machine ends itself.
 	inMachine bool
+	// covered is what of the contract the spec exercised (coverage.go).
+	covered map[string]bool
 }
 
 // do sends r and records it for the repro of the spec's findings. A
@@ -114,12 +117,13 @@ func (p *probe) warn(ex *exchange, ptr, got string) {
 }
 
 func (p *probe) finding(ex *exchange, dec, ptr, expected, got string) Finding {
-	f := Finding{Decision: dec, Pointer: ptr, Expected: p.s.redact(expected), Got: p.s.redact(got), title: p.s.title(dec)}
+	f := Finding{Decision: dec, Pointer: ptr, Expected: p.s.scrub(expected), Got: p.s.scrub(got), title: p.s.title(dec)}
 	if ex != nil {
 		f.Operation = ex.Req.Op
 		if f.Operation == "" {
 			f.Operation = ex.Req.Path
 		}
+		f.Kind = ex.Req.Method + " " + ex.Req.Path
 		f.ex = ex // its curl and repro are rendered when reported (render)
 		f.hist = p.setup
 		if len(p.calls) > 0 {
@@ -151,7 +155,7 @@ func (p *probe) render(f *Finding, done map[*exchange]*Finding) {
 		return
 	}
 	done[f.ex] = f
-	f.Request = p.s.curlOf(f.ex)
+	f.Request, _ = p.s.command(p.s.curlOf(f.ex))
 	if f.ex.Err == nil {
 		f.Response = fmt.Sprintf("HTTP %d %s: %s", f.ex.Status, f.ex.Header.Get("Content-Type"), p.s.snippet(f.ex.Body))
 	}
@@ -169,10 +173,12 @@ func (p *probe) flush() {
 	for i := range p.warnings {
 		p.render(&p.warnings[i], done)
 	}
-	b, _ := json.Marshal(specChecks{Tallies: p.tallies, Relaxed: p.relaxed, Warnings: p.warnings})
+	covered := slices.Sorted(maps.Keys(p.covered))
+	b, _ := json.Marshal(specChecks{Tallies: p.tallies, Relaxed: p.relaxed, Warnings: p.warnings, Findings: p.findings, Covered: covered})
 	AddReportEntry(checksEntry, string(b), ReportEntryVisibilityNever)
 	p.tallies = map[string]Tally{}
 	p.relaxed = nil
+	p.covered = nil
 	if len(p.warnings) > 0 {
 		var t strings.Builder
 		for _, w := range p.warnings {
@@ -186,8 +192,8 @@ func (p *probe) flush() {
 // verify ends the spec's checks: it fails the spec with every finding.
 func (p *probe) verify() {
 	GinkgoHelper()
-	p.flush()
 	p.renderRepros()
+	p.flush()
 	Expect(p).To(conform())
 }
 
@@ -273,7 +279,11 @@ func (s *suite) checker() *check.Checker {
 // answer checks that a business outcome came back as HTTP 200 with media
 // type application/json and a JSON body (T3), and decodes it.
 func (p *probe) answer(ex *exchange) (any, bool) {
-	return p.s.checker().Answer(p.rec(ex), ex.checked(), p.refused)
+	v, ok := p.s.checker().Answer(p.rec(ex), ex.checked(), p.refused)
+	if ok {
+		p.rawBytes(ex)
+	}
+	return v, ok
 }
 
 // normalize turns v into the documented shape want when a relaxation of
@@ -300,7 +310,15 @@ type outcome = check.Outcome
 // variants named in want (any variant when want is empty): its shape (T4),
 // its envelope's id (T3) and its schema (the decision the schema names).
 func (p *probe) documented(ex *exchange, v any, want ...string) (outcome, bool) {
-	return p.s.checker().Documented(p.rec(ex), ex.checked(), v, want...)
+	out, ok := p.s.checker().Documented(p.rec(ex), ex.checked(), v, want...)
+	if ok && out.Variant != "" {
+		result := any(out.Result)
+		if out.Result == nil {
+			result = out.Value
+		}
+		p.cover(ex.Req.Op, out.Variant, result)
+	}
+	return out, ok
 }
 
 // envelopeOf returns the envelope of a value in the documented shape.
@@ -324,7 +342,16 @@ func variantNames(op schemas.Operation, isErr bool) []string {
 // binary checks an answer that is not JSON against the operation's binary
 // variants (check.Checker.Binary).
 func (p *probe) binary(ex *exchange, op schemas.Operation) (handled bool) {
-	return p.s.checker().Binary(p.rec(ex), ex.checked(), op)
+	handled = p.s.checker().Binary(p.rec(ex), ex.checked(), op)
+	if handled && ex.Err == nil && ex.Status == 200 && len(ex.Body) > 0 {
+		mt := ex.checked().MediaType()
+		for _, vr := range op.Variants {
+			if vr.Shape == schemas.ShapeBinary && vr.MediaType == mt {
+				p.cover(op.ID, vr.Name, nil)
+			}
+		}
+	}
+	return handled
 }
 
 // sameJSON compares two JSON values as JSON: numbers by value.

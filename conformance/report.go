@@ -33,6 +33,9 @@ type Finding struct {
 	Repro []string `json:"repro,omitempty"`
 	// Response is the status line, media type and the start of the body.
 	Response string `json:"response,omitempty"`
+	// Kind is the kind of request found at fault (its method and path):
+	// findings alike from the same kind of request share a root cause.
+	Kind string `json:"kind,omitempty"`
 	// title is the decision's title in the contract.
 	title string
 	// ex is the request found at fault and hist the calls made before
@@ -95,6 +98,8 @@ type SkippedSpec struct {
 	Spec string
 	// Cause is the spec that failed and the first line of its failure.
 	Cause string
+	// Findings are the ids of the root causes that spec failed with.
+	Findings []string `json:"findings,omitempty"`
 }
 
 // checksEntry is the report entry under which every spec records its
@@ -111,6 +116,11 @@ type specChecks struct {
 	Tallies  map[string]Tally `json:"tallies"` // key "op decision"
 	Relaxed  []string         `json:"relaxed,omitempty"`
 	Warnings []Finding        `json:"warnings,omitempty"`
+	// Findings are the spec's violations, rendered and scrubbed: the
+	// summary groups them by root cause (findings.go).
+	Findings []Finding `json:"findings,omitempty"`
+	// Covered is what of the contract the spec exercised (coverage.go).
+	Covered []string `json:"covered,omitempty"`
 }
 
 // Summary is the run's result per operation and decision.
@@ -131,6 +141,11 @@ type Summary struct {
 	Unchecked []string
 	// NotRun counts the specs the run's --max-time left unrun (bounds.go).
 	NotRun int
+	// Causes are the run's failures grouped by root cause (findings.go):
+	// the report opens with them.
+	Causes []Cause
+	// Coverage is what of the contract the run exercised (coverage.go).
+	Coverage Coverage
 }
 
 // Summarize builds the summary of a run with opts from its suite report
@@ -145,11 +160,16 @@ func Summarize(r types.Report, opts Options) Summary {
 	seen := map[string]bool{}
 	// The last failure in each container: what skipped the specs after it.
 	failedIn := map[string]string{}
+	failedAt := map[string]int{} // the index in failed of that failure
+	var failed []failedSpec
+	skippedBy := map[int]int{} // index in SkippedAfter -> in failed
+	covered := map[string]bool{}
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
 		container := fmt.Sprint(sr.ContainerHierarchyLocations)
+		failedHere := false
 		switch {
 		case sr.State.Is(types.SpecStatePassed):
 			sum.Specs.Passed++
@@ -165,6 +185,9 @@ func Summarize(r types.Report, opts Options) Summary {
 				}
 			}
 			if ok {
+				if j, failed := failedAt[container]; failed && cause == failedIn[container] {
+					skippedBy[len(sum.SkippedAfter)] = j
+				}
 				sum.SkippedAfter = append(sum.SkippedAfter, SkippedSpec{Spec: sr.LeafNodeText, Cause: cause})
 				op, dec := subject(sr.LeafNodeText, opts.Contract)
 				t := sum.Tallies[[2]string{op, dec}]
@@ -174,6 +197,10 @@ func Summarize(r types.Report, opts Options) Summary {
 		default:
 			sum.Specs.Failed++
 			failedIn[container] = fmt.Sprintf("%q: %s", sr.LeafNodeText, firstFinding(sr.Failure.Message))
+			failedAt[container] = len(failed)
+			op, dec := subject(sr.LeafNodeText, opts.Contract)
+			failed = append(failed, failedSpec{text: specText(sr), op: op, dec: dec, failure: firstFinding(sr.Failure.Message)})
+			failedHere = true
 		}
 		for _, e := range sr.ReportEntries {
 			if e.Name != checksEntry {
@@ -195,6 +222,12 @@ func Summarize(r types.Report, opts Options) Summary {
 			for _, n := range sc.Relaxed {
 				sum.Relaxed[n]++
 			}
+			if failedHere {
+				failed[len(failed)-1].found = append(failed[len(failed)-1].found, sc.Findings...)
+			}
+			for _, c := range sc.Covered {
+				covered[c] = true
+			}
 			for _, w := range sc.Warnings {
 				k := w.Operation + " " + w.Pointer
 				if !seen[k] {
@@ -204,6 +237,24 @@ func Summarize(r types.Report, opts Options) Summary {
 			}
 		}
 	}
+	title := func(string) string { return "contract" }
+	if opts.Contract != nil {
+		title = func(d string) string {
+			if t := opts.Contract.Model().DecisionTitle(d); t != "" {
+				return t
+			}
+			return "contract"
+		}
+	}
+	var ids [][]string
+	sum.Causes, ids = groupCauses(failed, title)
+	for i := range sum.SkippedAfter {
+		// A spec a bound stopped (bounds.go) names its cause, not a finding.
+		if j, ok := skippedBy[i]; ok {
+			sum.SkippedAfter[i].Findings = ids[j]
+		}
+	}
+	sum.Coverage = coverage(opts.Contract, sum.Tallies, covered)
 	if opts.Contract != nil {
 		checked := map[string]bool{}
 		for k := range sum.Tallies {
@@ -309,25 +360,8 @@ func (sum Summary) Conforms() bool {
 // decisions, the relaxations applied, the T6 warnings and the verdict.
 func (sum Summary) Write(w io.Writer) {
 	fmt.Fprintf(w, "\n%s\n", sum.Header)
-	keys := slices.Collect(maps.Keys(sum.Tallies))
-	// The contract's order, then requests for no operation, then the rest.
-	order := append(slices.Clone(sum.Order), unknownOp)
-	rank := func(op string) int {
-		if i := slices.Index(order, op); i >= 0 {
-			return i
-		}
-		return len(order)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if rank(a[0]) != rank(b[0]) {
-			return rank(a[0]) < rank(b[0])
-		}
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		return a[1] < b[1]
-	})
+	sum.writeCauses(w)
+	keys := sum.sortedKeys()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "operation\tdecision\tpassed\tfailed\twarned\tskipped\t")
 	var total Tally
@@ -342,10 +376,11 @@ func (sum Summary) Write(w io.Writer) {
 	fmt.Fprintf(tw, "total\t\t%d\t%d\t%d\t%d\t\n", total.Passed, total.Failed, total.Warned, total.Skipped)
 	tw.Flush()
 	fmt.Fprintf(w, "specs: %d passed, %d failed, %d skipped\n", sum.Specs.Passed, sum.Specs.Failed, sum.Specs.Skipped)
+	sum.writeCoverage(w)
 	if len(sum.SkippedAfter) > 0 {
 		fmt.Fprintf(w, "skipped after a failure (%d; they depend on it):\n", len(sum.SkippedAfter))
 		for _, sk := range sum.SkippedAfter {
-			fmt.Fprintf(w, "  %q\n    after %s\n", sk.Spec, sk.Cause)
+			fmt.Fprintf(w, "  %q\n    after %s%s\n", sk.Spec, sk.Cause, findingRefs(sk.Findings))
 		}
 	}
 	if sum.NotRun > 0 {
@@ -372,4 +407,36 @@ func (sum Summary) Write(w io.Writer) {
 		verdict = "DOES NOT CONFORM"
 	}
 	fmt.Fprintln(w, verdict)
+}
+
+// findingRefs names the root causes behind a skip: " (F1, F3)".
+func findingRefs(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(ids, ", ") + ")"
+}
+
+// sortedKeys are the table's rows: the contract's order of operations,
+// then requests for no operation, then the rest; decisions sorted.
+func (sum Summary) sortedKeys() [][2]string {
+	keys := slices.Collect(maps.Keys(sum.Tallies))
+	order := append(slices.Clone(sum.Order), unknownOp)
+	rank := func(op string) int {
+		if i := slices.Index(order, op); i >= 0 {
+			return i
+		}
+		return len(order)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if rank(a[0]) != rank(b[0]) {
+			return rank(a[0]) < rank(b[0])
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		return a[1] < b[1]
+	})
+	return keys
 }

@@ -3,25 +3,29 @@ package conformance
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
 // script renders calls as a shell script that replays them from scratch:
+//
 //   - the emails and passwords the run made up hold its run id; the script
 //     puts ${RUN} there (a fresh number unless RUN is set), so replaying
 //     creates new accounts rather than meeting the run's own;
 //   - a secret the server handed out (a session id) and a later call
 //     sends is captured from the answer into a variable (SID_1, ...) and
-//     sent from it: the replay uses the sessions it starts itself.
-//
-// The given account's password and sessions stay '***' (secrets.go).
+//     sent from it: the replay uses the sessions it starts itself;
+//   - the given account's password and the --header values are read from
+//     the environment (NEBEUS_PASSWORD, NEBEUS_HEADER_1..; a comment line
+//     heads the script for each it reads); any other secret, a session id
+//     the script does not capture, is '***' (scrub.go).
 func (s *suite) script(calls []*exchange) []string {
 	runRe := regexp.MustCompile(`(?i)\b(nc|pw)-` + regexp.QuoteMeta(s.opts.RunID) + `-`)
 	type capture struct{ value, name, key string }
 	var caps []capture
-	var lines []string
+	var lines, used []string
 	usesRun := false
 	curls := make([]string, len(calls))
 	for i, ex := range calls {
@@ -56,12 +60,18 @@ func (s *suite) script(calls []*exchange) []string {
 			line = fmt.Sprintf(`%s=$(%s | tee /dev/stderr | grep -o '"%s": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/')`,
 				defined.name, line, defined.key)
 		}
+		line, vars := s.command(line)
+		for _, v := range vars {
+			if !slices.Contains(used, v) {
+				used = append(used, v)
+			}
+		}
 		lines = append(lines, line)
 	}
 	if usesRun {
 		lines = append([]string{`RUN=${RUN:-$(date +%s)$$}`}, lines...)
 	}
-	return lines
+	return append(s.envNotes(used), lines...)
 }
 
 // walkSecretKeys calls f with every secret key and its string value.

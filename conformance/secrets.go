@@ -129,11 +129,15 @@ func (s *suite) noteResponse(ex *exchange, carriesHidden bool) {
 		note = s.book.hide
 	}
 	if v, err := schemas.Decode(ex.Body); err == nil {
-		s.walkSecrets(v, note)
+		s.walkSecrets(v, func(val string) {
+			note(val)
+			s.issued.add(val)
+		})
 	}
 	for _, c := range (&http.Response{Header: ex.Header}).Cookies() {
 		if s.secret(c.Name) && c.Value != "" {
 			note(c.Value)
+			s.issued.add(c.Value)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +21,9 @@ import (
 type Result struct {
 	Passed  bool
 	Summary *Summary
+	// ReportErr is why a report file (Options.JSONReport, ...) could not
+	// be written.
+	ReportErr error
 }
 
 // Description is the suite's name in Ginkgo's reports; Run appends the
@@ -43,7 +47,7 @@ func Run(t GinkgoTestingT, opts Options, config ...any) (Result, error) {
 	passed := RunSpecs(t, s.description(), config...)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Result{Passed: passed, Summary: s.summary}, nil
+	return Result{Passed: passed, Summary: s.summary, ReportErr: s.reportErr}, nil
 }
 
 // seeded makes Ginkgo's seed and the run's one: opts' seed when given,
@@ -79,7 +83,17 @@ type suite struct {
 	secrets []string
 	// book says which secret values a report shows (secrets.go).
 	book secretBook
-	seq  atomic.Int64
+	// headerRefs are the --header values repro scripts read from the
+	// environment, issued the session ids the deployment handed out: both
+	// scrubbed from every report (scrub.go).
+	headerRefs []HeaderRef
+	issued     issued
+	// scrubCache is the scrubber of the secrets known so far (scrubSizes:
+	// how many hidden and issued it holds).
+	scrubMu    sync.Mutex
+	scrubCache *Scrubber
+	scrubSizes [2]int
+	seq        atomic.Int64
 
 	// specs counts the specs (or Ordered containers) defined so far, for
 	// sharding; whole is set while an Ordered container is defined, whose
@@ -89,6 +103,8 @@ type suite struct {
 
 	mu      sync.Mutex
 	summary *Summary
+	// reportErr is why a report file could not be written.
+	reportErr error
 	// country is an active country's id (S6), once fetched; countries
 	// all their ids, once a state machine fetched them.
 	country   any
@@ -114,6 +130,14 @@ func newSuite(opts Options) (*suite, error) {
 	s.book.hide(opts.Password)
 	if opts.MaxTime > 0 {
 		s.deadline = time.Now().Add(opts.MaxTime)
+	}
+	s.headerRefs = HeaderRefs(opts.Header)
+	// The tokens standing for secrets in a command being built are not
+	// masked by the contract's names: they become environment references.
+	s.book.show(passwordToken)
+	s.book.show(passwordJSONToken)
+	for _, r := range s.headerRefs {
+		s.book.show(r.token)
 	}
 	return s, nil
 }
@@ -165,12 +189,21 @@ func (s *suite) define() {
 		fmt.Fprintln(s.opts.Out, s.header())
 	})
 	ReportAfterSuite("conformance summary", func(r types.Report) {
+		// The specs' findings were scrubbed as they were made; everything
+		// written from here on is scrubbed once more, whatever put a
+		// secret there (scrub.go): the report files by WriteReports, the
+		// summary here.
+		sc := s.scrubber()
 		sum := Summarize(r, s.opts)
+		err := WriteReports(r, sum, s.opts, sc)
 		s.mu.Lock()
 		s.summary = &sum
+		s.reportErr = err
 		s.mu.Unlock()
 		if !s.opts.NoSummary {
-			sum.Write(s.opts.Out)
+			var b strings.Builder
+			sum.Write(&b)
+			io.WriteString(s.opts.Out, sc.String(b.String()))
 		}
 	})
 	s.defineTransport()
@@ -185,6 +218,8 @@ func (s *suite) define() {
 	s.defineAccountFlows()
 	s.defineProperties()
 	s.defineConcurrency()
+	s.defineDifferential()
+	s.defineClients()
 	s.defineStateful()
 	s.defineGeneric()
 }

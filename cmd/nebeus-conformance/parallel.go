@@ -11,10 +11,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
-	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/nebeus/nebeus-contract/conformance"
@@ -63,9 +63,6 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 			"--steps", strconv.Itoa(max(0, o.Steps)), "--steps-time", o.StepsTime.String(),
 			"--concurrency", strconv.Itoa(o.Concurrency), "--max-time", max(0, o.MaxTime).String(),
 		}
-		for _, h := range o.headers {
-			args = append(args, "--header", h)
-		}
 		for _, r := range o.Relax {
 			args = append(args, "--relax", r)
 		}
@@ -86,8 +83,10 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 			args = append(args, "-v")
 		}
 		cmd := exec.CommandContext(ctx, exe, args...)
-		// The password goes by environment, never on a command line.
-		cmd.Env = append(os.Environ(), envPassword+"="+o.Password)
+		// The password and the header values go by environment, never on
+		// a command line (process listings show it).
+		hdrs, _ := json.Marshal([]string(o.headers))
+		cmd.Env = append(os.Environ(), envPassword+"="+o.Password, envShardHeaders+"="+string(hdrs))
 		cmd.Stdout, cmd.Stderr = &sh.out, &sh.out
 		wg.Add(1)
 		go func() {
@@ -121,21 +120,22 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	}
 	opts := o.Options
 	opts.Seed = o.seed
+	// The shards scrubbed their reports of every secret they saw; the
+	// header values and the password once more here.
+	sc := conformance.OptionsScrubber(opts)
+	if merged, err = conformance.ScrubReport(merged, sc); err != nil {
+		return &exitError{code: 2, err: err}
+	}
 	sum := conformance.Summarize(merged, opts)
 	sum.Header += fmt.Sprintf("\n  parallel:    %d processes (run ids %s-1..%d)", o.parallel, o.RunID, o.parallel)
-	sum.Write(stdout)
+	var text strings.Builder
+	sum.Write(&text)
+	io.WriteString(stdout, sc.String(text.String()))
 	if !sum.Conforms() {
 		code = max(code, 1)
 	}
-	if o.junit != "" {
-		if err := reporters.GenerateJUnitReport(merged, o.junit); err != nil {
-			return &exitError{code: 2, err: err}
-		}
-	}
-	if o.jsonReport != "" {
-		if err := reporters.GenerateJSONReport(merged, o.jsonReport); err != nil {
-			return &exitError{code: 2, err: err}
-		}
+	if err := conformance.WriteReports(merged, sum, opts, sc); err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("writing the reports: %w", err)}
 	}
 	if code != 0 {
 		return &exitError{code: code}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +25,9 @@ const (
 	envBaseURL  = "NEBEUS_BASE_URL"
 	envLogin    = "NEBEUS_LOGIN"
 	envPassword = "NEBEUS_PASSWORD"
+	// envShardHeaders carries the --header flags to the shards of a
+	// parallel run (a JSON list): a command line shows in process listings.
+	envShardHeaders = "NEBEUS_SHARD_HEADERS"
 )
 
 // exitError carries the exit status: 1 the target violates the contract,
@@ -63,7 +67,6 @@ type options struct {
 	conformance.Options
 	headers, relax         list
 	labelFilter            string
-	junit, jsonReport      string
 	verbose, noColor, help bool
 	parallel               int
 	seed                   int64
@@ -90,8 +93,9 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	fs.StringVar(&o.Password, "password", "", "its password (env "+envPassword+", preferred: a flag shows in process listings); never echoed")
 	fs.Var(&o.relax, "relax", "a T4 shape relaxation, named in the report (repeatable or comma-separated): "+strings.Join(conformance.RelaxationNames(), ", "))
 	fs.StringVar(&o.labelFilter, "label-filter", "", "Ginkgo label filter: 'readonly' is safe against production, 'mutating' creates accounts")
-	fs.StringVar(&o.junit, "junit-report", "", "write a JUnit XML report to this file")
-	fs.StringVar(&o.jsonReport, "json-report", "", "write Ginkgo's JSON report to this file")
+	fs.StringVar(&o.JUnitReport, "junit-report", "", "write a JUnit XML report to this file (a class per operation, the decision in each test's name, skipped tests with their cause)")
+	fs.StringVar(&o.JSONReport, "json-report", "", "write Ginkgo's JSON report to this file, with the summary (findings, checks, coverage) as the entry nebeus-summary")
+	fs.StringVar(&o.HTMLReport, "html-report", "", "write a single-file HTML report for people to this file")
 	fs.BoolVar(&o.verbose, "v", false, "verbose: every spec as it runs")
 	fs.BoolVar(&o.verbose, "verbose", false, "same as -v")
 	fs.IntVar(&o.parallel, "parallel", defaultParallel, "run the specs in N processes at once (each a shard of them, ordered flows kept whole; data unique per process); 1 runs them one after another in this process")
@@ -122,6 +126,13 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	}
 	if o.BaseURL == "" && !o.help {
 		return nil, fs, usageError("no target: give --base-url or %s", envBaseURL)
+	}
+	if o.shard != "" && getenv(envShardHeaders) != "" {
+		var hs []string
+		if err := json.Unmarshal([]byte(getenv(envShardHeaders)), &hs); err != nil {
+			return nil, fs, usageError("%s: %v", envShardHeaders, err)
+		}
+		o.headers = append(o.headers, hs...)
 	}
 	o.Header = http.Header{}
 	for _, h := range o.headers {
@@ -193,10 +204,15 @@ func usage(o *options, fs *flag.FlagSet, w io.Writer) {
 Checks a deployment of the Nebeus account API against the contract
 (its operations below; decisions T1-T6, S1-S6) and prints a report: every violation with its
 operation, decision, JSON pointer, expected and got, a curl command of the
-request and a script replaying every call it depends on from scratch (the
-given account's password as '***'); then a summary table of operations by
-decisions. Fields beyond the contract are warnings (T6). Stateful failures
-are shrunk to a minimal sequence; --seed repeats a run.
+request and a script replaying every call it depends on from scratch.
+The report opens with the findings: failures grouped by root cause, each
+with every spec it broke; then a table of operations by decisions and the
+contract's coverage (operations, variants, fields and decisions the run
+exercised). Every --header value, the password and every session id are
+scrubbed ('***') from everything written; the scripts read the password
+and header values from NEBEUS_PASSWORD and NEBEUS_HEADER_1.. instead.
+Fields beyond the contract are warnings (T6). Stateful failures are shrunk
+to a minimal sequence; --seed repeats a run.
 
 Exit status: 0 conforms, 1 violates the contract (a late or too long
 answer included: T5), 2 usage error (a --label-filter naming a label the
@@ -270,6 +286,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	if res.ReportErr != nil {
+		return &exitError{code: 2, err: fmt.Errorf("writing the reports: %w", res.ReportErr)}
+	}
 	if !res.Passed || t.failed {
 		return &exitError{code: 1}
 	}
@@ -323,8 +342,6 @@ func ginkgoConfig(o *options, stdout io.Writer) (types.SuiteConfig, types.Report
 	rc := types.NewDefaultReporterConfig()
 	rc.Verbose = o.verbose
 	rc.NoColor = o.noColor || !isTerminal(stdout)
-	rc.JUnitReport = o.junit
-	rc.JSONReport = o.jsonReport
 	return sc, rc
 }
 

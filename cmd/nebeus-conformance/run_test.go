@@ -80,7 +80,7 @@ func TestHelpListsFlagsAndRelaxations(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"--base-url", "NEBEUS_BASE_URL", "--timeout", "--header", "--email-domain", "--login", "NEBEUS_PASSWORD",
-		"--relax", "bare-envelope", "array-envelope", "envelope-list", "odoo", "--label-filter", "--junit-report", "--json-report", "--verbose", "--parallel", "--seed", "--steps", "--steps-time", "--concurrency", "--max-time", "Exit status"} {
+		"--relax", "bare-envelope", "array-envelope", "envelope-list", "odoo", "--label-filter", "--junit-report", "--json-report", "--html-report", "NEBEUS_HEADER_1", "--verbose", "--parallel", "--seed", "--steps", "--steps-time", "--concurrency", "--max-time", "Exit status"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %q", want)
 		}
@@ -255,5 +255,24 @@ func TestReachabilityWantsAWholeAnswer(t *testing.T) {
 				t.Errorf("the check read on: the server wrote %d bytes", n)
 			}
 		})
+	}
+}
+
+// TestShardsTakeTheHeadersFromTheEnvironment: a shard of a parallel run
+// reads the --header flags from the environment its parent sets, not from
+// its command line (process listings show it); a process that is no shard
+// ignores that variable.
+func TestShardsTakeTheHeadersFromTheEnvironment(t *testing.T) {
+	e := env(map[string]string{envShardHeaders: `["X-Gateway-Token: s3cret-token"]`})
+	o, _, err := parseFlags([]string{"--base-url", "http://example.test", "--shard", "1/2"}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Header.Get("X-Gateway-Token"); got != "s3cret-token" {
+		t.Errorf("the shard's header: %q", got)
+	}
+	o, _, err = parseFlags([]string{"--base-url", "http://example.test"}, e)
+	if err != nil || len(o.Header) != 0 {
+		t.Errorf("not a shard: headers %v, %v", o.Header, err)
 	}
 }
