@@ -73,7 +73,11 @@ type Argument struct {
 	Description string
 	// Values are the literal values a "Possible values" column lists.
 	Values []any `json:",omitempty"`
-	Line   int
+	// In is where the table says the argument travels ("path", "query",
+	// "header", "formData"; Widdershins' In column), lower case; "" when
+	// it does not say.
+	In   string `json:",omitempty"`
+	Line int
 }
 
 // Field is one row of a Returns/Response table.

@@ -16,7 +16,8 @@ const (
 	colRequired    = "required"
 	colDescription = "description"
 	colValues      = "values"
-	colIgnored     = "" // known, carries nothing the contract uses (Default, Example)
+	colIn          = "in" // where an argument travels (Widdershins: path, query, body, header)
+	colIgnored     = ""   // known, carries nothing the contract uses (Default, Example)
 )
 
 // columnNames maps a header cell (lower case) to what it means.
@@ -33,14 +34,39 @@ var columnNames = map[string]string{
 	"possible values": colValues, "values": colValues, "allowed values": colValues,
 	"accepted values": colValues, "valid values": colValues, "enum": colValues, "options": colValues, "value": colValues,
 	"default": colIgnored, "default value": colIgnored, "example": colIgnored, "examples": colIgnored,
-	"example value": colIgnored, "format": colIgnored, "since": colIgnored, "location": colIgnored, "in": colIgnored,
+	"example value": colIgnored, "format": colIgnored, "since": colIgnored,
+	"in": colIn, "location": colIn, "restrictions": colIgnored, "title": colIgnored,
+	// Laravel's documentarian writes required/optional in a Status column.
+	"status": colRequired,
+	// Chinese.
+	"参数": colName, "参数名": colName, "参数名称": colName, "名称": colName, "字段": colName, "字段名": colName,
+	"属性": colName, "名字": colName, "字段名称": colName, "参数字段": colName,
+	"类型": colType, "数据类型": colType, "参数类型": colType, "字段类型": colType,
+	"必填": colRequired, "是否必填": colRequired, "必选": colRequired, "是否必须": colRequired, "必须": colRequired,
+	"是否必选": colRequired, "必需": colRequired, "是否必需": colRequired,
+	"说明": colDescription, "描述": colDescription, "备注": colDescription, "含义": colDescription,
+	"参数说明": colDescription, "字段说明": colDescription, "参数描述": colDescription,
+	"可选值": colValues, "取值": colValues, "枚举值": colValues, "取值范围": colValues,
+	"默认值": colIgnored, "示例": colIgnored, "示例值": colIgnored, "位置": colIn,
+	// Russian.
+	"параметр": colName, "название": colName, "имя": colName, "поле": colName, "аргумент": colName, "ключ": colName,
+	"тип": colType, "тип данных": colType,
+	"обязательный": colRequired, "обязательно": colRequired, "обязательность": colRequired, "обяз.": colRequired,
+	"описание": colDescription, "комментарий": colDescription, "примечание": colDescription,
+	"возможные значения": colValues, "допустимые значения": colValues,
+	"по умолчанию": colIgnored, "пример": colIgnored,
 }
 
 // Words of a name column that say which kind of table it is, when no
 // heading does.
 var (
-	argumentWords = map[string]bool{"parameter": true, "parameters": true, "param": true, "params": true, "argument": true, "arguments": true, "arg": true, "name": true, "parameter name": true, "argument name": true}
-	fieldWords    = map[string]bool{"field": true, "fields": true, "property": true, "attribute": true, "key": true, "field name": true}
+	argumentWords = map[string]bool{"parameter": true, "parameters": true, "param": true, "params": true, "argument": true, "arguments": true, "arg": true, "name": true, "parameter name": true, "argument name": true,
+		"参数": true, "参数名": true, "参数名称": true, "名称": true, "параметр": true, "аргумент": true, "имя": true, "название": true}
+	fieldWords = map[string]bool{"field": true, "fields": true, "property": true, "attribute": true, "key": true, "field name": true,
+		"字段": true, "字段名": true, "属性": true, "поле": true, "ключ": true}
+	// First header cells of a table of status codes (Widdershins'
+	// "Responses", an error table): never arguments or fields.
+	statusWords = map[string]bool{"status": true, "code": true, "status code": true, "http status code": true, "http code": true, "error code": true, "http status": true, "状态码": true, "错误码": true, "код": true}
 )
 
 type table struct {
@@ -75,6 +101,9 @@ func headerKey(h string) string {
 // columns decide. It returns the index after the table.
 func (p *Page) parseTable(file string, lines []string, i int, kind string, sec *Section) int {
 	t, end := readTable(lines, i)
+	if kind == "skip" || (len(t.header) > 0 && statusWords[headerKey(t.header[0])]) {
+		return end
+	}
 	warn := func(line int, format string, args ...any) {
 		p.Warnings = append(p.Warnings, Diagnostic{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 	}
@@ -126,6 +155,9 @@ func (p *Page) parseTable(file string, lines []string, i int, kind string, sec *
 			warn(t.line, "argument table lacks column(s) %s (want Parameter | Type | Required | Description, got %s); a missing Type reads as any type, a missing Required as optional", strings.Join(missing, ", "), got)
 		}
 	}
+	// Widdershins nests rows with »: "» name" is a member of the row
+	// above with one » less. parents[d] is the dotted name at depth d.
+	var parents []string
 	for r, c := range t.rows {
 		line := t.lines[r]
 		if len(c) < len(t.header) {
@@ -133,9 +165,45 @@ func (p *Page) parseTable(file string, lines []string, i int, kind string, sec *
 			continue
 		}
 		name := strings.TrimSpace(strings.Trim(c[t.col[colName]], "`*_ "))
+		depth := 0
+		for strings.HasPrefix(name, "»") {
+			depth++
+			name = strings.TrimSpace(strings.TrimPrefix(name, "»"))
+		}
+		name = strings.TrimSpace(strings.Trim(name, "`*_ "))
 		if name == "" {
 			warn(line, "%s table row has an empty %s cell; the row is skipped", kindWord(kind), t.header[t.col[colName]])
 			continue
+		}
+		in := strings.ToLower(strings.TrimSpace(t.cell(c, colIn)))
+		if depth > 0 || in == "body" || strings.HasPrefix(name, "*") || strings.HasPrefix(name, "anonymous") {
+			// Widdershins: the "body" row is the whole body, its »
+			// rows its members; "*anonymous*" the unnamed root.
+			root := depth == 0
+			if root {
+				parents = parents[:0]
+			}
+			if root && (in == "body" || strings.HasPrefix(name, "*") || strings.HasPrefix(name, "anonymous")) {
+				parents = append(parents, "")
+				continue
+			}
+			for len(parents) > depth {
+				parents = parents[:len(parents)-1]
+			}
+			full := name
+			if depth > 0 && len(parents) >= depth && parents[depth-1] != "" {
+				full = parents[depth-1] + "." + name
+			}
+			for len(parents) < depth {
+				parents = append(parents, "")
+			}
+			parents = append(parents, full)
+			if kind == "arguments" && full != name {
+				continue // a member of an argument, not an argument
+			}
+			name = full
+		} else {
+			parents = append(parents[:0], name)
 		}
 		typ := strings.ToLower(strings.Trim(t.cell(c, colType), "`*_ "))
 		desc := t.cell(c, colDescription)
@@ -144,7 +212,7 @@ func (p *Page) parseTable(file string, lines []string, i int, kind string, sec *
 			sec.Fields = append(sec.Fields, Field{Name: name, Type: typ, Description: desc, Values: values, Line: line})
 			continue
 		}
-		a := Argument{Name: name, Type: typ, Description: desc, Values: values, Line: line}
+		a := Argument{Name: name, Type: typ, Description: desc, Values: values, In: in, Line: line}
 		if t.has(colRequired) {
 			req, ok := requiredCell(t.cell(c, colRequired))
 			if !ok {
@@ -180,9 +248,12 @@ func (t table) cell(row []string, meaning string) string {
 func requiredCell(s string) (required, ok bool) {
 	l := strings.ToLower(strings.TrimSpace(strings.Trim(s, "`*_ ")))
 	switch {
-	case l == "", l == "-", l == "—", l == "n", l == "no", l == "false", l == "optional", strings.HasPrefix(l, "optional"), strings.HasPrefix(l, "no "), strings.HasPrefix(l, "not required"):
+	case l == "", l == "-", l == "—", l == "n", l == "no", l == "false", l == "optional", strings.HasPrefix(l, "optional"), strings.HasPrefix(l, "no "), strings.HasPrefix(l, "not required"),
+		l == "否", strings.HasPrefix(l, "非"), strings.HasPrefix(l, "可选"), strings.HasPrefix(l, "选填"), strings.HasPrefix(l, "不"),
+		l == "нет", strings.HasPrefix(l, "необязат"), strings.HasPrefix(l, "опционал"):
 		return false, true
-	case l == "y", l == "x", l == "✓", l == "✔", l == "+", l == "yes", l == "true", strings.HasPrefix(l, "required"), strings.HasPrefix(l, "mandatory"), strings.HasPrefix(l, "yes"):
+	case l == "y", l == "x", l == "✓", l == "✔", l == "+", l == "yes", l == "true", strings.HasPrefix(l, "required"), strings.HasPrefix(l, "mandatory"), strings.HasPrefix(l, "yes"),
+		l == "是", strings.HasPrefix(l, "必"), l == "да", strings.HasPrefix(l, "обязат"):
 		return true, true
 	}
 	return false, false
