@@ -28,8 +28,8 @@ func Infer(v any) map[string]any {
 		s := map[string]any{"type": "array"}
 		var items map[string]any
 		for _, e := range x {
-			if str, ok := e.(string); ok && str == Elided && len(x) > 1 {
-				continue // "[a, ...]": the ellipsis elides more items
+			if str, ok := e.(string); ok && str == Elided {
+				continue // "[a, ...]", "[...]": the ellipsis elides items
 			}
 			if items == nil {
 				items = Infer(e)
