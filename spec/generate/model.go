@@ -629,7 +629,12 @@ func requestParams(v any) any {
 // openObjects drops additionalProperties false everywhere under s: a
 // request example shows what a client may send, not all it may send.
 func openObjects(s map[string]any) map[string]any {
-	delete(s, "additionalProperties")
+	if s["additionalProperties"] == false {
+		delete(s, "additionalProperties")
+	}
+	if m := mapValue(s); m != nil {
+		openObjects(m)
+	}
 	for _, k := range []string{"properties"} {
 		if ps, ok := s[k].(map[string]any); ok {
 			for _, p := range ps {
