@@ -300,6 +300,9 @@ type sectionState struct {
 	level int
 	cands []candidate
 	shown []candidate
+	// provisional is true for a section a deeper heading started (see
+	// parseBody): it stays one only if it documents an endpoint.
+	provisional bool
 }
 
 // parseBody reads the lines of one file (page body or include) into sections.
@@ -436,6 +439,18 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 			}
 			if ep != nil {
 				addCandidate(ep, mode == subHTTPRequest)
+				continue
+			}
+			// Pages that group with "## " document an operation under
+			// "### " (or deeper): once the section has its endpoint,
+			// another heading the parser does not know starts a
+			// section of its own, which stays one only if it documents
+			// an endpoint; else it is part of the section before.
+			if !known && level >= 3 && (len(sec.cands) > 0 || sec.provisional) && !exampleHeading.MatchString(text) {
+				flush()
+				sec = &sectionState{Section: Section{Title: text, File: file, Line: n}, level: level, provisional: true}
+				mode = subNone
+				label, quote, heading = "", "", ""
 				continue
 			}
 			mode = kind
@@ -581,7 +596,7 @@ func (p *Page) finishSection(s *sectionState) {
 			p.warn(s.File, line, "section %q: example at line %d %s; it is read as a success variant", s.Title, ex.Line, where)
 		}
 	}
-	if s.level == 2 && len(s.cands) == 0 && len(s.shown) == 0 && len(p.Sections) > 0 && p.Sections[len(p.Sections)-1].File == s.File {
+	if ((s.level == 2 && len(s.shown) == 0) || s.provisional) && len(s.cands) == 0 && len(p.Sections) > 0 && p.Sections[len(p.Sections)-1].File == s.File {
 		prev := &p.Sections[len(p.Sections)-1]
 		prev.Notes = append(prev.Notes, s.Notes...)
 		prev.Arguments = append(prev.Arguments, s.Arguments...)
