@@ -491,7 +491,12 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 			case subSkip:
 				kind = "skip"
 			}
-			i = p.parseTable(file, lines, i, kind, &sec.Section) - 1
+			var eps []Endpoint
+			i, eps = p.parseTable(file, lines, i, kind, &sec.Section)
+			i--
+			for k := range eps {
+				addCandidate(&eps[k], mode == subHTTPRequest)
+			}
 		case strings.HasPrefix(trimmed, "`") && strings.HasSuffix(trimmed, "`") && parseEndpoint(trimmed, n, false) != nil:
 			// An endpoint written as a paragraph of its own.
 			addCandidate(parseEndpoint(trimmed, n, false), false)
@@ -651,6 +656,7 @@ func (p *Page) resolveEndpoints() {
 					templated = append(templated, c.Endpoint)
 				}
 				documented[key] = true
+				documented[c.Method+" "+shapeOf(c.Template)] = true
 			}
 		}
 	}
@@ -662,8 +668,14 @@ func (p *Page) resolveEndpoints() {
 	next:
 		for _, c := range cs {
 			if c.shown {
-				if documented[c.Method+" "+c.Template] {
-					continue
+				// Documented as it is, or under a base path the
+				// endpoint lines leave out ("/api/v0/activities"
+				// for "GET /activities").
+				segs := strings.Split(shapeOf(c.Template), "/")
+				for i := range segs {
+					if documented[c.Method+" /"+strings.Join(segs[i:], "/")] && strings.Join(segs[i:], "/") != "" {
+						continue next
+					}
 				}
 				for _, e := range templated {
 					if e.Method == c.Method && len(c.Params) == 0 && matcher.match(e.Template, c.Path) != nil {
@@ -698,6 +710,12 @@ func (p *Page) resolveEndpoints() {
 		}
 	}
 	p.cands = nil
+}
+
+// shapeOf is a template with its names left out ("/x/{}"): "{Country}"
+// and "{country}" are one path.
+func shapeOf(template string) string {
+	return braceRE.ReplaceAllString(template, "{}")
 }
 
 func otherSection(sections []int, self int) int {

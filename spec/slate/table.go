@@ -27,7 +27,7 @@ var columnNames = map[string]string{
 	"field": colName, "fields": colName, "key": colName, "property": colName,
 	"attribute": colName, "parameter name": colName, "field name": colName, "argument name": colName,
 	"type": colType, "data type": colType, "datatype": colType, "value type": colType,
-	"required": colRequired, "required?": colRequired, "mandatory": colRequired,
+	"required": colRequired, "required?": colRequired, "type/value": colType, "mandatory": colRequired,
 	"required/optional": colRequired, "optional/required": colRequired, "req": colRequired, "presence": colRequired,
 	"description": colDescription, "desc": colDescription, "meaning": colDescription,
 	"details": colDescription, "comment": colDescription, "comments": colDescription, "notes": colDescription,
@@ -35,7 +35,7 @@ var columnNames = map[string]string{
 	"accepted values": colValues, "valid values": colValues, "enum": colValues, "options": colValues, "value": colValues,
 	"default": colIgnored, "default value": colIgnored, "example": colIgnored, "examples": colIgnored,
 	"example value": colIgnored, "format": colIgnored, "since": colIgnored,
-	"in": colIn, "location": colIn, "restrictions": colIgnored, "title": colIgnored,
+	"in": colIn, "location": colIn, "path/query": colIn, "query/path": colIn, "param type": colIn, "parameter type": colIn, "restrictions": colIgnored, "title": colIgnored,
 	// Laravel's documentarian writes required/optional in a Status column.
 	"status": colRequired,
 	// Chinese.
@@ -98,11 +98,15 @@ func headerKey(h string) string {
 
 // parseTable reads the table at lines[i]. kind is what the heading above it
 // says ("arguments", "fields" or "" for neither); without a heading the
-// columns decide. It returns the index after the table.
-func (p *Page) parseTable(file string, lines []string, i int, kind string, sec *Section) int {
+// columns decide. It returns the index after the table, and the endpoints
+// of a table of endpoints (Method | URL columns).
+func (p *Page) parseTable(file string, lines []string, i int, kind string, sec *Section) (int, []Endpoint) {
 	t, end := readTable(lines, i)
+	if eps := endpointRows(t); eps != nil {
+		return end, eps
+	}
 	if kind == "skip" || (len(t.header) > 0 && statusWords[headerKey(t.header[0])]) {
-		return end
+		return end, nil
 	}
 	warn := func(line int, format string, args ...any) {
 		p.Warnings = append(p.Warnings, Diagnostic{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
@@ -127,7 +131,7 @@ func (p *Page) parseTable(file string, lines []string, i int, kind string, sec *
 		if kind != "" {
 			warn(t.line, "%s table has no Parameter (or Name, Field) column (got %s); it is ignored", kindWord(kind), got)
 		}
-		return end
+		return end, nil
 	}
 	if kind == "" {
 		switch {
@@ -138,7 +142,7 @@ func (p *Page) parseTable(file string, lines []string, i int, kind string, sec *
 		case argumentWords[t.name] && (t.has(colType) || t.has(colDescription)):
 			kind = "arguments"
 		default:
-			return end
+			return end, nil
 		}
 	}
 	if len(unknown) > 0 {
@@ -222,7 +226,42 @@ func (p *Page) parseTable(file string, lines []string, i int, kind string, sec *
 		}
 		sec.Arguments = append(sec.Arguments, a)
 	}
-	return end
+	return end, nil
+}
+
+// endpointRows reads a table of endpoints, one per row: a Method column
+// and a URL (Endpoint, Path) column. nil when t is no such table.
+func endpointRows(t table) []Endpoint {
+	method, url := -1, -1
+	for k, h := range t.header {
+		switch headerKey(h) {
+		case "method", "http method", "verb", "方法", "请求方式", "метод":
+			method = k
+		case "url", "endpoint", "path", "uri", "route", "地址", "路径", "请求地址", "адрес", "путь":
+			url = k
+		}
+	}
+	if method < 0 || url < 0 {
+		return nil
+	}
+	var out []Endpoint
+	for r, c := range t.rows {
+		if method >= len(c) || url >= len(c) {
+			continue
+		}
+		m := strings.ToUpper(strings.TrimSpace(strings.Trim(htmlTagRE.ReplaceAllString(c[method], ""), "`*_ ")))
+		u := strings.TrimSpace(strings.Trim(htmlTagRE.ReplaceAllString(c[url], ""), "`*_ "))
+		switch m {
+		case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
+			if u != "" && !strings.ContainsAny(u, " \t") {
+				out = append(out, *newEndpoint(m, u, t.lines[r]))
+			}
+		}
+	}
+	if out == nil {
+		out = []Endpoint{}
+	}
+	return out
 }
 
 func kindWord(kind string) string {
