@@ -92,7 +92,7 @@ func readTable(lines []string, i int) (t table, end int) {
 }
 
 func headerKey(h string) string {
-	h = strings.ToLower(strings.TrimSpace(strings.Trim(h, "`*_ ")))
+	h = strings.ToLower(strings.TrimSpace(strings.Trim(htmlTagRE.ReplaceAllString(h, ""), "`*_ ")))
 	return strings.TrimSpace(strings.TrimSuffix(h, ":"))
 }
 
@@ -242,7 +242,18 @@ func endpointRows(t table) []Endpoint {
 		}
 	}
 	if method < 0 || url < 0 {
-		return nil
+		// A cell that is a whole request line ("POST /orders",
+		// "GET `/orders/:id`") in an "HTTP request" column.
+		var out []Endpoint
+		for r, c := range t.rows {
+			for _, cell := range c {
+				if ep := endpointParagraph("`"+strings.TrimSpace(htmlTagRE.ReplaceAllString(cell, ""))+"`", t.lines[r]); ep != nil {
+					out = append(out, *ep)
+					break
+				}
+			}
+		}
+		return out
 	}
 	var out []Endpoint
 	for r, c := range t.rows {
