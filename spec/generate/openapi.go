@@ -293,7 +293,14 @@ func (b *oasBuilder) dropBadExamples() ([]slate.Diagnostic, error) {
 						continue
 					}
 					for exName, ex := range m.Examples {
-						if ex.Value == nil || ex.Value.Value == nil {
+						if ex.Value == nil {
+							continue
+						}
+						if ex.Value.Value == nil && ex.Value.ExternalValue == "" {
+							// A page's "null" example: OpenAPI 3.0 cannot
+							// tell it from no value.
+							delete(c.own[mt].Examples, exName)
+							warn(op, fmt.Sprintf("%s %s (%s)", method, path, exName), fmt.Errorf("it is null, which an OpenAPI 3.0 example cannot be"))
 							continue
 						}
 						if err := m.Schema.Value.VisitJSON(ex.Value.Value); err != nil {

@@ -474,13 +474,6 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 				sec.addURLs(rest, n)
 				quote, quoteLine = strings.TrimSpace(strings.TrimSuffix(note, ":")), n
 			}
-		case mode == subHTTPRequest:
-			if ep := parseEndpoint(trimmed, n, true); ep != nil {
-				addCandidate(ep, true)
-			} else {
-				sec.Notes = append(sec.Notes, trimmed)
-				sec.addURLs(trimmed, n)
-			}
 		case strings.Contains(line, "|") && i+1 < len(lines) && tableSep.MatchString(lines[i+1]):
 			kind := ""
 			switch mode {
@@ -496,6 +489,13 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 			i--
 			for k := range eps {
 				addCandidate(&eps[k], mode == subHTTPRequest)
+			}
+		case mode == subHTTPRequest:
+			if ep := parseEndpoint(trimmed, n, true); ep != nil {
+				addCandidate(ep, true)
+			} else {
+				sec.Notes = append(sec.Notes, trimmed)
+				sec.addURLs(trimmed, n)
 			}
 		case strings.HasPrefix(trimmed, "`") && strings.HasSuffix(trimmed, "`") && parseEndpoint(trimmed, n, false) != nil:
 			// An endpoint written as a paragraph of its own.
@@ -660,6 +660,21 @@ func (p *Page) resolveEndpoints() {
 			}
 		}
 	}
+	// An endpoint several sections only show is the operation of one: the
+	// first that shows a response for it, else the first.
+	shownBy := map[string]int{}
+	for k, cs := range p.cands {
+		for _, c := range cs {
+			if !c.shown {
+				continue
+			}
+			key := c.Method + " " + shapeOf(c.Template)
+			first, seen := shownBy[key]
+			if !seen || (!hasResponse(p.Sections[first]) && hasResponse(p.Sections[k])) {
+				shownBy[key] = k
+			}
+		}
+	}
 	matcher := templateMatcher{}
 	for k := range p.Sections {
 		s := &p.Sections[k]
@@ -667,6 +682,9 @@ func (p *Page) resolveEndpoints() {
 		cs := p.cands[k]
 	next:
 		for _, c := range cs {
+			if c.shown && shownBy[c.Method+" "+shapeOf(c.Template)] != k {
+				continue
+			}
 			if c.shown {
 				// Documented as it is, or under a base path the
 				// endpoint lines leave out ("/api/v0/activities"
@@ -710,6 +728,15 @@ func (p *Page) resolveEndpoints() {
 		}
 	}
 	p.cands = nil
+}
+
+func hasResponse(s Section) bool {
+	for _, ex := range s.Examples {
+		if !ex.Request {
+			return true
+		}
+	}
+	return false
 }
 
 // shapeOf is a template with its names left out ("/x/{}"): "{Country}"
