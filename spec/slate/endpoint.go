@@ -45,7 +45,15 @@ func parseEndpoint(s string, line int, bare bool) *Endpoint {
 	} else {
 		return nil
 	}
+	if elided(u) {
+		return nil
+	}
 	return newEndpoint(method, u, line)
+}
+
+// elided reports whether a URL is a placeholder ("https://h/v1/...").
+func elided(u string) bool {
+	return strings.Contains(u, "...") || strings.Contains(u, "…")
 }
 
 func newEndpoint(method, u string, line int) *Endpoint {
@@ -196,7 +204,7 @@ func curlEndpoints(body string, line int) []Endpoint {
 				u = a
 			}
 		}
-		if u == "" {
+		if u == "" || elided(u) {
 			continue
 		}
 		switch {
@@ -212,7 +220,11 @@ func curlEndpoints(body string, line int) []Endpoint {
 		default:
 			continue
 		}
-		out = append(out, *newEndpoint(method, u, line+start))
+		ep := newEndpoint(method, u, line+start)
+		if ep.Path == "/" && (method == "GET" || method == "HEAD") {
+			continue // the base URL (an authentication example), no endpoint
+		}
+		out = append(out, *ep)
 	}
 	return out
 }

@@ -36,6 +36,8 @@ func TestEndpointForms(t *testing.T) {
 		{"request line cell", "Method | HTTP request | Description\n--- | --- | ---\npost | POST /orders | Create", "POST /orders"},
 		{"prose is no endpoint", "Get /users returns the users.\n\nGET /users is prose outside HTTP Request.", ""},
 		{"curl placeholder is no endpoint", "```shell\ncurl \"api_endpoint_here\" -H \"Authorization: k\"\n```", ""},
+		{"curl of the base URL is no endpoint", "```shell\ncurl -i https://h.io \\\n  -u key:\n```", ""},
+		{"elided URL is no endpoint", "```shell\ncurl -XPOST -H \"A: b\" https://h/v1/...\n```\n\n`GET /v1/...`", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := slate.Parse("mem.md", []byte("# Op\n\n"+tc.src+"\n"), nil)

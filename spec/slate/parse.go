@@ -441,12 +441,13 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 				addCandidate(ep, mode == subHTTPRequest)
 				continue
 			}
-			// Pages that group with "## " document an operation under
-			// "### " (or deeper): once the section has its endpoint,
-			// another heading the parser does not know starts a
-			// section of its own, which stays one only if it documents
-			// an endpoint; else it is part of the section before.
-			if !known && level >= 3 && (len(sec.cands) > 0 || sec.provisional) && !exampleHeading.MatchString(text) {
+			// Pages that group with "# " or "## " document an operation
+			// under "### " (or deeper): under a group heading, or once
+			// the section has its endpoint, a heading the parser does
+			// not know starts a section of its own, which stays one
+			// only if it documents an endpoint; else it is part of the
+			// section before.
+			if !known && level >= 3 && (len(sec.cands) > 0 || sec.provisional || sec.level == 1) && !exampleHeading.MatchString(text) {
 				flush()
 				sec = &sectionState{Section: Section{Title: text, File: file, Line: n}, level: level, provisional: true}
 				mode = subNone
@@ -522,8 +523,8 @@ func endpointParagraph(t string, n int) *Endpoint {
 	if m := endpointLooseRE.FindStringSubmatch(strings.TrimSpace(emphasisRE.ReplaceAllString(t, ""))); m != nil {
 		// Only a line marked as code or bold: a bare "GET /x" paragraph
 		// is prose outside an HTTP Request subsection.
-		if t != emphasisRE.ReplaceAllString(t, "") {
-			return newEndpoint(m[1], strings.TrimRight(m[2], ".,;:)"), n)
+		if u := strings.TrimRight(m[2], ".,;:)"); t != emphasisRE.ReplaceAllString(t, "") && !elided(m[2]) {
+			return newEndpoint(m[1], u, n)
 		}
 	}
 	return nil
