@@ -93,7 +93,7 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 		}
 	}
 	if len(drafts) == 0 {
-		return nil, warns, slate.Errors{{File: p.File, Message: "the page documents no operation (no section has an endpoint line)"}}
+		return nil, warns, slate.Errors{{File: p.File, Message: "the page documents no operation (no section has an endpoint line): no `METHOD /path` line (quoted, in code or bold, under HTTP Request, in a heading or a table of endpoints) and no curl example; is it a Slate API reference?"}}
 	}
 	// Rule 2: a method suffix where a base id is shared by different methods.
 	byBase := map[string][]*draft{}

@@ -142,7 +142,10 @@ func TestParseLabelsMarkErrorVariants(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, p := range []string{"../source/index.html.md", "testdata/extended/includes/_profile.md", "testdata/malformed/bad_json.md", "testdata/malformed/short_row.md"} {
+	seeds := []string{"../source/index.html.md", "testdata/extended/includes/_profile.md", "testdata/malformed/bad_json.md", "testdata/malformed/short_row.md"}
+	// The pages in the styles of real pages (issue 17).
+	styles, _ := filepath.Glob("../generate/testdata/styles/*/index.html.md")
+	for _, p := range append(seeds, styles...) {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
