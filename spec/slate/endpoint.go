@@ -62,8 +62,8 @@ func newEndpoint(method, u string, line int) *Endpoint {
 	return ep
 }
 
-// PathOf is the path of a URL as a page writes it: no scheme, host, query or
-// fragment. A URL without a scheme whose first part names a host
+// PathOf is the path of a URL as a page writes it: no scheme, host, query,
+// fragment or trailing slash. A URL without a scheme whose first part names a host
 // ("{base}/x", "domain.com/x", "localhost:8080/x") loses that first part;
 // any other ("api/users") is a path written without its leading slash.
 func PathOf(u string) string {
@@ -88,6 +88,11 @@ func PathOf(u string) string {
 	}
 	if i := strings.IndexAny(u, "?#"); i >= 0 {
 		u = u[:i]
+	}
+	// "/api/strain/" is "/api/strain": one resource, and OpenAPI linters
+	// refuse a path that ends with a slash.
+	for len(u) > 1 && strings.HasSuffix(u, "/") {
+		u = u[:len(u)-1]
 	}
 	if u == "" {
 		u = "/"
