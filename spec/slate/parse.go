@@ -312,7 +312,7 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 	mode := subNone
 	label, labelLine := "", 0     // the label fence before an example
 	quote, quoteLine := "", 0     // a "> " line just before an example
-	heading, headingLine := "", 0 // shadows heading(): a heading that may label the next example
+	heading, headingLine := "", 0 // a heading that may label the next example
 	flush := func() {
 		if sec == nil {
 			return
