@@ -108,6 +108,9 @@ func NormalizePath(path string) (string, []string) {
 	segs := strings.Split(path, "/")
 	var names []string
 	for i, seg := range segs {
+		if !strings.ContainsAny(seg, ":{<$[") {
+			continue // no template: the expressions are costly on a large page
+		}
 		if m := colonRE.FindStringSubmatch(seg); m != nil {
 			segs[i] = "{" + m[1] + "}"
 			names = append(names, m[1])

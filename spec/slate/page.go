@@ -15,7 +15,8 @@ type Page struct {
 	// strict.
 	Warnings []Diagnostic
 
-	cands [][]candidate // per section, while the page is read
+	cands  [][]candidate     // per section, while the page is read
+	labels map[string]string // labelKind of each label read
 }
 
 // Section is the text under one "# " heading, or under a "## " heading that

@@ -517,7 +517,7 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 // endpointParagraph is the endpoint a paragraph is when it is nothing else:
 // METHOD URL as the whole line, marked as code or bold.
 func endpointParagraph(t string, n int) *Endpoint {
-	if len(t) > 300 {
+	if len(t) > 300 || !startsWithMethod(strings.TrimLeft(t, "*_`")) {
 		return nil
 	}
 	if m := endpointLooseRE.FindStringSubmatch(strings.TrimSpace(emphasisRE.ReplaceAllString(t, ""))); m != nil {
@@ -528,6 +528,17 @@ func endpointParagraph(t string, n int) *Endpoint {
 		}
 	}
 	return nil
+}
+
+// startsWithMethod is a cheap test before the expressions: most lines of a
+// page are prose.
+func startsWithMethod(t string) bool {
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"} {
+		if len(t) > len(m) && strings.EqualFold(t[:len(m)], m) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Section) addURLs(text string, line int) {
@@ -558,7 +569,16 @@ func (p *Page) example(file string, sec *Section, label string, labelLine int, l
 		p.warn(file, n+1+r.Line, "example %q: %s", labelOrUnlabelled(label), msg)
 	}
 	ex.Value = v
-	switch labelKind(label) {
+	kind, ok := p.labels[label]
+	if !ok {
+		// Pages repeat their labels ("> Response"): each is read once.
+		kind = labelKind(label)
+		if p.labels == nil {
+			p.labels = map[string]string{}
+		}
+		p.labels[label] = kind
+	}
+	switch kind {
 	case "request":
 		ex.Request = true
 	case "error":
