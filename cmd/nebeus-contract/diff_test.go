@@ -169,7 +169,7 @@ func TestDiffUsageAndInputErrors(t *testing.T) {
 	os.WriteFile(notIndex, []byte(`{"title": "x"}`), 0o644)
 	broken := filepath.Join(dir, "broken.json")
 	os.WriteFile(broken, []byte("{\n  \"operations\": [\n  }"), 0o644)
-	malformed := filepath.Join("testdata", "diff", "unclosed_fence.md")
+	malformed := filepath.Join("testdata", "diff", "no_endpoint.md")
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -185,7 +185,7 @@ func TestDiffUsageAndInputErrors(t *testing.T) {
 		{"not an index", []string{"diff", notIndex, notIndex}, 2, `x.json: not a contract index: no "operations"`},
 		{"broken JSON", []string{"diff", broken, broken}, 2, "broken.json: not a contract index: line 3:"},
 		{"empty directory", []string{"diff", dir, dir}, 2, "a directory with neither schemas/index.json nor index.json in it"},
-		{"malformed page keeps file:line", []string{"diff", "--overlay", "", diffOld, malformed}, 2, "error: testdata/diff/unclosed_fence.md:9: code fence opened here is never closed"},
+		{"refused page keeps its file", []string{"diff", "--overlay", "", diffOld, malformed}, 2, "error: testdata/diff/no_endpoint.md: the page documents no operation"},
 		{"help", []string{"diff", "--help"}, 0, "-old-overlay"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

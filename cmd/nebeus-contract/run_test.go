@@ -51,7 +51,10 @@ func TestGenerateReportsPageProblemsWithLine(t *testing.T) {
 		want       string
 		writes     bool
 	}{
-		{"unclosed fence", "unclosed_fence.md", false, 1, "unclosed_fence.md:", false},
+		// Issue 17: an unclosed fence costs its line, not the page; a
+		// page with no endpoint at all is refused, writing nothing.
+		{"unclosed fence", "unclosed_fence.md", false, 0, "unclosed_fence.md:9: code fence opened here is never closed", true},
+		{"no endpoint", "no_endpoint.md", false, 1, "no_endpoint.md: the page documents no operation", false},
 		{"missing columns", "missing_columns.md", false, 0, "warning: " + filepath.Join(malformed, "missing_columns.md") + ":11: argument table lacks column(s)", true},
 		{"missing columns, strict", "missing_columns.md", true, 1, "missing_columns.md:11: argument table lacks column(s)", false},
 	} {

@@ -100,6 +100,7 @@ func Build(o Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
+	res.Warnings = append(res.Warnings, doc.Warnings...)
 	j, y, err := openAPIFiles(doc, src)
 	if err != nil {
 		return res, err

@@ -121,8 +121,13 @@ func mkdir(t *testing.T, d string) string {
 // A failed run writes nothing; a good one leaves no stale file behind.
 func TestWriteIsAllOrNothing(t *testing.T) {
 	out := t.TempDir()
-	if _, err := generate.Build(generate.Options{Page: "../slate/testdata/malformed/unclosed_fence.md", Root: out}); err == nil {
-		t.Fatal("malformed page built")
+	// A page with no endpoint at all is the page refused (issue 17).
+	page := filepath.Join(t.TempDir(), "index.html.md")
+	if err := os.WriteFile(page, []byte("# Intro\n\nProse, no endpoint.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := generate.Build(generate.Options{Page: page, Root: out}); err == nil {
+		t.Fatal("a page without endpoints built")
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Fatalf("failed build wrote %d entries", len(entries))

@@ -2,6 +2,7 @@ package generate
 
 import (
 	"encoding/json"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -13,9 +14,25 @@ const Elided = "..."
 // key it shows as required, arrays by the merge of their items. Objects are
 // closed (additionalProperties false) because the mock must send exactly the
 // documented fields; a validator reports extra fields as T6 warnings.
+//
+// An object whose keys are all data (dates, numbers, UUIDs, hashes, ids
+// like "ord-10001") is a map: its keys are not fields a response always
+// has, so it is additionalProperties with the merge of its values (issue
+// 17, item 7).
 func Infer(v any) map[string]any {
 	switch x := v.(type) {
 	case map[string]any:
+		if isMap(x) {
+			var val map[string]any
+			for _, k := range sortedKeys(x) {
+				if val == nil {
+					val = Infer(x[k])
+				} else {
+					val = merge(val, Infer(x[k]))
+				}
+			}
+			return map[string]any{"type": "object", "additionalProperties": val}
+		}
 		props := map[string]any{}
 		req := make([]any, 0, len(x))
 		keys := sortedKeys(x)
@@ -28,8 +45,8 @@ func Infer(v any) map[string]any {
 		s := map[string]any{"type": "array"}
 		var items map[string]any
 		for _, e := range x {
-			if str, ok := e.(string); ok && str == Elided && len(x) > 1 {
-				continue // "[a, ...]": the ellipsis elides more items
+			if str, ok := e.(string); ok && str == Elided {
+				continue // "[a, ...]", "[...]": the ellipsis elides items
 			}
 			if items == nil {
 				items = Infer(e)
@@ -56,10 +73,63 @@ func Infer(v any) map[string]any {
 	return map[string]any{}
 }
 
+// dataKeyRE matches an object key that is data, not a field name.
+var dataKeyRE = regexp.MustCompile(`^(?:` +
+	`\d{4}-\d{2}(?:-\d{2})?(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?` + // a date or time
+	`|-?\d+(?:\.\d+)?` + // a number
+	`|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}` + // a UUID
+	`|(?:0x)?[0-9a-fA-F]{16,}` + // a hash, an address
+	`|[A-Za-z]{1,5}[-_]?\d{3,}` + // an id: "ord-10001", "u_1234"
+	`)$`)
+
+// isMap reports whether every key of an object is data.
+func isMap(x map[string]any) bool {
+	if len(x) == 0 {
+		return false
+	}
+	for k := range x {
+		if !dataKeyRE.MatchString(k) {
+			return false
+		}
+	}
+	return true
+}
+
+// mapValue is the schema of a map's values; nil when s is no map.
+func mapValue(s map[string]any) map[string]any {
+	v, _ := s["additionalProperties"].(map[string]any)
+	return v
+}
+
 // merge widens a to also accept what b accepts: properties are united,
 // required keys intersected, differing types listed.
 func merge(a, b map[string]any) map[string]any {
 	ta, tb := typeList(a), typeList(b)
+	if len(ta) == 1 && len(tb) == 1 && ta[0] == tb[0] && ta[0] == "object" && (mapValue(a) != nil || mapValue(b) != nil) {
+		// A map beside an object: one map whose values are any of both.
+		var val map[string]any
+		for _, s := range []map[string]any{a, b} {
+			vals := []map[string]any{mapValue(s)}
+			if vals[0] == nil {
+				vals = vals[:0]
+				ps, _ := s["properties"].(map[string]any)
+				for _, k := range sortedKeys(ps) {
+					vals = append(vals, ps[k].(map[string]any))
+				}
+			}
+			for _, v := range vals {
+				if val == nil {
+					val = v
+				} else {
+					val = merge(val, v)
+				}
+			}
+		}
+		if val == nil {
+			val = map[string]any{}
+		}
+		return map[string]any{"type": "object", "additionalProperties": val}
+	}
 	if len(ta) == 1 && len(tb) == 1 && ta[0] == tb[0] {
 		switch ta[0] {
 		case "object":

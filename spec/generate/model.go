@@ -93,7 +93,7 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 		}
 	}
 	if len(drafts) == 0 {
-		return nil, warns, slate.Errors{{File: p.File, Message: "the page documents no operation (no section has an endpoint line)"}}
+		return nil, warns, slate.Errors{{File: p.File, Message: "the page documents no operation (no section has an endpoint line): no `METHOD /path` line (quoted, in code or bold, under HTTP Request, in a heading or a table of endpoints) and no curl example; is it a Slate API reference?"}}
 	}
 	// Rule 2: a method suffix where a base id is shared by different methods.
 	byBase := map[string][]*draft{}
@@ -135,6 +135,34 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
 			"operation %s %s (line %d) and %s %s (%s:%d) both derive the id %q; they are %q and %q",
 			d.ep.Method, d.ep.Path, d.ep.Line, f.ep.Method, f.ep.Path, f.sec.File, f.ep.Line, base[d], d.id, f.id)})
+	}
+	// Two templates of one path shape are one path: "/x/{gene}" beside
+	// "/x/{query}" take the first's names (OpenAPI refuses both), and
+	// the arguments named as the renamed templates follow.
+	shapes := map[string]slate.Endpoint{}
+	for _, d := range drafts {
+		shape := templated.ReplaceAllString(d.ep.Template, "{}")
+		first, ok := shapes[shape]
+		if !ok {
+			shapes[shape] = d.ep
+			continue
+		}
+		if first.Template == d.ep.Template || len(first.Params) != len(d.ep.Params) {
+			continue
+		}
+		sec := *d.sec
+		sec.Arguments = append([]slate.Argument(nil), d.sec.Arguments...)
+		for i, old := range d.ep.Params {
+			for k := range sec.Arguments {
+				if strings.EqualFold(sec.Arguments[k].Name, old) {
+					sec.Arguments[k].Name = first.Params[i]
+				}
+			}
+		}
+		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
+			"path %s names its templates unlike %s (line %d), the same path; it is written %s", d.ep.Template, first.Template, first.Line, first.Template)})
+		d.ep.Template, d.ep.Params = first.Template, first.Params
+		d.sec = &sec
 	}
 	ops := map[string]any{}
 	for order, d := range drafts {
@@ -242,10 +270,11 @@ func buildOperation(id string, s *slate.Section, ep slate.Endpoint) (map[string]
 		if ex.Error {
 			kind = "error"
 		}
-		shape, schema := variantSchema(ex.Value)
+		value := dropElided(ex.Value)
+		shape, schema := variantSchema(value)
 		add(kind, map[string]any{
 			"label": ex.Label, "error": ex.Error, "shape": shape,
-			"schema": schema, "example": ex.Value, "line": ex.Line, "mediaType": mediaJSON,
+			"schema": schema, "example": value, "line": ex.Line, "mediaType": mediaJSON,
 		})
 	}
 	if len(variants) == 0 {
@@ -271,9 +300,33 @@ func buildOperation(id string, s *slate.Section, ep slate.Endpoint) (map[string]
 		"pathParams": pathParams, "protocol": protocol,
 	}
 	if len(requests) > 0 {
-		op["requestExample"] = requestParams(requests[0].Value)
+		op["requestExample"] = requestParams(dropElided(requests[0].Value))
 	}
 	return op, warns
+}
+
+// dropElided is v without the "..." items of its arrays: a page's "[a,
+// ...]" shows one item and says there are more, and the example written is
+// what a server may send.
+func dropElided(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = dropElided(e)
+		}
+		return out
+	case []any:
+		out := make([]any, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok && s == Elided {
+				continue
+			}
+			out = append(out, dropElided(e))
+		}
+		return out
+	}
+	return v
 }
 
 // isEnvelope reports whether v is a JSON-RPC 2.0 response object, the
@@ -464,7 +517,15 @@ func paramsSchema(s *slate.Section, ep slate.Endpoint, protocol string, requests
 		in     string
 	}
 	var list []arg
+	seen := map[string]int{}
 	for _, a := range s.Arguments {
+		if first, dup := seen[a.Name]; dup {
+			// One name is one argument: a table that lists it twice
+			// (two variants of a call, a copy error) keeps the first.
+			warns = append(warns, slate.Diagnostic{File: s.File, Line: a.Line, Message: fmt.Sprintf("argument %q is listed again (first at line %d); the first row is kept", a.Name, first)})
+			continue
+		}
+		seen[a.Name] = a.Line
 		sch, ok := argType(a.Type)
 		if !ok {
 			if a.Type != "" {
@@ -478,7 +539,12 @@ func paramsSchema(s *slate.Section, ep slate.Endpoint, protocol string, requests
 		if enum := fitValues(a.Values, sch); enum != nil {
 			sch["enum"] = enum
 		}
-		list = append(list, arg{Argument: a, schema: sch})
+		in := ""
+		switch a.In {
+		case "query", "header", "cookie":
+			in = a.In
+		}
+		list = append(list, arg{Argument: a, schema: sch, in: in})
 	}
 	if len(s.Arguments) == 0 && len(requests) > 0 {
 		var merged map[string]any
@@ -505,7 +571,11 @@ func paramsSchema(s *slate.Section, ep slate.Endpoint, protocol string, requests
 	for _, name := range ep.Params {
 		found := false
 		for i := range list {
-			if strings.EqualFold(list[i].Name, name) {
+			if strings.EqualFold(list[i].Name, name) && !found {
+				// Named as the path names it: a path parameter's
+				// name is the template's (OpenAPI matches them
+				// exactly).
+				list[i].Name = name
 				list[i].in, list[i].Required, found = "path", true, true
 			}
 		}
@@ -526,7 +596,7 @@ func paramsSchema(s *slate.Section, ep slate.Endpoint, protocol string, requests
 			am["in"] = a.in
 		}
 		args = append(args, am)
-		if a.in == "path" && protocol != model.ProtocolHTTP {
+		if (a.in == "path" && protocol != model.ProtocolHTTP) || a.in == "header" || a.in == "cookie" {
 			continue
 		}
 		props[a.Name] = a.schema
@@ -559,7 +629,12 @@ func requestParams(v any) any {
 // openObjects drops additionalProperties false everywhere under s: a
 // request example shows what a client may send, not all it may send.
 func openObjects(s map[string]any) map[string]any {
-	delete(s, "additionalProperties")
+	if s["additionalProperties"] == false {
+		delete(s, "additionalProperties")
+	}
+	if m := mapValue(s); m != nil {
+		openObjects(m)
+	}
 	for _, k := range []string{"properties"} {
 		if ps, ok := s[k].(map[string]any); ok {
 			for _, p := range ps {

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/nebeus/nebeus-contract/spec/model"
+	"github.com/nebeus/nebeus-contract/spec/slate"
 )
 
 // description is the document's description: T1 and T2 when every
@@ -97,6 +99,9 @@ type union struct {
 type openAPIDoc struct {
 	*openapi3.T
 	order map[string][]string
+	// Warnings are the examples dropped because they do not fit their
+	// schema (dropBadExamples).
+	Warnings []slate.Diagnostic
 }
 
 // OpenAPI builds the OpenAPI 3.0.3 document of the contract from the model
@@ -182,6 +187,7 @@ func buildOpenAPI(m Model, decisions []model.Decision, src Sources) (*openAPIDoc
 	}
 	// A union whose variants an example matches more than once is anyOf:
 	// "exactly one" would make the page's own examples invalid.
+	changed := false
 	for _, u := range b.unions {
 		sc := loaded.Components.Schemas[u.name].Value
 		for _, ex := range u.examples {
@@ -195,28 +201,149 @@ func buildOpenAPI(m Model, decisions []model.Decision, src Sources) (*openAPIDoc
 				own := b.doc.Components.Schemas[u.name].Value
 				own.AnyOf, own.OneOf = own.OneOf, nil
 				own.Title = strings.Replace(own.Title, "exactly one", "at least one", 1) + " (its examples overlap)"
+				changed = true
 				break
 			}
 		}
 	}
-	if _, err := b.load(); err != nil {
-		return nil, err
+	if changed {
+		if loaded, err = b.reload(); err != nil {
+			return nil, err
+		}
 	}
-	return &openAPIDoc{T: b.doc, order: b.order}, nil
+	warns := b.dropBadExamples(loaded)
+	if err := loaded.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("generated OpenAPI document does not validate: %w", err)
+	}
+	return &openAPIDoc{T: b.doc, order: b.order, Warnings: warns}, nil
 }
 
-// reload marshals the document and loads it back, resolving refs as any
-// consumer does.
-func (b *oasBuilder) reload() (*openapi3.T, error) {
-	raw, err := b.doc.MarshalJSON()
-	if err != nil {
-		return nil, err
+// dropBadExamples removes every example that does not fit its schema (a
+// page's example that contradicts its own table, a null where the table
+// says string) from the document and from loaded, the document as loaded,
+// and says so with the example's line: the document written is valid
+// whatever the page shows (issue 17, item 2).
+func (b *oasBuilder) dropBadExamples(loaded *openapi3.T) []slate.Diagnostic {
+	var warns []slate.Diagnostic
+	ops, _ := b.m["operations"].(map[string]any)
+	// The operation a component belongs to: the longest operation
+	// component prefix of its name.
+	owner := func(component string) map[string]any {
+		var best map[string]any
+		bestLen := 0
+		for id, op := range ops {
+			if c := componentName(id); strings.HasPrefix(component, c) && len(c) > bestLen {
+				best, bestLen = op.(map[string]any), len(c)
+			}
+		}
+		return best
 	}
-	loaded, err := openapi3.NewLoader().LoadFromData(raw)
-	if err != nil {
+	warn := func(op map[string]any, where string, err error) {
+		msg := err.Error()
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i]
+		}
+		d := slate.Diagnostic{Message: fmt.Sprintf("the example of %s does not fit its schema (%s); it is left out of the OpenAPI document", where, msg)}
+		if op != nil {
+			d.File, d.Line = str(op["file"]), toInt(op["line"])
+			if id := str(op["id"]); id != "" {
+				d.Message = fmt.Sprintf("operation %q: %s", id, d.Message)
+			}
+		}
+		warns = append(warns, d)
+	}
+	for _, name := range sortedSchemaNames(loaded.Components.Schemas) {
+		sc := loaded.Components.Schemas[name]
+		if sc.Value == nil || sc.Value.Example == nil {
+			continue
+		}
+		if err := sc.Value.VisitJSON(sc.Value.Example); err != nil {
+			if own := b.doc.Components.Schemas[name]; own != nil && own.Value != nil {
+				own.Value.Example = nil
+			}
+			sc.Value.Example = nil
+			warn(owner(name), "schema "+name, err)
+		}
+	}
+	for path, item := range loaded.Paths.Map() {
+		for method, o := range item.Operations() {
+			own := b.doc.Paths.Value(path).GetOperation(method)
+			op, _ := ops[o.OperationID].(map[string]any)
+			for i, p := range o.Parameters {
+				if p.Value == nil || p.Value.Example == nil || p.Value.Schema == nil || p.Value.Schema.Value == nil {
+					continue
+				}
+				if err := p.Value.Schema.Value.VisitJSON(p.Value.Example); err != nil {
+					own.Parameters[i].Value.Example = nil
+					p.Value.Example = nil
+					warn(op, "parameter "+p.Value.Name, err)
+				}
+			}
+			var contents []struct{ loaded, own openapi3.Content }
+			if o.RequestBody != nil && o.RequestBody.Value != nil {
+				contents = append(contents, struct{ loaded, own openapi3.Content }{o.RequestBody.Value.Content, own.RequestBody.Value.Content})
+			}
+			for code, r := range o.Responses.Map() {
+				if r.Value != nil && r.Ref == "" {
+					if or := own.Responses.Value(code); or != nil && or.Value != nil {
+						contents = append(contents, struct{ loaded, own openapi3.Content }{r.Value.Content, or.Value.Content})
+					}
+				}
+			}
+			for _, c := range contents {
+				for mt, m := range c.loaded {
+					if m.Schema == nil || m.Schema.Value == nil {
+						continue
+					}
+					for exName, ex := range m.Examples {
+						if ex.Value == nil {
+							continue
+						}
+						if ex.Value.Value == nil && ex.Value.ExternalValue == "" {
+							// A page's "null" example: OpenAPI 3.0 cannot
+							// tell it from no value.
+							delete(c.own[mt].Examples, exName)
+							delete(m.Examples, exName)
+							warn(op, fmt.Sprintf("%s %s (%s)", method, path, exName), fmt.Errorf("it is null, which an OpenAPI 3.0 example cannot be"))
+							continue
+						}
+						if err := m.Schema.Value.VisitJSON(ex.Value.Value); err != nil {
+							delete(c.own[mt].Examples, exName)
+							delete(m.Examples, exName)
+							warn(op, fmt.Sprintf("%s %s (%s)", method, path, exName), err)
+						}
+					}
+				}
+			}
+		}
+	}
+	sort.SliceStable(warns, func(i, j int) bool {
+		if warns[i].Line != warns[j].Line {
+			return warns[i].Line < warns[j].Line
+		}
+		return warns[i].Message < warns[j].Message
+	})
+	return warns
+}
+
+func sortedSchemaNames(s openapi3.Schemas) []string {
+	names := make([]string, 0, len(s))
+	for n := range s {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// reload resolves the document's refs in place, as a consumer loading it
+// does, so its examples can be checked against their schemas: no marshal
+// and decode round trip (that was a third of a large page's build). A ref
+// with its value still writes as the ref alone.
+func (b *oasBuilder) reload() (*openapi3.T, error) {
+	if err := openapi3.NewLoader().ResolveRefsIn(b.doc, nil); err != nil {
 		return nil, fmt.Errorf("generated OpenAPI document does not load: %w", err)
 	}
-	return loaded, nil
+	return b.doc, nil
 }
 
 // load reloads the document and validates it (examples included).
@@ -315,6 +442,13 @@ func (b *oasBuilder) operation(name string, op map[string]any) error {
 	} else {
 		if err := b.request(name, op, o, ptr); err != nil {
 			return err
+		}
+		// The path's templates are parameters whatever the body is:
+		// OpenAPI requires each to be declared.
+		for _, p := range b.parameters(op) {
+			if p.Value.In == openapi3.ParameterInPath {
+				o.Parameters = append(o.Parameters, p)
+			}
 		}
 	}
 	ok, err := b.success(name, op, ptr+"/responses/200")

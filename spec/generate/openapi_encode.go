@@ -29,7 +29,11 @@ func openAPIFiles(doc *openAPIDoc, src Sources) (jsonOut, yamlOut []byte, err er
 	y.WriteString("# " + src.comment() + "\n")
 	enc := yaml.NewEncoder(&y)
 	enc.SetIndent(2)
-	if err := enc.Encode(ordered); err != nil {
+	root, err := (&yamlNodes{scalars: map[any]yaml.Node{}}).node(ordered)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := enc.Encode(root); err != nil {
 		return nil, nil, err
 	}
 	return jsonOut, y.Bytes(), nil
@@ -75,25 +79,52 @@ func orderTree(v any, ptr string, order map[string][]string) any {
 
 func (o omap) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, k := range o.keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		kb, err := compactJSON(k)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(kb)
-		b.WriteByte(':')
-		vb, err := compactJSON(o.vals[k])
-		if err != nil {
-			return nil, err
-		}
-		b.Write(vb)
+	if err := appendJSON(&b, o); err != nil {
+		return nil, err
 	}
-	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// appendJSON writes v compactly, objects and arrays by itself: were each
+// nested omap its own MarshalJSON, encoding/json would check and compact
+// every level's output again (the depth times the size).
+func appendJSON(b *bytes.Buffer, v any) error {
+	switch x := v.(type) {
+	case omap:
+		b.WriteByte('{')
+		for i, k := range x.keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := appendJSON(b, k); err != nil {
+				return err
+			}
+			b.WriteByte(':')
+			if err := appendJSON(b, x.vals[k]); err != nil {
+				return err
+			}
+		}
+		b.WriteByte('}')
+		return nil
+	case []any:
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := appendJSON(b, e); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+		return nil
+	}
+	vb, err := compactJSON(v)
+	if err != nil {
+		return err
+	}
+	b.Write(vb)
+	return nil
 }
 
 func compactJSON(v any) ([]byte, error) {
@@ -106,17 +137,52 @@ func compactJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-func (o omap) MarshalYAML() (any, error) {
-	n := &yaml.Node{Kind: yaml.MappingNode}
-	for _, k := range o.keys {
-		kn, vn := &yaml.Node{}, &yaml.Node{}
-		if err := kn.Encode(k); err != nil {
-			return nil, err
+// yamlNodes builds the node of a value itself, down to its scalars: a
+// node's Encode writes and re-reads its value as text, so calling it on
+// every level would cost the depth times the size (a 200k-character page's
+// document took seconds), and on each distinct scalar once is linear.
+type yamlNodes struct {
+	scalars map[any]yaml.Node
+}
+
+func (y *yamlNodes) node(v any) (*yaml.Node, error) {
+	switch x := v.(type) {
+	case omap:
+		n := &yaml.Node{Kind: yaml.MappingNode}
+		for _, k := range x.keys {
+			kn, err := y.node(k)
+			if err != nil {
+				return nil, err
+			}
+			vn, err := y.node(x.vals[k])
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, kn, vn)
 		}
-		if err := vn.Encode(o.vals[k]); err != nil {
-			return nil, err
+		return n, nil
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, e := range x {
+			en, err := y.node(e)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, en)
 		}
-		n.Content = append(n.Content, kn, vn)
+		return n, nil
 	}
-	return n, nil
+	key := v
+	if f, ok := v.(float64); ok {
+		key = struct{ f float64 }{f} // 1.0 and the string "1" stay apart
+	}
+	if n, ok := y.scalars[key]; ok {
+		return &n, nil
+	}
+	n := yaml.Node{}
+	if err := n.Encode(v); err != nil {
+		return nil, err
+	}
+	y.scalars[key] = n
+	return &n, nil
 }

@@ -36,6 +36,9 @@ func TestPathOf(t *testing.T) {
 		"/dashboard/stats#top":                      "/dashboard/stats",
 		"https://h":                                 "/",
 		"https://{host}/x/{id}":                     "/x/{id}",
+		"http://h.org/api/strain/":                  "/api/strain",
+		"api/users":                                 "/api/users",
+		"localhost:8080/books":                      "/books",
 	} {
 		if got := slate.PathOf(in); got != want {
 			t.Errorf("PathOf(%q) = %q, want %q", in, got, want)

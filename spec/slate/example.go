@@ -10,17 +10,25 @@ var (
 	successLabel = regexp.MustCompile(`(?i)\b(success(ful(ly)?)?|succeeded|succeeds|ok|200|201|204)\b`)
 	requestLabel = regexp.MustCompile(`(?i)\b(requests?|call|payload|body|params|parameters)\b`)
 	replyLabel   = regexp.MustCompile(`(?i)\b(responses?|results?|returns?|returned|reply|replies|answer|output)\b`)
+	// The same in Chinese and Russian (no \b: Go's is ASCII only).
+	errorLabelIntl   = regexp.MustCompile(`(?i)失败|错误|异常|ошибк|неудач|неверн|отказ`)
+	successLabelIntl = regexp.MustCompile(`(?i)成功|正常|успе`)
+	requestLabelIntl = regexp.MustCompile(`(?i)请求|запрос`)
+	replyLabelIntl   = regexp.MustCompile(`(?i)返回|响应|结果|ответ|результат`)
 )
 
 // labelKind says what a label says: "error", "success", "request" or ""
 // (neither: ambiguous).
 func labelKind(label string) string {
+	request := requestLabel.MatchString(label) || requestLabelIntl.MatchString(label)
+	reply := replyLabel.MatchString(label) || replyLabelIntl.MatchString(label)
+	isError := errorLabel.MatchString(label) || errorLabelIntl.MatchString(label)
 	switch {
-	case requestLabel.MatchString(label) && !replyLabel.MatchString(label) && !errorLabel.MatchString(label):
+	case request && !reply && !isError:
 		return "request"
-	case errorLabel.MatchString(label):
+	case isError:
 		return "error"
-	case successLabel.MatchString(label):
+	case successLabel.MatchString(label) || successLabelIntl.MatchString(label):
 		return "success"
 	}
 	return ""

@@ -15,7 +15,8 @@ type Page struct {
 	// strict.
 	Warnings []Diagnostic
 
-	cands [][]candidate // per section, while the page is read
+	cands  [][]candidate     // per section, while the page is read
+	labels map[string]string // labelKind of each label read
 }
 
 // Section is the text under one "# " heading, or under a "## " heading that
@@ -73,7 +74,11 @@ type Argument struct {
 	Description string
 	// Values are the literal values a "Possible values" column lists.
 	Values []any `json:",omitempty"`
-	Line   int
+	// In is where the table says the argument travels ("path", "query",
+	// "header", "formData"; Widdershins' In column), lower case; "" when
+	// it does not say.
+	In   string `json:",omitempty"`
+	Line int
 }
 
 // Field is one row of a Returns/Response table.

@@ -1,13 +1,16 @@
 package slate
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -26,9 +29,12 @@ func ParseFS(fsys fs.FS, name, display string) (*Page, error) {
 	}
 	dir := filepath.Dir(display)
 	return Parse(display, src, func(include string) (string, []byte, error) {
-		rel := filepath.ToSlash(filepath.Join(filepath.Dir(name), "includes", "_"+include+".md"))
+		// "endpoints/users" is includes/endpoints/_users.md, as
+		// Middleman resolves a partial.
+		file := path.Join(path.Dir(include), "_"+path.Base(include)+".md")
+		rel := path.Join(path.Dir(filepath.ToSlash(name)), "includes", file)
 		b, err := fs.ReadFile(fsys, rel)
-		return filepath.Join(dir, "includes", "_"+include+".md"), b, err
+		return filepath.Join(dir, "includes", filepath.FromSlash(file)), b, err
 	})
 }
 
@@ -43,14 +49,19 @@ func unwrapPath(err error) error {
 // Parse parses src as the page file; resolve returns an include's display
 // name and content.
 //
-// Only what cannot be read at all is an error: front matter that is never
-// closed and a code fence that is never closed. Everything else (front
-// matter that is not valid YAML, a missing include, a table the parser half
+// Only what cannot be read at all is an error: a file that is not text (it
+// holds NUL bytes) or is larger than MaxPageBytes. Everything else (front
+// matter that is not valid YAML or never closed, a code fence never closed,
+// bytes that are not UTF-8, a missing include, a table the parser half
 // understands, an example it had to repair or could not read) is a warning
 // in Page.Warnings and the rest of the page is read.
 func Parse(file string, src []byte, resolve func(name string) (string, []byte, error)) (*Page, error) {
 	p := &Page{File: file}
 	var errs Errors
+	src, err := p.text(file, src)
+	if err != nil {
+		return nil, Errors{*err}
+	}
 	lines := splitLines(src)
 	start := 0
 	if len(lines) > 0 && strings.TrimSpace(lines[0]) == "---" {
@@ -62,13 +73,14 @@ func Parse(file string, src []byte, resolve func(name string) (string, []byte, e
 			}
 		}
 		if end < 0 {
-			return nil, Errors{{File: file, Line: 1, Message: "front matter opened here is never closed with ---"}}
+			p.warn(file, 1, "front matter opened here is never closed with ---; the page is read without it")
+			end = 0
 		}
 		var fm struct {
 			Title    string   `yaml:"title"`
 			Includes []string `yaml:"includes"`
 		}
-		if err := yaml.Unmarshal([]byte(strings.Join(lines[1:end], "\n")), &fm); err != nil {
+		if err := yaml.Unmarshal([]byte(strings.Join(lines[1:max(end, 1)], "\n")), &fm); end > 0 && err != nil {
 			fm.Title, fm.Includes = salvageFrontMatter(lines[1:end])
 			p.warn(file, 1+yamlLine(err), "front matter is not valid YAML: %v; read title %q and includes %v line by line", err, fm.Title, fm.Includes)
 		}
@@ -86,6 +98,11 @@ func Parse(file string, src []byte, resolve func(name string) (string, []byte, e
 			p.warn(file, includeLine(lines, inc), "include %q: %s does not exist or cannot be read: %v; it is skipped", inc, name, unwrapPath(err))
 			continue
 		}
+		b, derr := p.text(name, b)
+		if derr != nil {
+			p.warn(file, includeLine(lines, inc), "include %q: %s; it is skipped", inc, derr.Error())
+			continue
+		}
 		errs = append(errs, p.parseBody(name, splitLines(b), 0)...)
 	}
 	p.resolveEndpoints()
@@ -93,6 +110,36 @@ func Parse(file string, src []byte, resolve func(name string) (string, []byte, e
 		return p, errs
 	}
 	return p, nil
+}
+
+// MaxPageBytes bounds what one page or include may weigh: a larger file is
+// refused before it is read into sections, so time and memory stay bounded.
+const MaxPageBytes = 32 << 20
+
+// text checks that src is a text page: not larger than MaxPageBytes, no NUL
+// byte (a binary file), UTF-8 (bytes that are not are replaced, with a
+// warning at the first one's line); a byte-order mark is dropped.
+func (p *Page) text(file string, src []byte) ([]byte, *Diagnostic) {
+	if len(src) > MaxPageBytes {
+		return nil, &Diagnostic{File: file, Message: fmt.Sprintf("the page is %d bytes, more than the %d a page may have; it is not read", len(src), MaxPageBytes)}
+	}
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		return nil, &Diagnostic{File: file, Line: 1 + bytes.Count(src[:i], []byte("\n")), Message: "the file is not text (it holds a NUL byte here): not a Slate page"}
+	}
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(src) {
+		i := 0
+		for i < len(src) {
+			r, n := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			i += n
+		}
+		p.warn(file, 1+bytes.Count(src[:i], []byte("\n")), "the page is not UTF-8 (first invalid byte 0x%02x here); every invalid byte is read as U+FFFD", src[i])
+		src = bytes.ToValidUTF8(src, []byte("\uFFFD"))
+	}
+	return src, nil
 }
 
 func (p *Page) warn(file string, line int, format string, args ...any) {
@@ -148,7 +195,31 @@ func splitLines(src []byte) []string {
 	return strings.Split(s, "\n")
 }
 
-var headingRE = regexp.MustCompile(`^(#{1,6})[ \t]+(.*?)[ \t#]*$`)
+// A heading; Slate's Markdown (Redcarpet) needs no space after the #s
+// ("#general", as Laravel's documentarian writes its groups).
+var headingRE = regexp.MustCompile(`^(#{1,6})[ \t]*([^# \t].*?)[ \t#]*$`)
+
+// An HTML heading line, as Widdershins writes them (<h1 id="x">Users</h1>).
+var htmlHeadingRE = regexp.MustCompile(`^\s*<h([1-6])(?:\s[^>]*)?>(.*?)</h[1-6]>\s*$`)
+
+var htmlTagRE = regexp.MustCompile(`<[^>]*>`)
+
+// readHeading reads a Markdown or HTML heading line: its level and text.
+func readHeading(line string) (int, string, bool) {
+	if h := headingRE.FindStringSubmatch(line); h != nil {
+		return len(h[1]), strings.TrimSpace(h[2]), true
+	}
+	if h := htmlHeadingRE.FindStringSubmatch(line); h != nil {
+		return int(h[1][0] - '0'), strings.TrimSpace(htmlTagRE.ReplaceAllString(h[2], "")), true
+	}
+	return 0, "", false
+}
+
+// subsectionKey is how a heading's text is looked up in subsections.
+func subsectionKey(text string) string {
+	k := strings.ToLower(strings.TrimSpace(strings.Trim(text, "*_` ")))
+	return strings.TrimSpace(strings.TrimRight(k, ":：. "))
+}
 
 // What a subsection heading says the lines under it are.
 type sub int
@@ -159,6 +230,7 @@ const (
 	subArguments
 	subReturns
 	subOther // a known subsection with nothing to read (Errors, Notes, Example)
+	subSkip  // a subsection whose tables are no arguments nor fields (Widdershins' Enumerated Values)
 )
 
 // subsections are the headings that never start a section of their own,
@@ -181,17 +253,45 @@ var subsections = map[string]sub{
 	"notes": subOther, "note": subOther, "description": subOther, "usage": subOther, "permissions": subOther,
 	"authentication": subOther, "authorization": subOther, "headers": subOther, "request headers": subOther,
 	"response headers": subOther, "see also": subOther,
+	// Widdershins: "Response Schema" lists the response's fields (nested
+	// with »); "Enumerated Values" one row per value of some field.
+	"response schema": subReturns, "responses data schema": subReturns, "enumerated values": subSkip,
+	// Chinese.
+	"http请求": subHTTPRequest, "http 请求": subHTTPRequest, "请求": subHTTPRequest, "请求方式": subHTTPRequest,
+	"请求地址": subHTTPRequest, "接口地址": subHTTPRequest, "请求url": subHTTPRequest, "请求路径": subHTTPRequest,
+	"接口": subHTTPRequest, "请求方法": subHTTPRequest,
+	"请求参数": subArguments, "参数": subArguments, "参数说明": subArguments, "输入参数": subArguments,
+	"路径参数": subArguments, "查询参数": subArguments, "请求体": subArguments, "body参数": subArguments,
+	"请求参数说明": subArguments,
+	"返回":     subReturns, "返回参数": subReturns, "返回值": subReturns, "响应": subReturns, "响应参数": subReturns,
+	"返回字段": subReturns, "返回结果": subReturns, "响应结果": subReturns, "返回参数说明": subReturns,
+	"输出参数": subReturns, "响应字段": subReturns, "返回数据": subReturns,
+	"返回示例": subOther, "请求示例": subOther, "响应示例": subOther, "示例": subOther, "错误码": subOther,
+	"说明": subOther, "备注": subOther, "注意": subOther,
+	// Russian.
+	"http-запрос": subHTTPRequest, "http запрос": subHTTPRequest, "запрос": subHTTPRequest, "адрес": subHTTPRequest,
+	"метод":     subHTTPRequest,
+	"параметры": subArguments, "параметры запроса": subArguments, "аргументы": subArguments,
+	"тело запроса": subArguments, "входные параметры": subArguments,
+	"ответ": subReturns, "параметры ответа": subReturns, "поля ответа": subReturns, "возвращает": subReturns,
+	"результат": subReturns, "возвращаемые значения": subReturns, "выходные параметры": subReturns,
+	"пример": subOther, "примеры": subOther, "пример запроса": subOther, "пример ответа": subOther,
+	"ошибки": subOther, "коды ошибок": subOther, "примечания": subOther, "примечание": subOther, "описание": subOther,
 }
 
 // exampleHeading says a heading's text may stand as the label of the
 // example under it.
-var exampleHeading = regexp.MustCompile(`(?i)\b(request|response|example|result|error|success|returns?)\b`)
+var exampleHeading = regexp.MustCompile(`(?i)\b(request|response|example|result|error|success|returns?)\b|示例|返回|响应|请求|пример|ответ|запрос`)
 
 // candidate is an endpoint a section shows, before the page-wide check of
 // which ones are operations.
 type candidate struct {
 	Endpoint
 	httpRequest bool // under "### HTTP Request", not a "> " line
+	// shown is true for an endpoint only a code example shows (a curl
+	// command, an HTTP exchange): it counts when the section has no
+	// endpoint line and no other section documents it.
+	shown bool
 }
 
 // sectionState is what parseBody knows about the section it is reading.
@@ -199,6 +299,10 @@ type sectionState struct {
 	Section
 	level int
 	cands []candidate
+	shown []candidate
+	// provisional is true for a section a deeper heading started (see
+	// parseBody): it stays one only if it documents an endpoint.
+	provisional bool
 }
 
 // parseBody reads the lines of one file (page body or include) into sections.
@@ -206,9 +310,9 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 	var errs Errors
 	var sec *sectionState
 	mode := subNone
-	label, labelLine := "", 0 // the label fence before an example
-	quote, quoteLine := "", 0 // a "> " line just before an example
-	heading, headingLine := "", 0
+	label, labelLine := "", 0     // the label fence before an example
+	quote, quoteLine := "", 0     // a "> " line just before an example
+	heading, headingLine := "", 0 // a heading that may label the next example
 	flush := func() {
 		if sec == nil {
 			return
@@ -238,8 +342,10 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 				}
 			}
 			if j >= len(lines) {
-				errs = append(errs, Diagnostic{File: file, Line: n, Message: "code fence opened here is never closed"})
-				break
+				// One unclosed fence costs that line, not the page: the
+				// lines after it are read as text.
+				p.warn(file, n, "code fence opened here is never closed; the line is skipped and what follows is read as text")
+				continue
 			}
 			lang := strings.ToLower(strings.TrimSpace(strings.TrimLeft(trimmed, "`~")))
 			if f := strings.Fields(lang); len(f) > 0 {
@@ -258,6 +364,10 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 			case plain && content != "" && !strings.Contains(content, "\n") && !startsJSON:
 				if ep := parseEndpoint(content, n+1, true); ep != nil {
 					addCandidate(ep, mode == subHTTPRequest || sec.Endpoint != nil)
+				} else if eps := curlEndpoints(content, n+1); len(eps) > 0 {
+					for _, ep := range eps {
+						sec.shown = append(sec.shown, candidate{Endpoint: ep, shown: true})
+					}
 				} else {
 					label, labelLine = content, n
 				}
@@ -277,7 +387,16 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 			default:
 				// Code in another language (a curl line, an HTTP
 				// exchange): its first line may be the endpoint, the
-				// rest shows URLs.
+				// rest shows URLs; its curl commands and an HTTP
+				// exchange's request line are endpoints it shows.
+				for _, ep := range curlEndpoints(body, n+1) {
+					sec.shown = append(sec.shown, candidate{Endpoint: ep, shown: true})
+				}
+				if lang == "http" || lang == "https" {
+					if ep := parseEndpoint(strings.SplitN(content, "\n", 2)[0], n+1, true); ep != nil {
+						sec.shown = append(sec.shown, candidate{Endpoint: *ep, shown: true})
+					}
+				}
 				for k, l := range strings.Split(body, "\n") {
 					if k == 0 && mode == subHTTPRequest {
 						if ep := parseEndpoint(l, n+1, true); ep != nil {
@@ -298,19 +417,41 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 		if !strings.HasPrefix(trimmed, ">") {
 			quote = ""
 		}
-		if h := headingRE.FindStringSubmatch(line); h != nil {
-			level := len(h[1])
-			text := strings.TrimSpace(h[2])
-			key := strings.ToLower(strings.TrimSpace(strings.TrimSuffix(text, ":")))
-			kind, known := subsections[key]
-			if level == 1 || (level == 2 && !known) {
+		if level, text, ok := readHeading(line); ok {
+			kind, known := subsections[subsectionKey(text)]
+			// A heading that is an endpoint ("## GET /users",
+			// "#### `GET http://h/api/strain/`") documents it: at
+			// levels 1 and 2 as a section of its own, deeper as an
+			// endpoint of the section it is in.
+			ep := parseEndpoint(text, n, true)
+			if level == 1 || (level == 2 && !known) || (ep != nil && sec == nil) {
 				flush()
 				sec = &sectionState{Section: Section{Title: text, File: file, Line: n}, level: level}
 				mode = subNone
 				label, quote, heading = "", "", ""
+				if ep != nil {
+					addCandidate(ep, false)
+				}
 				continue
 			}
 			if sec == nil {
+				continue
+			}
+			if ep != nil {
+				addCandidate(ep, mode == subHTTPRequest)
+				continue
+			}
+			// Pages that group with "# " or "## " document an operation
+			// under "### " (or deeper): under a group heading, or once
+			// the section has its endpoint, a heading the parser does
+			// not know starts a section of its own, which stays one
+			// only if it documents an endpoint; else it is part of the
+			// section before.
+			if !known && level >= 3 && (len(sec.cands) > 0 || sec.provisional || sec.level == 1) && !exampleHeading.MatchString(text) {
+				flush()
+				sec = &sectionState{Section: Section{Title: text, File: file, Line: n}, level: level, provisional: true}
+				mode = subNone
+				label, quote, heading = "", "", ""
 				continue
 			}
 			mode = kind
@@ -334,13 +475,6 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 				sec.addURLs(rest, n)
 				quote, quoteLine = strings.TrimSpace(strings.TrimSuffix(note, ":")), n
 			}
-		case mode == subHTTPRequest:
-			if ep := parseEndpoint(trimmed, n, true); ep != nil {
-				addCandidate(ep, true)
-			} else {
-				sec.Notes = append(sec.Notes, trimmed)
-				sec.addURLs(trimmed, n)
-			}
 		case strings.Contains(line, "|") && i+1 < len(lines) && tableSep.MatchString(lines[i+1]):
 			kind := ""
 			switch mode {
@@ -348,11 +482,29 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 				kind = "arguments"
 			case subReturns:
 				kind = "fields"
+			case subSkip:
+				kind = "skip"
 			}
-			i = p.parseTable(file, lines, i, kind, &sec.Section) - 1
+			var eps []Endpoint
+			i, eps = p.parseTable(file, lines, i, kind, &sec.Section)
+			i--
+			for k := range eps {
+				addCandidate(&eps[k], mode == subHTTPRequest)
+			}
+		case mode == subHTTPRequest:
+			if ep := parseEndpoint(trimmed, n, true); ep != nil {
+				addCandidate(ep, true)
+			} else {
+				sec.Notes = append(sec.Notes, trimmed)
+				sec.addURLs(trimmed, n)
+			}
 		case strings.HasPrefix(trimmed, "`") && strings.HasSuffix(trimmed, "`") && parseEndpoint(trimmed, n, false) != nil:
 			// An endpoint written as a paragraph of its own.
 			addCandidate(parseEndpoint(trimmed, n, false), false)
+		case endpointParagraph(trimmed, n) != nil:
+			// "**GET /api/v1/x**", "POST `/api/x`", "GET /x" alone on
+			// a line.
+			addCandidate(endpointParagraph(trimmed, n), false)
 		default:
 			sec.Notes = append(sec.Notes, trimmed)
 			sec.addURLs(trimmed, n)
@@ -360,6 +512,33 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 	}
 	flush()
 	return errs
+}
+
+// endpointParagraph is the endpoint a paragraph is when it is nothing else:
+// METHOD URL as the whole line, marked as code or bold.
+func endpointParagraph(t string, n int) *Endpoint {
+	if len(t) > 300 || !startsWithMethod(strings.TrimLeft(t, "*_`")) {
+		return nil
+	}
+	if m := endpointLooseRE.FindStringSubmatch(strings.TrimSpace(emphasisRE.ReplaceAllString(t, ""))); m != nil {
+		// Only a line marked as code or bold: a bare "GET /x" paragraph
+		// is prose outside an HTTP Request subsection.
+		if u := strings.TrimRight(m[2], ".,;:)"); t != emphasisRE.ReplaceAllString(t, "") && !elided(m[2]) {
+			return newEndpoint(m[1], u, n)
+		}
+	}
+	return nil
+}
+
+// startsWithMethod is a cheap test before the expressions: most lines of a
+// page are prose.
+func startsWithMethod(t string) bool {
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"} {
+		if len(t) > len(m) && strings.EqualFold(t[:len(m)], m) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Section) addURLs(text string, line int) {
@@ -390,7 +569,16 @@ func (p *Page) example(file string, sec *Section, label string, labelLine int, l
 		p.warn(file, n+1+r.Line, "example %q: %s", labelOrUnlabelled(label), msg)
 	}
 	ex.Value = v
-	switch labelKind(label) {
+	kind, ok := p.labels[label]
+	if !ok {
+		// Pages repeat their labels ("> Response"): each is read once.
+		kind = labelKind(label)
+		if p.labels == nil {
+			p.labels = map[string]string{}
+		}
+		p.labels[label] = kind
+	}
+	switch kind {
 	case "request":
 		ex.Request = true
 	case "error":
@@ -434,7 +622,7 @@ func (p *Page) finishSection(s *sectionState) {
 			p.warn(s.File, line, "section %q: example at line %d %s; it is read as a success variant", s.Title, ex.Line, where)
 		}
 	}
-	if s.level == 2 && len(s.cands) == 0 && len(p.Sections) > 0 && p.Sections[len(p.Sections)-1].File == s.File {
+	if ((s.level == 2 && len(s.shown) == 0) || s.provisional) && len(s.cands) == 0 && len(p.Sections) > 0 && p.Sections[len(p.Sections)-1].File == s.File {
 		prev := &p.Sections[len(p.Sections)-1]
 		prev.Notes = append(prev.Notes, s.Notes...)
 		prev.Arguments = append(prev.Arguments, s.Arguments...)
@@ -444,6 +632,9 @@ func (p *Page) finishSection(s *sectionState) {
 		return
 	}
 	p.Sections = append(p.Sections, s.Section)
+	if len(s.cands) == 0 {
+		s.cands = s.shown
+	}
 	p.cands = append(p.cands, s.cands)
 }
 
@@ -457,11 +648,19 @@ func (p *Page) finishSection(s *sectionState) {
 //     names a path another section documents is a copy error (T1): a
 //     warning, and the "> " line wins;
 //   - any other endpoint is a second endpoint of the section, with a warning
-//     when its path differs from the first's (both become operations).
+//     when its path differs from the first's (both become operations);
+//   - an endpoint only a code example shows (a section with no endpoint
+//     line) is one unless another section documents it, as it is or as a
+//     template it is an instance of.
 func (p *Page) resolveEndpoints() {
 	primary := make([]string, len(p.Sections))
+	// Where each template is documented, for the copy-error check (the
+	// first two sections suffice to find one other than a given section).
+	byTemplate := map[string][]int{}
+	documented := map[string]bool{} // "METHOD template" an endpoint line documents
+	var templated []Endpoint
 	for k, cs := range p.cands {
-		if len(cs) > 0 {
+		if len(cs) > 0 && !cs[0].shown {
 			primary[k] = cs[0].Template
 			for _, c := range cs {
 				if !c.httpRequest {
@@ -469,25 +668,71 @@ func (p *Page) resolveEndpoints() {
 					break
 				}
 			}
+			if ks := byTemplate[primary[k]]; len(ks) < 2 {
+				byTemplate[primary[k]] = append(ks, k)
+			}
+			for _, c := range cs {
+				key := c.Method + " " + c.Template
+				if !documented[key] && len(c.Params) > 0 {
+					templated = append(templated, c.Endpoint)
+				}
+				documented[key] = true
+				documented[c.Method+" "+shapeOf(c.Template)] = true
+			}
 		}
 	}
+	// An endpoint several sections only show is the operation of one: the
+	// first that shows a response for it, else the first.
+	shownBy := map[string]int{}
+	for k, cs := range p.cands {
+		for _, c := range cs {
+			if !c.shown {
+				continue
+			}
+			key := c.Method + " " + shapeOf(c.Template)
+			first, seen := shownBy[key]
+			if !seen || (!hasResponse(p.Sections[first]) && hasResponse(p.Sections[k])) {
+				shownBy[key] = k
+			}
+		}
+	}
+	matcher := templateMatcher{}
 	for k := range p.Sections {
 		s := &p.Sections[k]
 		s.Endpoints = nil
 		cs := p.cands[k]
 	next:
 		for _, c := range cs {
+			if c.shown && shownBy[c.Method+" "+shapeOf(c.Template)] != k {
+				continue
+			}
+			if c.shown {
+				// Documented as it is, or under a base path the
+				// endpoint lines leave out ("/api/v0/activities"
+				// for "GET /activities").
+				segs := strings.Split(shapeOf(c.Template), "/")
+				for i := range segs {
+					if documented[c.Method+" /"+strings.Join(segs[i:], "/")] && strings.Join(segs[i:], "/") != "" {
+						continue next
+					}
+				}
+				for _, e := range templated {
+					if e.Method == c.Method && len(c.Params) == 0 && matcher.match(e.Template, c.Path) != nil {
+						continue next
+					}
+				}
+			}
 			for _, e := range s.Endpoints {
 				if e.Method == c.Method && e.Template == c.Template {
 					continue next
 				}
-				if len(e.Params) > 0 && len(c.Params) == 0 && TemplateMatch(e.Template, c.Path) != nil {
+				if len(e.Params) > 0 && len(c.Params) == 0 && matcher.match(e.Template, c.Path) != nil {
 					s.URLs = append(s.URLs, Ref{Text: c.Path, Line: c.Line})
 					continue next
 				}
 			}
 			if c.httpRequest && s.Endpoint != nil && (c.Method != s.Endpoint.Method || c.Template != s.Endpoint.Template) {
-				if other := otherSection(primary, k, c.Template); other >= 0 {
+				if other := otherSection(byTemplate[c.Template], k); other >= 0 {
 					o := p.Sections[other]
 					p.warn(s.File, c.Line,
 						"section %q: HTTP Request %s %s (line %d) disagrees with the endpoint line %s %s (line %d); the endpoint line wins (the HTTP Request line repeats the path of section %q, line %d)",
@@ -506,13 +751,48 @@ func (p *Page) resolveEndpoints() {
 	p.cands = nil
 }
 
-func otherSection(primary []string, self int, template string) int {
-	for k, t := range primary {
-		if k != self && t != "" && t == template {
+func hasResponse(s Section) bool {
+	for _, ex := range s.Examples {
+		if !ex.Request {
+			return true
+		}
+	}
+	return false
+}
+
+// shapeOf is a template with its names left out ("/x/{}"): "{Country}"
+// and "{country}" are one path.
+func shapeOf(template string) string {
+	return braceRE.ReplaceAllString(template, "{}")
+}
+
+func otherSection(sections []int, self int) int {
+	for _, k := range sections {
+		if k != self {
 			return k
 		}
 	}
 	return -1
+}
+
+// templateMatcher is TemplateMatch with each template's expression
+// compiled once.
+type templateMatcher map[string]*regexp.Regexp
+
+func (tm templateMatcher) match(template, path string) []string {
+	re, ok := tm[template]
+	if !ok {
+		re = templateRegexp(template)
+		tm[template] = re
+	}
+	if re == nil {
+		return nil
+	}
+	m := re.FindStringSubmatch(path)
+	if m == nil {
+		return nil
+	}
+	return m[1:]
 }
 
 // TemplateMatch matches a concrete path against a template ("/images/{id}/
@@ -521,6 +801,20 @@ func otherSection(primary []string, self int, template string) int {
 // than the template ("/api/kittens/2" for "/kittens/{ID}"): pages are not
 // always consistent about a base path.
 func TemplateMatch(template, path string) []string {
+	re := templateRegexp(template)
+	if re == nil {
+		return nil
+	}
+	m := re.FindStringSubmatch(path)
+	if m == nil {
+		return nil
+	}
+	return m[1:]
+}
+
+// templateRegexp is the expression TemplateMatch matches a path with; nil
+// for a template without templates.
+func templateRegexp(template string) *regexp.Regexp {
 	var re strings.Builder
 	re.WriteString("^(?:/[^/]+)*?")
 	last := 0
@@ -535,11 +829,7 @@ func TemplateMatch(template, path string) []string {
 	}
 	re.WriteString(regexp.QuoteMeta(template[last:]))
 	re.WriteString("$")
-	m := regexp.MustCompile(re.String()).FindStringSubmatch(path)
-	if m == nil {
-		return nil
-	}
-	return m[1:]
+	return regexp.MustCompile(re.String())
 }
 
 var braceRE = regexp.MustCompile(`\{[^/{}]+\}`)
