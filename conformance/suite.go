@@ -220,6 +220,7 @@ func (s *suite) define() {
 	s.defineConcurrency()
 	s.defineDifferential()
 	s.defineClients()
+	s.defineStronger()
 	s.defineStateful()
 	s.defineGeneric()
 }

@@ -60,7 +60,8 @@ type Config struct {
 const (
 	DefaultCompanyID = 1
 	DefaultDB        = "nebeus"
-	DefaultMaxBody   = 1 << 20
+	// DefaultMaxBody is the body limit for a contract that states none.
+	DefaultMaxBody = 1 << 20
 )
 
 // DefaultCORSOrigins are the origins allowed without Config.CORSOrigins: a
@@ -221,7 +222,13 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("mockserver: negative IdleTimeout, JournalSize or MaxBody")
 	}
 	if c.MaxBody == 0 {
+		// T5: the contract's body limit where it states one (the overlay's
+		// x-max-body); DefaultMaxBody is the mock's own choice for a page
+		// that states none.
 		c.MaxBody = DefaultMaxBody
+		if m := c.Contract.Model().MaxBody; m > 0 {
+			c.MaxBody = m
+		}
 	}
 	if c.CORSOrigins == nil {
 		c.CORSOrigins = DefaultCORSOrigins

@@ -67,7 +67,7 @@ func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*o
 	fs.BoolVar(&o.control, "control", false, "enable the control API under /_mock/")
 	fs.StringVar(&o.controlToken, "control-token", "", "bearer token for the control API from non-loopback clients")
 	fs.IntVar(&o.journalSize, "journal-size", 1000, "request journal entries kept per namespace")
-	fs.Int64Var(&o.maxBody, "max-body", mockserver.DefaultMaxBody, "request body limit in bytes (413 above)")
+	fs.Int64Var(&o.maxBody, "max-body", 0, "request body limit in bytes (413 above; default: the contract's, T5, else 1 MiB)")
 	fs.StringVar(&o.contract.Page, "page", "", "serve the contract of this Slate page, generated at start (includes beside it, in includes/_NAME.md), instead of the built-in one")
 	fs.StringVar(&o.contract.Overlay, "overlay", "", "with --page: the decision overlay applied to it (default none; DECISIONS.md beside it names the decisions)")
 	fs.StringVar(&o.contract.Contract, "contract", "", "serve the contract nebeus-contract generate --out wrote in this folder instead of the built-in one")

@@ -33,6 +33,7 @@ func indexOf(m Model, defNames []string, decisions []model.Decision, src Sources
 		}
 		c.Session = ses
 	}
+	c.MaxBody = int64(toInt(m["x-max-body"])) // T5
 	defs, _ := m["definitions"].(map[string]any)
 	ops := m["operations"].(map[string]any)
 	for _, id := range operationNames(m) {

@@ -59,6 +59,10 @@ type Contract struct {
 	// Session says how a session travels (S2); nil when the contract
 	// has no sessions.
 	Session *Session `json:"session,omitempty"`
+	// MaxBody is the largest request body a client may send, in bytes
+	// (T5): a call of exactly this size is served, one byte more is
+	// cleanly rejected (413). 0 when the contract states none.
+	MaxBody int64 `json:"maxBody,omitempty"`
 }
 
 // Session is how a session travels (S2): the cookie a successful signin

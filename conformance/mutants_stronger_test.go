@@ -1,0 +1,116 @@
+package conformance_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nebeus/nebeus-contract/mockserver"
+	"github.com/nebeus/nebeus-contract/schemas"
+)
+
+// strongerMutant is a mutant that only one of the stronger checks (issue
+// 18, item 8: here the transport limits at their edges, specs_limits.go;
+// the differential, client and raw-byte checks have theirs in
+// mutants_checks_test.go) catches: every spec it fails names one of caughtBy, and each of caughtBy
+// fails at least one spec.
+type strongerMutant struct {
+	mutant
+	caughtBy []string
+}
+
+func strongerMutants() []strongerMutant {
+	return []strongerMutant{
+		// T5: the body limit one byte short of the contract's, and one
+		// byte long (the model's limit, as the suite reads it).
+		{mutant{"body-limit-one-byte-short", "T5", func(inner http.Handler) http.Handler {
+			return newMockHandler(mockserver.Config{MaxBody: contractMaxBody() - 1})
+		}}, []string{"T5 a call of exactly the body limit"}},
+		{mutant{"body-limit-one-byte-long", "T5", func(inner http.Handler) http.Handler {
+			return newMockHandler(mockserver.Config{MaxBody: contractMaxBody() + 1})
+		}}, []string{"T5 a call one byte past the body limit"}},
+	}
+}
+
+// contractMaxBody is the request body limit of the embedded contract (T5).
+func contractMaxBody() int64 {
+	c, err := schemas.Default()
+	if err != nil {
+		panic(err)
+	}
+	return c.Model().MaxBody
+}
+
+// newMockHandler is a mock with cfg, for a mutant that differs from the
+// mock in its configuration only.
+func newMockHandler(cfg mockserver.Config) http.Handler {
+	m, err := mockserver.New(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// failedSpecs are the texts of the specs a run of the binary failed, from
+// Ginkgo's summary ("[FAIL] container [It] text [labels]").
+func failedSpecs(out string) []string {
+	var specs []string
+	for _, l := range strings.Split(out, "\n") {
+		_, rest, ok := strings.Cut(l, "[FAIL] ")
+		if !ok {
+			continue
+		}
+		_, text, ok := strings.Cut(rest, "[It] ")
+		if !ok {
+			continue
+		}
+		if i := strings.LastIndex(text, " ["); i > 0 {
+			text = text[:i]
+		}
+		if !slices.Contains(specs, text) {
+			specs = append(specs, text)
+		}
+	}
+	return specs
+}
+
+// TestStrongerChecksCatchTheirOwnMutants runs the whole suite against each
+// mutant of the stronger checks: it must fail, and only in the specs of the
+// check the mutant is for (each of which must fail), so each check is
+// proven to catch what nothing else does.
+func TestStrongerChecksCatchTheirOwnMutants(t *testing.T) {
+	onlyUnderGoTest(t)
+	binaries(t)
+	// Subtests: one mutant runs alone with -run 'TestStronger.../NAME';
+	// they run in parallel up to -parallel (GOMAXPROCS).
+	for _, m := range strongerMutants() {
+		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(m.wrap(newMock(t, mockserver.Config{})))
+			defer srv.Close()
+			// The state machines get a small budget: they are not what
+			// these mutants are for, and a full budget adds nothing here.
+			res := runConformance(context.Background(), t, srv.URL, nil, "--timeout", "2s", "--steps", "40", "--steps-time", "200ms")
+			if res.code != 1 {
+				t.Fatalf("mutant %s [%s] survived: exit status %d\n%s", m.name, m.decision, res.code, tail(res.out, 40))
+			}
+			failed := failedSpecs(res.out)
+			for _, f := range failed {
+				if !slices.ContainsFunc(m.caughtBy, func(c string) bool { return strings.HasPrefix(f, c) }) {
+					t.Errorf("mutant %s [%s] is also caught by %q: not only by %q", m.name, m.decision, f, m.caughtBy)
+				}
+			}
+			for _, c := range m.caughtBy {
+				if !slices.ContainsFunc(failed, func(f string) bool { return strings.HasPrefix(f, c) }) {
+					t.Errorf("mutant %s [%s]: no failing spec starts with %q; failed: %q\n%s", m.name, m.decision, c, failed, tail(res.out, 60))
+				}
+			}
+			if !strings.Contains(res.out, "["+m.decision+"] violation") {
+				t.Errorf("mutant %s: the report never names a [%s] violation", m.name, m.decision)
+			}
+		})
+	}
+}
