@@ -64,7 +64,7 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 		if vr.Error {
 			info.outcome = outcomeError
 		}
-		if vr.Shape == model.ShapeBinary || !strings.Contains(vr.MediaType, "json") {
+		if len(op.Variants) > 0 && (vr.Shape == model.ShapeBinary || !strings.Contains(vr.MediaType, "json")) {
 			body := placeholder(vr.MediaType)
 			ex.status = http.StatusOK
 			h := w.Header()

@@ -56,6 +56,16 @@ func readLoginAccount(ns *state.Namespace, params map[string]any) *state.Account
 // filled from known and the example (appendResult), wrapped as shape says
 // (T4). The variant's layout is built once, by name.
 func (op *operation) encode(vr model.Variant, shape string, id json.RawMessage, known any) ([]byte, error) {
+	if vr.Name == "" {
+		// The page documents no usable response: the answer is JSON the
+		// suite built from the same page accepts (issue 17, T3), an empty
+		// object, in a bare envelope for a JSON-RPC operation.
+		shape = schemas.ShapeBare
+		if op.JSONRPC() {
+			shape = schemas.ShapeEnvelope
+		}
+		return wrap(shape, id, func(dst []byte) ([]byte, error) { return append(dst, "{}"...), nil })
+	}
 	l := op.layouts[vr.Name]
 	if l == nil {
 		l = newLayout(vr)

@@ -830,6 +830,12 @@ func protocolDefinitions() map[string]any {
 				"params":  map[string]any{"type": "object"},
 				"id":      id,
 			},
+			// T5's codes hold without the overlay too, so that a mock and a
+			// suite built from any page reject the same malformed calls:
+			// -32602 for params, -32600 for the rest of the call object.
+			"x-jsonrpc-codes": map[string]any{
+				"/": -32600, "/jsonrpc": -32600, "/id": -32600, "/method": -32600, "/params": -32602,
+			},
 		},
 		"jsonrpc-envelope": map[string]any{
 			"description":          "A JSON-RPC 2.0 response object carrying a result.",
