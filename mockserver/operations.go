@@ -172,6 +172,12 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		}
 		ex.reqDecoded = v
 		id := rawID(v)
+		if m, ok := v.(map[string]any); ok && op.RPCMethod != "" && m["method"] != op.RPCMethod {
+			// The call's method selects the operation (issue 17): one
+			// that names another is not this operation's call.
+			ex.fail(w, id, errUnknownMethod(m["method"]))
+			return
+		}
 		vs, err := s.contract.ValidateRequest(op.ID, v)
 		if err != nil {
 			s.log.Error("validating request", "op", op.ID, "err", err)
@@ -196,6 +202,9 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		faults := s.faults.ahead(ns.Name(), op.ID)
 		obj, _ := v.(map[string]any)
 		params, _ := obj["params"].(map[string]any)
+		if list, ok := obj["params"].([]any); ok && op.ParamsByPosition {
+			params = op.Named(list) // by position (JSON-RPC 2.0's array)
+		}
 		var read *state.AccountRead
 		if op.readAhead != nil && len(ex.violations) == 0 {
 			read = op.readAhead(ns, params)
