@@ -40,12 +40,12 @@ func indexOf(m Model, defNames []string, decisions []model.Decision, src Sources
 		params, _ := op["params"].(map[string]any)
 		o := model.Operation{
 			ID: id, Title: str(op["title"]), Method: str(op["method"]), Path: str(op["path"]),
-			Protocol:       str(op["protocol"]),
-			ParamsOptional: len(asSlice(params["required"])) == 0 && toInt(params["minItems"]) == 0,
+			Protocol:         str(op["protocol"]),
+			ParamsOptional:   len(asSlice(params["required"])) == 0 && toInt(params["minItems"]) == 0,
 			RPCMethod:        str(op["rpcMethod"]),
 			RequestMediaType: str(op["requestMediaType"]),
-			Description:    str(op["description"]),
-			Request:        id + ".request", Response: id + ".response",
+			Description:      str(op["description"]),
+			Request:          id + ".request", Response: id + ".response",
 			Decision:  str(op["x-decision"]),
 			Source:    model.Source{File: str(op["file"]), Line: toInt(op["line"])},
 			Arguments: []model.Argument{}, Variants: []model.Variant{},

@@ -99,7 +99,9 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 	if len(drafts) == 0 {
 		return nil, warns, slate.Errors{{File: p.File, Message: "the page documents no operation (no section has an endpoint line)"}}
 	}
-	rpcMethods(drafts, func(d *draft) (string, string, string) { return d.ep.Method + " " + d.ep.Template, d.rpc, OperationID(d.ep.Template) },
+	rpcMethods(drafts, func(d *draft) (string, string, string) {
+		return d.ep.Method + " " + d.ep.Template, d.rpc, OperationID(d.ep.Template)
+	},
 		func(d *draft, id string, keep bool) {
 			if !keep {
 				d.rpc = ""

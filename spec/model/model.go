@@ -184,7 +184,7 @@ type Argument struct {
 	Decision string `json:"decision,omitempty"`
 	// In is where a plain-HTTP operation takes it: "path", "query" or
 	// "form"; "" for a JSON-RPC argument (in params).
-	In string `json:"in,omitempty"`
+	In     string `json:"in,omitempty"`
 	Source Source `json:"source"`
 }
 
