@@ -39,7 +39,7 @@ func pageContract(t *testing.T, page string) (string, *schemas.Contract) {
 // against the mock built from it (issue 17, item 8).
 func TestPagesMockAndSuiteAgree(t *testing.T) {
 	onlyUnderGoTest(t)
-	pages, _ := filepath.Glob("testdata/pages/*.md")
+	pages, _ := filepath.Glob("../spec/generate/testdata/pages/*.md")
 	for _, page := range pages {
 		t.Run(filepath.Base(page), func(t *testing.T) {
 			t.Parallel()
