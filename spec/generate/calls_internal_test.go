@@ -45,4 +45,3 @@ func TestCurlCalls(t *testing.T) {
 }
 
 var json83, json1 = json.Number("83"), json.Number("1")
-

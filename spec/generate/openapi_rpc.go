@@ -155,7 +155,7 @@ func (b *oasBuilder) formBody(op map[string]any, o *openapi3.Operation) {
 		}
 	}
 	o.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(len(body.Required) > 0).
-		WithDescription("The arguments as form fields ("+media+"), as the page's calls send them.").
+		WithDescription("The arguments as form fields (" + media + "), as the page's calls send them.").
 		WithContent(openapi3.Content{media: &openapi3.MediaType{Schema: &openapi3.SchemaRef{Value: body}}})}
 }
 
