@@ -49,9 +49,9 @@ func pageContract(t *testing.T, page string) (string, *schemas.Contract) {
 // seen is one exchange between the suite and the mock.
 type seen struct {
 	method, path, query, contentType string
-	body                              []byte
-	status                            int
-	answerType                        string
+	body                             []byte
+	status                           int
+	answerType                       string
 }
 
 // tap records every exchange of the handler it wraps.
