@@ -3,6 +3,7 @@ package generate
 import (
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/spec/slate"
@@ -37,21 +38,41 @@ type sentCall struct {
 func curlCalls(samples []slate.Sample) []sentCall {
 	var out []sentCall
 	for _, sm := range samples {
-		text := strings.ReplaceAll(sm.Text, "\\\r\n", " ")
-		text = strings.ReplaceAll(text, "\\\n", " ")
-		// Lines continued by a backslash count as the line of their start.
-		for k, line := range strings.Split(text, "\n") {
-			words := shellWords(line)
-			for i, w := range words {
-				if w == "curl" || strings.HasSuffix(w, "/curl") {
-					if c, ok := parseCurl(words[i+1:]); ok {
-						c.Line = sm.Line + k
-						out = append(out, c)
-					}
-					break
+		// A line ending in a backslash continues on the next; so does a
+		// curl command whose next line starts with an option (pages forget
+		// the backslash).
+		var cmd []string
+		start := 0
+		flush := func() {
+			if cmd != nil {
+				if c, ok := parseCurl(cmd); ok {
+					c.Line = sm.Line + start
+					out = append(out, c)
 				}
 			}
+			cmd = nil
 		}
+		continued := false
+		for k, line := range strings.Split(strings.ReplaceAll(sm.Text, "\r\n", "\n"), "\n") {
+			trimmed := strings.TrimSpace(line)
+			next := strings.HasSuffix(trimmed, "\\")
+			line = strings.TrimSuffix(trimmed, "\\")
+			words := shellWords(line)
+			switch {
+			case cmd != nil && (continued || strings.HasPrefix(trimmed, "-")):
+				cmd = append(cmd, words...)
+			default:
+				flush()
+				for i, w := range words {
+					if w == "curl" || strings.HasSuffix(w, "/curl") {
+						cmd, start = append([]string{}, words[i+1:]...), k
+						break
+					}
+				}
+			}
+			continued = next
+		}
+		flush()
 	}
 	return out
 }
@@ -137,7 +158,7 @@ func parseCurl(words []string) (sentCall, bool) {
 			case curlArgOptions[opt]:
 				next()
 			case strings.HasPrefix(w, "-"):
-			case c.URL == "" && (strings.Contains(w, "://") || strings.HasPrefix(w, "/") || strings.Contains(w, "/")):
+			case c.URL == "" && (strings.Contains(w, "://") || strings.Contains(w, "/") || hostPort.MatchString(w)):
 				c.URL = w
 			}
 		}
@@ -163,6 +184,9 @@ func parseCurl(words []string) (sentCall, bool) {
 	}
 	return c, true
 }
+
+// hostPort is a URL written without scheme or path ("localhost:8545").
+var hostPort = regexp.MustCompile(`^[A-Za-z0-9.-]+:[0-9]+$`)
 
 // shellWords splits a line as a POSIX shell would, quotes removed; a "#"
 // starting a word ends it.

@@ -25,6 +25,8 @@ func TestCurlCalls(t *testing.T) {
 		{"query", `curl -X POST "https://h/v2/current?city=Madrid&units=metric"`, sentCall{Method: "POST", URL: "https://h/v2/current?city=Madrid&units=metric", Query: []string{"city", "units"}}},
 		{"-G moves the data to the query", `curl -G https://h/s -d q=x`, sentCall{Method: "GET", URL: "https://h/s", Query: []string{"q"}}},
 		{"a GET with headers", `curl -H "Authorization: Bearer x" https://h/me # who am I`, sentCall{Method: "GET", URL: "https://h/me"}},
+		{"a continuation without its backslash, a host:port URL", "curl -X POST\n-H \"Content-Type: application/json\" \\\n-d '{\"a\":1}' localhost:8545",
+			sentCall{Method: "POST", URL: "localhost:8545", HasJSON: true, JSON: map[string]any{"a": json1}}},
 		{"--request=PUT, -dJSON", `curl --request=PUT -d'{"a":1}' https://h/x`, sentCall{Method: "PUT", URL: "https://h/x", HasJSON: true, JSON: map[string]any{"a": json1}}},
 	}
 	for _, tt := range tests {
