@@ -365,3 +365,25 @@ func rpcMethods[D any](ds []D, key func(D) (group, rpc, pathID string), set func
 		}
 	}
 }
+
+// positionalParams is the params array of the first request example when
+// it is a JSON-RPC call object passing its arguments by position; nil
+// otherwise (a body that is an array is not a call).
+func positionalParams(requests []slate.Example) []any {
+	if len(requests) == 0 {
+		return nil
+	}
+	v := requests[0].Value
+	if a, ok := v.([]any); ok && len(a) == 1 {
+		v = a[0]
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	if _, rpc := m["jsonrpc"]; !rpc {
+		return nil
+	}
+	p, _ := m["params"].([]any)
+	return p
+}

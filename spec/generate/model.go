@@ -532,10 +532,7 @@ func paramsSchema(s *slate.Section, ep slate.Endpoint, protocol string, requests
 		}
 		list = append(list, arg{Argument: a, schema: sch})
 	}
-	var positional []any // the request example's params, when an array
-	if len(requests) > 0 {
-		positional, _ = requestParams(requests[0].Value).([]any)
-	}
+	positional := positionalParams(requests) // a JSON-RPC call's params array, if any
 	switch {
 	case len(table) == 0 && positional != nil:
 		// Arguments by position, named by it; typed as the example shows.
