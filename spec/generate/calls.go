@@ -325,13 +325,16 @@ func isEnvelopeTable(args []slate.Argument) bool {
 }
 
 // rpcMethods decides which operations are JSON-RPC methods that share a
-// URL (issue 17: an Ethereum-style API, every method "POST /"): those that
-// share a method and a path and whose calls name distinct JSON-RPC
-// methods, each then named by its method (set with keep, id). A lone
-// operation at a path with no segment to name it keeps its method too. Any
-// other operation is not dispatched by method (set without keep): its
-// calls' "method" is the protocol's ("call"), the path names it (T2).
-func rpcMethods[D any](ds []D, key func(D) (group, rpc, pathID string), set func(d D, id string, keep bool)) {
+// URL (issue 17: an Ethereum-style API, every method "POST /"): in a group
+// of operations that share a method and a path, when their calls name at
+// least two distinct JSON-RPC methods, or when a lone one's path has no
+// segment to name it, each operation whose calls name a method is that
+// method (set with keep and its id). Any other operation is not
+// dispatched by method (set without keep): its calls' "method" is the
+// protocol's ("call"), the path names it (T2). A method shown by several
+// sections of the group (an introduction's example and the method's own
+// section) is one operation: rpcMethods returns the others, to be dropped.
+func rpcMethods[D any](ds []D, key func(D) (group, rpc, pathID string), weight func(D) int, set func(d D, id string, keep bool)) (dropped []D, kept []D) {
 	groups := map[string][]D{}
 	var order []string
 	for _, d := range ds {
@@ -343,27 +346,36 @@ func rpcMethods[D any](ds []D, key func(D) (group, rpc, pathID string), set func
 	}
 	for _, g := range order {
 		members := groups[g]
-		seen := map[string]bool{}
-		distinct := true
+		best := map[string]D{}
+		var methods []string
 		for _, d := range members {
 			_, rpc, _ := key(d)
-			if rpc == "" || seen[rpc] || sanitizeID(rpc) == "" {
-				distinct = false
+			if rpc == "" || sanitizeID(rpc) == "" {
+				continue
 			}
-			seen[rpc] = true
+			if b, seen := best[rpc]; !seen {
+				best[rpc] = d
+				methods = append(methods, rpc)
+			} else if weight(d) > weight(b) {
+				best[rpc] = d
+			}
 		}
+		_, _, pathID := key(members[0])
+		dispatch := len(methods) > 1 || (len(methods) == 1 && len(members) == 1 && pathID == "")
 		for _, d := range members {
-			_, rpc, pathID := key(d)
+			_, rpc, _ := key(d)
 			switch {
-			case distinct && len(members) > 1:
-				set(d, sanitizeID(rpc), true)
-			case distinct && pathID == "":
-				set(d, "", true)
-			default:
+			case !dispatch || rpc == "" || sanitizeID(rpc) == "":
 				set(d, "", false)
+			case any(best[rpc]) != any(d):
+				dropped = append(dropped, d)
+				kept = append(kept, best[rpc])
+			default:
+				set(d, sanitizeID(rpc), true)
 			}
 		}
 	}
+	return dropped, kept
 }
 
 // positionalParams is the params array of the first request example when

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/spec/model"
@@ -99,16 +100,23 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 	if len(drafts) == 0 {
 		return nil, warns, slate.Errors{{File: p.File, Message: "the page documents no operation (no section has an endpoint line)"}}
 	}
-	rpcMethods(drafts, func(d *draft) (string, string, string) {
+	dropped, keptFor := rpcMethods(drafts, func(d *draft) (string, string, string) {
 		return d.ep.Method + " " + d.ep.Template, d.rpc, OperationID(d.ep.Template)
-	},
-		func(d *draft, id string, keep bool) {
-			if !keep {
-				d.rpc = ""
-			} else if id != "" {
-				d.id = id
-			}
-		})
+	}, func(d *draft) int {
+		return len(d.sec.Examples) + len(d.sec.Arguments) + len(d.sec.Notes)
+	}, func(d *draft, id string, keep bool) {
+		if !keep {
+			d.rpc = ""
+		} else if id != "" {
+			d.id = id
+		}
+	})
+	for i, d := range dropped {
+		k := keptFor[i]
+		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
+			"section %q shows a call of the JSON-RPC method %q again; the operation is the one of section %q (line %d)", d.sec.Title, d.rpc, k.sec.Title, k.sec.Line)})
+		drafts = slices.DeleteFunc(drafts, func(x *draft) bool { return x == d })
+	}
 	// Rule 2: a method suffix where a base id is shared by different methods.
 	byBase := map[string][]*draft{}
 	for _, d := range drafts {
