@@ -103,10 +103,18 @@ func (s *suite) protocolSpecs(o schemas.Operation) {
 // safe to call under readonly: an unknown method at its URL must be
 // rejected, never served as one of them.
 func (s *suite) sharedRPC() (schemas.Operation, bool) {
-	for _, o := range s.contract.Operations() {
-		if o.RPCMethod != "" && o.JSONRPC() {
-			return o, true
+	ops := s.contract.Operations()
+next:
+	for _, o := range ops {
+		if o.RPCMethod == "" || !o.JSONRPC() {
+			continue
 		}
+		for _, other := range ops {
+			if other.Method == o.Method && other.Path == o.Path && other.RPCMethod == "" {
+				continue next // it takes the calls no method selects
+			}
+		}
+		return o, true
 	}
 	return schemas.Operation{}, false
 }
