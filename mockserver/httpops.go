@@ -73,16 +73,7 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 			info.outcome = outcomeError
 		}
 		if len(op.Variants) > 0 && (vr.Shape == model.ShapeBinary || !strings.Contains(vr.MediaType, "json")) {
-			body := placeholder(vr.MediaType)
-			ex.status = http.StatusOK
-			h := w.Header()
-			h.Set("Content-Type", vr.MediaType)
-			h.Set("Content-Length", strconv.Itoa(len(body)))
-			h.Set("X-Content-Type-Options", "nosniff")
-			w.WriteHeader(http.StatusOK)
-			if r.Method != http.MethodHead {
-				_, _ = w.Write(body)
-			}
+			ex.writeBinary(w, r, vr.MediaType)
 			return
 		}
 		out, err := op.encode(vr, vr.Shape, nullID, nil)
@@ -92,6 +83,21 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 		}
 		ex.write(w, http.StatusOK, out)
 	})
+}
+
+// writeBinary answers a binary variant (an image, a PDF the page
+// documents but cannot show): a placeholder of its media type (T3).
+func (ex *exchange) writeBinary(w http.ResponseWriter, r *http.Request, mediaType string) {
+	body := placeholder(mediaType)
+	ex.status = http.StatusOK
+	h := w.Header()
+	h.Set("Content-Type", mediaType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
 }
 
 // formFields are the fields of a plain HTTP operation's form body (issue
