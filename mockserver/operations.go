@@ -273,7 +273,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			ex.fail(w, id, errArguments(violationText(c.bizVs)))
 			return
 		default:
-			rep = c.forced(variantSuccess)
+			rep = c.forced(documentedAnswer(op.Operation))
 		}
 		out := rep.raw
 		if vr, _ := op.Variant(rep.variant); out == nil && vr.Shape == model.ShapeBinary {
@@ -308,6 +308,17 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		}
 		ex.write(w, http.StatusOK, out)
 	})
+}
+
+// documentedAnswer is the variant a valid call of an operation without
+// business rules is answered with: its success, or, where the page shows
+// only other outcomes (an error), the first of them: an answer the suite
+// built from the same page accepts (issue 17, item 8).
+func documentedAnswer(o model.Operation) string {
+	if _, ok := o.Variant(variantSuccess); ok || len(o.Variants) == 0 {
+		return variantSuccess
+	}
+	return o.Variants[0].Name
 }
 
 // beginExchange starts the journaled exchange of one operation request:

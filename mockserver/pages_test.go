@@ -60,6 +60,7 @@ func TestPagesMockSpeaksTheirOperations(t *testing.T) {
 		{"no usable example, plain HTTP: JSON", "image_endpoint.md", "GET", "/api/ping", "", "", 200, 0, `{}`},
 		{"no usable example, JSON-RPC: a bare envelope", "image_endpoint.md", "POST", "/api/users/rename", "", `{"jsonrpc":"2.0","method":"call","params":{"user_id":1,"name":"x"},"id":9}`, 200, 0, `{"id":9,"jsonrpc":"2.0","result":{}}`},
 		{"an image by its wording", "image_endpoint.md", "GET", "/api/users/42/avatar", "", "", 200, 0, "\x89PNG"},
+		{"only an error documented: the error, in its shape", "image_endpoint.md", "POST", "/api/users/remove", "", `{"jsonrpc":"2.0","method":"call","params":{"user_id":1},"id":11}`, 200, 0, `"status":"error"`},
 		{"a JSON-RPC call whose wording says it returns a PDF", "image_endpoint.md", "POST", "/api/reports/export", "", `{"jsonrpc":"2.0","method":"call","params":{"month":"2024-05"},"id":10}`, 200, 0, "%PDF"},
 	}
 	contracts := map[string]*schemas.Contract{}
