@@ -344,15 +344,14 @@ func (b *oasBuilder) operation(name string, op map[string]any) error {
 		item = &openapi3.PathItem{}
 		b.doc.Paths.Set(path, item)
 	}
-	if prev := item.GetOperation(method); prev != nil && str(op["rpcMethod"]) != "" && !plain {
+	if prev := item.GetOperation(method); prev != nil && !plain && prev.RequestBody != nil &&
+		(str(op["rpcMethod"]) != "" || str(b.firstRPC[ptr]["rpcMethod"]) != "") {
 		return b.mergeRPC(path, ptr, prev, o, op) // openapi_rpc.go
 	}
-	if str(op["rpcMethod"]) != "" {
-		if b.firstRPC == nil {
-			b.firstRPC = map[string]map[string]any{}
-		}
-		b.firstRPC[ptr] = op
+	if b.firstRPC == nil {
+		b.firstRPC = map[string]map[string]any{}
 	}
+	b.firstRPC[ptr] = op
 	item.SetOperation(method, o)
 	return nil
 }

@@ -95,11 +95,23 @@ func (b *oasBuilder) mergeRPC(path, ptr string, prev, o *openapi3.Operation, op 
 // addRPC adds one method's call object, answers and examples to sh.
 func (b *oasBuilder) addRPC(sh *rpcShared, o *openapi3.Operation, op map[string]any, id string) {
 	method := str(op["rpcMethod"])
-	sh.methods[method] = id
 	reqMT := o.RequestBody.Value.Content[mediaJSON]
 	ref := reqMT.Schema.Ref
 	sh.call.OneOf = append(sh.call.OneOf, &openapi3.SchemaRef{Ref: ref})
-	sh.call.Discriminator.Mapping[method] = openapi3.MappingRef{Ref: ref}
+	if method == "" {
+		// An operation of the URL no method selects (it takes the calls
+		// that name none of the others): its call object does not fix
+		// method, so nothing can be discriminated by it.
+		sh.call.Discriminator = nil
+		sh.call.OneOf, sh.call.AnyOf = nil, append(sh.call.OneOf, sh.call.AnyOf...)
+		method = "(any other method)"
+	} else if sh.call.Discriminator != nil {
+		sh.call.Discriminator.Mapping[method] = openapi3.MappingRef{Ref: ref}
+	} else {
+		sh.call.AnyOf = append(sh.call.AnyOf, sh.call.OneOf...)
+		sh.call.OneOf = nil
+	}
+	sh.methods[method] = id
 	if sh.op != o {
 		mt := sh.op.RequestBody.Value.Content[mediaJSON]
 		for k, v := range reqMT.Examples {
