@@ -123,7 +123,22 @@ func (b *oasBuilder) addRPC(sh *rpcShared, o *openapi3.Operation, op map[string]
 	}
 	if r := o.Responses.Value("200"); r != nil {
 		if mt := r.Value.Content[mediaJSON]; mt != nil {
-			sh.response.AnyOf = append(sh.response.AnyOf, mt.Schema)
+			schema := mt.Schema
+			if schema.Ref == "" && schema.Value != nil && schema.Value.IsEmpty() {
+				// No documented answer: the mock's, an envelope with any
+				// result (an empty branch would make the anyOf say nothing).
+				schema = &openapi3.SchemaRef{Value: &openapi3.Schema{
+					Title:    method + " answer (undocumented: any result)",
+					Type:     &openapi3.Types{"object"},
+					Required: []string{"id", "jsonrpc", "result"},
+					Properties: openapi3.Schemas{
+						"id":      &openapi3.SchemaRef{Ref: componentRef("JsonrpcId")},
+						"jsonrpc": &openapi3.SchemaRef{Ref: componentRef("JsonrpcVersion")},
+						"result":  &openapi3.SchemaRef{Value: &openapi3.Schema{Description: "Any JSON."}},
+					},
+				}}
+			}
+			sh.response.AnyOf = append(sh.response.AnyOf, schema)
 			if sh.op != o {
 				dst := sh.op.Responses.Value("200").Value.Content[mediaJSON]
 				if dst.Examples == nil {
