@@ -72,11 +72,26 @@ type call struct {
 // echoes).
 func (s *suite) rpc(op string, params any) request {
 	id := s.nextID()
-	b, err := json.Marshal(call{JSONRPC: "2.0", Method: "call", Params: params, ID: id})
+	if o, ok := s.contract.Operation(op); ok && o.ParamsByPosition {
+		if named, isMap := params.(map[string]any); isMap {
+			params = o.Positional(named) // JSON-RPC 2.0 by position
+		}
+	}
+	b, err := json.Marshal(call{JSONRPC: "2.0", Method: s.rpcMethod(op), Params: params, ID: id})
 	if err != nil {
 		panic(err) // params are built by the suite: a bug here
 	}
 	return request{Op: op, Body: b, ID: id, HasID: true}
+}
+
+// rpcMethod is the "method" a call of op names: the operation's own
+// where several JSON-RPC methods share its URL (issue 17), else "call"
+// (T2: the path names the operation).
+func (s *suite) rpcMethod(op string) string {
+	if o, ok := s.contract.Operation(op); ok && o.RPCMethod != "" {
+		return o.RPCMethod
+	}
+	return "call"
 }
 
 // marshal encodes v (a body the suite builds); it cannot fail for the values

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/schemas"
+	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
 // longString is the length of the "very long" strings the suite sends: far
@@ -373,7 +374,7 @@ func plain(v any) string {
 func query(op schemas.Operation, params map[string]any) url.Values {
 	q := url.Values{}
 	for _, a := range op.Arguments {
-		if v, ok := params[a.Name]; ok && a.In != "path" {
+		if v, ok := params[a.Name]; ok && a.In != model.InPath && a.In != model.InForm {
 			q.Set(a.Name, plain(v))
 		}
 	}

@@ -1,7 +1,13 @@
 package conformance
 
 import (
+	"bytes"
+	"mime/multipart"
+	"net/url"
+
 	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/nebeus/nebeus-contract/spec/model"
 
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -71,7 +77,34 @@ func (s *suite) validCall(op schemas.Operation) request {
 	if op.JSONRPC() {
 		return s.rpc(op.ID, params)
 	}
-	return request{Op: op.ID, PathValues: s.pathValues(op), Query: query(op, params), ContentType: "-"}
+	r := request{Op: op.ID, PathValues: s.pathValues(op), Query: query(op, params), ContentType: "-"}
+	if op.RequestMediaType != "" {
+		r.ContentType, r.Body = formBody(op, params)
+	}
+	return r
+}
+
+// formBody is a plain HTTP operation's form arguments (issue 17) as the
+// body its RequestMediaType names, with that Content-Type.
+func formBody(op schemas.Operation, params map[string]any) (string, []byte) {
+	fields := url.Values{}
+	var names []string
+	for _, a := range op.Arguments {
+		if v, ok := params[a.Name]; ok && a.In == model.InForm {
+			fields.Set(a.Name, plain(v))
+			names = append(names, a.Name)
+		}
+	}
+	if op.RequestMediaType != model.MediaMultipart {
+		return op.RequestMediaType, []byte(fields.Encode())
+	}
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for _, n := range names {
+		_ = mw.WriteField(n, fields.Get(n)) // into memory: cannot fail
+	}
+	_ = mw.Close()
+	return mw.FormDataContentType(), b.Bytes()
 }
 
 // expectDocumented checks that ex is one of op's documented variants.

@@ -44,6 +44,12 @@ func (s *suite) defineProtocol() {
 				s.protocolSpecs(o)
 			}
 		}
+		if op, ok := s.sharedRPC(); ok {
+			s.it("T5 a call of an unknown method at "+op.Path+" is rejected", func(ctx SpecContext, p *probe) {
+				r := request{Op: op.ID, Body: []byte(`{"jsonrpc": "2.0", "method": "no_such_method", "params": [], "id": 7}`), ID: 7, HasID: true}
+				p.rejected(p.do(ctx, r), "T5", "an unknown method")
+			})
+		}
 		if path, ok := s.unknownPath(); ok {
 			s.it("T5 an unknown operation path is rejected", func(ctx SpecContext, p *probe) {
 				r := request{Path: path, Body: []byte(`{"jsonrpc": "2.0", "method": "call", "params": {}, "id": 4}`)}
@@ -73,6 +79,16 @@ func (s *suite) protocolSpecs(o schemas.Operation) {
 		return
 	}
 	for _, pp := range protocolProbes {
+		if o.ParamsByPosition && strings.Contains(pp.body, `"params": [`) {
+			// An array is what this operation takes (JSON-RPC 2.0 by
+			// position): an object is the wrong params here.
+			pp.what, pp.body = "params that is not an array", strings.Replace(pp.body, `["x"]`, `{"x": 1}`, 1)
+		}
+		if o.RPCMethod != "" {
+			// Its calls name it (issue 17): the probe is malformed only
+			// where it says.
+			pp.body = strings.ReplaceAll(pp.body, `"method": "call"`, `"method": `+jsonText(o.RPCMethod))
+		}
 		s.it("T5 "+o.ID+" rejects "+pp.what, func(ctx SpecContext, p *probe) {
 			r := request{Op: o.ID, Method: pp.method, ID: pp.id, HasID: pp.id != nil}
 			if pp.body != "" {
@@ -81,6 +97,26 @@ func (s *suite) protocolSpecs(o schemas.Operation) {
 			p.rejected(p.do(ctx, r), "T5", pp.what)
 		})
 	}
+}
+
+// sharedRPC is an operation selected by its JSON-RPC method (issue 17),
+// safe to call under readonly: an unknown method at its URL must be
+// rejected, never served as one of them.
+func (s *suite) sharedRPC() (schemas.Operation, bool) {
+	ops := s.contract.Operations()
+next:
+	for _, o := range ops {
+		if o.RPCMethod == "" || !o.JSONRPC() {
+			continue
+		}
+		for _, other := range ops {
+			if other.Method == o.Method && other.Path == o.Path && other.RPCMethod == "" {
+				continue next // it takes the calls no method selects
+			}
+		}
+		return o, true
+	}
+	return schemas.Operation{}, false
 }
 
 // unknownPath is a path no operation is served at, shaped like the

@@ -68,7 +68,7 @@ func (s *suite) defineTransport() {
 			s.it("T2 "+op.ID+" accepts a call without params", func(ctx SpecContext, p *probe) {
 				p.refused = "T2"
 				id := s.nextID()
-				r := request{Op: op.ID, ID: id, HasID: true, Body: marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": id})}
+				r := request{Op: op.ID, ID: id, HasID: true, Body: marshal(map[string]any{"jsonrpc": "2.0", "method": s.rpcMethod(op.ID), "id": id})}
 				ex := p.do(ctx, r)
 				v, ok := p.answer(ex)
 				p.require(ok)

@@ -2,7 +2,10 @@ package mockserver
 
 import (
 	"encoding/json"
+	"errors"
+	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -29,7 +32,12 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 			ex.fail(w, nullID, errMethodOf(r.Method, []string{want}))
 			return
 		}
-		args := httpArguments(op.Operation, r)
+		form, rerr := s.formFields(w, r, op.Operation)
+		if rerr != nil {
+			ex.fail(w, nullID, rerr)
+			return
+		}
+		args := httpArguments(op.Operation, r, form)
 		ex.reqDecoded = args
 		ex.reqRaw, _ = json.Marshal(args)
 		vs, err := s.contract.Validate(op.Request, args)
@@ -64,17 +72,8 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 		if vr.Error {
 			info.outcome = outcomeError
 		}
-		if vr.Shape == model.ShapeBinary || !strings.Contains(vr.MediaType, "json") {
-			body := placeholder(vr.MediaType)
-			ex.status = http.StatusOK
-			h := w.Header()
-			h.Set("Content-Type", vr.MediaType)
-			h.Set("Content-Length", strconv.Itoa(len(body)))
-			h.Set("X-Content-Type-Options", "nosniff")
-			w.WriteHeader(http.StatusOK)
-			if r.Method != http.MethodHead {
-				_, _ = w.Write(body)
-			}
+		if len(op.Variants) > 0 && (vr.Shape == model.ShapeBinary || !strings.Contains(vr.MediaType, "json")) {
+			ex.writeBinary(w, r, vr.MediaType)
 			return
 		}
 		out, err := op.encode(vr, vr.Shape, nullID, nil)
@@ -86,17 +85,67 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 	})
 }
 
-// httpArguments are a plain HTTP operation's arguments: its path values
-// and query parameters, each as the JSON type its argument declares (a
-// query string carries only text).
-func httpArguments(o model.Operation, r *http.Request) map[string]any {
+// writeBinary answers a binary variant (an image, a PDF the page
+// documents but cannot show): a placeholder of its media type (T3).
+func (ex *exchange) writeBinary(w http.ResponseWriter, r *http.Request, mediaType string) {
+	body := placeholder(mediaType)
+	ex.status = http.StatusOK
+	h := w.Header()
+	h.Set("Content-Type", mediaType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// formFields are the fields of a plain HTTP operation's form body (issue
+// 17: its RequestMediaType), url-encoded or multipart as the request's
+// Content-Type says, read within the body limit (T5: 413 above it); nil
+// for an operation without one.
+func (s *Server) formFields(w http.ResponseWriter, r *http.Request, o model.Operation) (url.Values, *rpcError) {
+	if o.RequestMediaType == "" || r.Body == nil {
+		return nil, nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	mt, _, _ := mime.ParseMediaType(header(r.Header, "Content-Type"))
+	var err error
+	switch mt {
+	case model.MediaMultipart:
+		if err = r.ParseMultipartForm(s.cfg.MaxBody); err == nil {
+			defer r.MultipartForm.RemoveAll()
+			return url.Values(r.MultipartForm.Value), nil
+		}
+	case model.MediaForm:
+		if err = r.ParseForm(); err == nil {
+			return r.PostForm, nil
+		}
+	default:
+		return url.Values{}, nil // no fields: the request schema names those missing
+	}
+	if _, big := errors.AsType[*http.MaxBytesError](err); big {
+		return nil, errTooLarge(s.cfg.MaxBody)
+	}
+	return nil, errArguments("the form body cannot be read: " + errText(err))
+}
+
+// httpArguments are a plain HTTP operation's arguments: its path values,
+// query parameters and form fields, each as the JSON type its argument
+// declares (a query string and a form carry only text).
+func httpArguments(o model.Operation, r *http.Request, form url.Values) map[string]any {
 	args := map[string]any{}
 	q := r.URL.Query()
 	for _, a := range o.Arguments {
 		raw, ok := r.PathValue(a.Name), false
-		if raw != "" {
+		switch {
+		case raw != "":
 			ok = true
-		} else if q.Has(a.Name) {
+		case a.In == model.InForm:
+			if form.Has(a.Name) {
+				raw, ok = form.Get(a.Name), true
+			}
+		case q.Has(a.Name):
 			raw, ok = q.Get(a.Name), true
 		}
 		if !ok {

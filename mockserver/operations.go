@@ -62,6 +62,16 @@ func readLoginAccount(ns *state.Namespace, params map[string]any) *state.Account
 // filled from known and the example (appendResult), wrapped as shape says
 // (T4). The variant's layout is built once, by name.
 func (op *operation) encode(vr model.Variant, shape string, id json.RawMessage, known any) ([]byte, error) {
+	if vr.Name == "" {
+		// The page documents no usable response: the answer is JSON the
+		// suite built from the same page accepts (issue 17, T3), an empty
+		// object, in a bare envelope for a JSON-RPC operation.
+		shape = schemas.ShapeBare
+		if op.JSONRPC() {
+			shape = schemas.ShapeEnvelope
+		}
+		return wrap(shape, id, func(dst []byte) ([]byte, error) { return append(dst, "{}"...), nil })
+	}
 	l := op.layouts[vr.Name]
 	if l == nil {
 		l = newLayout(vr)
@@ -171,6 +181,12 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		}
 		ex.reqDecoded = v
 		id := rawID(v)
+		if m, ok := v.(map[string]any); ok && op.RPCMethod != "" && m["method"] != op.RPCMethod {
+			// The call's method selects the operation (issue 17): one
+			// that names another is not this operation's call.
+			ex.fail(w, id, errUnknownMethod(m["method"]))
+			return
+		}
 		vs, err := s.contract.ValidateRequest(op.ID, v)
 		if err != nil {
 			s.log.Error("validating request", "op", op.ID, "err", err)
@@ -195,6 +211,9 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		faults := s.faults.ahead(ns.Name(), op.ID, !op.needsStore())
 		obj, _ := v.(map[string]any)
 		params, _ := obj["params"].(map[string]any)
+		if list, ok := obj["params"].([]any); ok && op.ParamsByPosition {
+			params = op.Named(list) // by position (JSON-RPC 2.0's array)
+		}
 		var read *state.AccountRead
 		if op.readAhead != nil && len(ex.violations) == 0 {
 			read = op.readAhead(ns, params)
@@ -267,13 +286,23 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			ex.fail(w, id, errArguments(violationText(c.bizVs)))
 			return
 		default:
-			rep = c.forced(variantSuccess)
+			rep = c.forced(documentedAnswer(op.Operation))
 		}
 		if rep.err != nil {
 			ex.failStore(w, id, rep.err)
 			return
 		}
 		out := rep.raw
+		if vr, _ := op.Variant(rep.variant); out == nil && vr.Shape == model.ShapeBinary {
+			// A JSON-RPC call the page says returns a file ("returns the
+			// report as a PDF"): the file, as the suite built from the same
+			// page expects (issue 17, T3).
+			if !faulted {
+				info.outcome = outcomeSuccess
+			}
+			ex.writeBinary(w, r, vr.MediaType)
+			return
+		}
 		if out == nil {
 			vr, _ := op.Variant(rep.variant)
 			if out, err = op.encode(vr, vr.Shape, id, rep.known); err != nil {
@@ -296,6 +325,17 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		}
 		ex.write(w, http.StatusOK, out)
 	})
+}
+
+// documentedAnswer is the variant a valid call of an operation without
+// business rules is answered with: its success, or, where the page shows
+// only other outcomes (an error), the first of them: an answer the suite
+// built from the same page accepts (issue 17, item 8).
+func documentedAnswer(o model.Operation) string {
+	if _, ok := o.Variant(variantSuccess); ok || len(o.Variants) == 0 {
+		return variantSuccess
+	}
+	return o.Variants[0].Name
 }
 
 // beginExchange starts the journaled exchange of one operation request:

@@ -137,6 +137,10 @@ func (rt *opRouter) handler(r *http.Request) http.Handler {
 	switch {
 	case len(same) == 1:
 		return withPathValues(same[0].h, values)
+	case len(same) > 1 && slices.ContainsFunc(same, func(rr route) bool { return rr.op.RPCMethod != "" }):
+		// JSON-RPC methods sharing the URL (issue 17): the call's method
+		// chooses.
+		return withPathValues(rt.byMethod(same), values)
 	case len(same) > 1:
 		// The page documents one endpoint twice (two sections, one path):
 		// the request's arguments choose the operation.
@@ -169,6 +173,37 @@ func withPathValues(h http.Handler, values map[string]string) http.Handler {
 			r.SetPathValue(k, v)
 		}
 		h.ServeHTTP(w, r)
+	})
+}
+
+// byMethod serves a call for one of several JSON-RPC methods that share a
+// method and a path (issue 17): the operation its "method" names. A call
+// that names none, or cannot be read, goes to the first, which answers
+// the protocol error (T5: -32700, -32600, or -32601 for an unknown
+// method). An operation of the URL that no method selects (its section
+// shows no call) takes the calls that name none of the others.
+func (rt *opRouter) byMethod(same []route) http.Handler {
+	fallback := same[0]
+	for _, rr := range same {
+		if rr.op.RPCMethod == "" {
+			fallback = rr
+			break
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chosen := fallback
+		var d *decodedBody
+		if r, d = rt.s.withBody(w, r); d != nil && d.err == nil {
+			if obj, ok := d.v.(map[string]any); ok {
+				for _, rr := range same {
+					if obj["method"] == rr.op.RPCMethod {
+						chosen = rr
+						break
+					}
+				}
+			}
+		}
+		chosen.h.ServeHTTP(w, r)
 	})
 }
 

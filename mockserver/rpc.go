@@ -45,6 +45,13 @@ func errUnknownPath(path string) *rpcError {
 	return &rpcError{Status: http.StatusNotFound, Code: CodeMethodNotFound, Message: "Method not found: no operation at " + echo(path)}
 }
 
+// errUnknownMethod: a call at a URL several JSON-RPC methods share whose
+// "method" names none of them (issue 17; T5's -32601).
+func errUnknownMethod(method any) *rpcError {
+	name, _ := method.(string)
+	return &rpcError{Status: http.StatusNotFound, Code: CodeMethodNotFound, Message: "Method not found: " + echo(name)}
+}
+
 func errMethod(method string) *rpcError {
 	return errMethodOf(method, []string{http.MethodPost})
 }

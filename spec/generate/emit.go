@@ -109,8 +109,13 @@ func SchemaFiles(m Model, decisions []model.Decision, src Sources) (map[string]m
 		if d, ok := op["x-decision"]; ok {
 			req["x-decision"] = d
 		}
-		if len(asSlice(params["required"])) > 0 && str(op["protocol"]) != model.ProtocolHTTP {
+		if (len(asSlice(params["required"])) > 0 || toInt(params["minItems"]) > 0) && str(op["protocol"]) != model.ProtocolHTTP {
 			req["required"] = []any{"params"}
+		}
+		if m := str(op["rpcMethod"]); m != "" && str(op["protocol"]) != model.ProtocolHTTP {
+			// The call's method selects the operation (issue 17).
+			req["properties"].(map[string]any)["method"] = map[string]any{"const": m}
+			req["required"] = append(asSlice(req["required"]), "method")
 		}
 		head(opName+".request", req)
 		var refs []any

@@ -41,10 +41,12 @@ func indexOf(m Model, defNames []string, decisions []model.Decision, src Sources
 		params, _ := op["params"].(map[string]any)
 		o := model.Operation{
 			ID: id, Title: str(op["title"]), Method: str(op["method"]), Path: str(op["path"]),
-			Protocol:       str(op["protocol"]),
-			ParamsOptional: len(asSlice(params["required"])) == 0,
-			Description:    str(op["description"]),
-			Request:        id + ".request", Response: id + ".response",
+			Protocol:         str(op["protocol"]),
+			ParamsOptional:   len(asSlice(params["required"])) == 0 && toInt(params["minItems"]) == 0,
+			RPCMethod:        str(op["rpcMethod"]),
+			RequestMediaType: str(op["requestMediaType"]),
+			Description:      str(op["description"]),
+			Request:          id + ".request", Response: id + ".response",
 			Decision:  str(op["x-decision"]),
 			Source:    model.Source{File: str(op["file"]), Line: toInt(op["line"])},
 			Arguments: []model.Argument{}, Variants: []model.Variant{},
@@ -58,10 +60,25 @@ func indexOf(m Model, defNames []string, decisions []model.Decision, src Sources
 			p, _ := pp.(map[string]any)
 			o.PathParams = append(o.PathParams, model.PathParam{Name: str(p["name"]), Example: str(p["example"])})
 		}
+		o.ParamsByPosition, _ = op["paramsByPosition"].(bool)
 		props, _ := params["properties"].(map[string]any)
 		required := map[string]bool{}
 		for _, r := range asSlice(params["required"]) {
 			required[str(r)] = true
+		}
+		if o.ParamsByPosition {
+			// Arguments by position: each its item of the params array.
+			props = map[string]any{}
+			items := asSlice(params["prefixItems"])
+			for _, a := range asSlice(op["arguments"]) {
+				am, _ := a.(map[string]any)
+				pos, has := am["position"]
+				if !has || toInt(pos) >= len(items) {
+					continue
+				}
+				props[str(am["name"])] = items[toInt(pos)]
+				required[str(am["name"])] = toInt(pos) < toInt(params["minItems"])
+			}
 		}
 		documented := map[string]map[string]any{}
 		var names []string

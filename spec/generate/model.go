@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/spec/model"
@@ -75,12 +76,16 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 		sec *slate.Section
 		ep  slate.Endpoint
 		id  string
+		rpc string // the JSON-RPC method its calls name, if any
 	}
 	var drafts []*draft
 	for k := range p.Sections {
 		s := &p.Sections[k]
 		for _, ep := range sectionEndpoints(s) {
-			d := &draft{sec: s, ep: ep, id: OperationID(ep.Template)}
+			d := &draft{sec: s, ep: ep, id: OperationID(ep.Template), rpc: rpcMethod(s, ep)}
+			if d.id == "" && d.rpc != "" && sanitizeID(d.rpc) != "" {
+				d.id = sanitizeID(d.rpc) // a JSON-RPC endpoint ("POST /") named by its method
+			}
 			if d.id == "" {
 				d.id = sanitizeID(strings.ToLower(s.Title))
 				if d.id == "" {
@@ -94,6 +99,23 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 	}
 	if len(drafts) == 0 {
 		return nil, warns, slate.Errors{{File: p.File, Message: "the page documents no operation (no section has an endpoint line): no `METHOD /path` line (quoted, in code or bold, under HTTP Request, in a heading or a table of endpoints) and no curl example; is it a Slate API reference?"}}
+	}
+	dropped, keptFor := rpcMethods(drafts, func(d *draft) (string, string, string) {
+		return d.ep.Method + " " + d.ep.Template, d.rpc, OperationID(d.ep.Template)
+	}, func(d *draft) int {
+		return len(d.sec.Examples) + len(d.sec.Arguments) + len(d.sec.Notes)
+	}, func(d *draft, id string, keep bool) {
+		if !keep {
+			d.rpc = ""
+		} else if id != "" {
+			d.id = id
+		}
+	})
+	for i, d := range dropped {
+		k := keptFor[i]
+		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
+			"section %q shows a call of the JSON-RPC method %q again; the operation is the one of section %q (line %d)", d.sec.Title, d.rpc, k.sec.Title, k.sec.Line)})
+		drafts = slices.DeleteFunc(drafts, func(x *draft) bool { return x == d })
 	}
 	// Rule 2: a method suffix where a base id is shared by different methods.
 	byBase := map[string][]*draft{}
@@ -165,13 +187,23 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 		d.sec = &sec
 	}
 	ops := map[string]any{}
+	positional := false
 	for order, d := range drafts {
-		op, w := buildOperation(d.id, d.sec, d.ep)
+		op, w := buildOperation(d.id, d.sec, d.ep, d.rpc)
 		warns = append(warns, w...)
 		op["order"] = order + 1
 		ops[d.id] = op
+		if op["paramsByPosition"] == true {
+			positional = true
+		}
 	}
-	return Model{"title": p.Title, "operations": ops, "definitions": protocolDefinitions()}, warns, nil
+	defs := protocolDefinitions()
+	if positional {
+		// JSON-RPC 2.0 lets params be an array (by position) or an object
+		// (by name); each operation's request schema says which it takes.
+		defs["jsonrpc-request"].(map[string]any)["properties"].(map[string]any)["params"] = map[string]any{"type": []any{"object", "array"}}
+	}
+	return Model{"title": p.Title, "operations": ops, "definitions": defs}, warns, nil
 }
 
 // sectionEndpoints are the section's operations' endpoints; a section built
@@ -230,23 +262,38 @@ func sanitizeID(s string) string {
 }
 
 // buildOperation is the model of one endpoint of section s.
-func buildOperation(id string, s *slate.Section, ep slate.Endpoint) (map[string]any, []slate.Diagnostic) {
+func buildOperation(id string, s *slate.Section, ep slate.Endpoint, rpc string) (map[string]any, []slate.Diagnostic) {
 	var warns []slate.Diagnostic
 	protocol := model.ProtocolJSONRPC
 	switch ep.Method {
 	case "GET", "HEAD", "DELETE", "OPTIONS":
 		protocol = model.ProtocolHTTP
 	}
-	var requests []slate.Example
+	requests := requestValues(s, ep)
 	var responses []slate.Example
 	for _, ex := range s.Examples {
-		if ex.Request {
-			requests = append(requests, ex)
-		} else {
+		if !ex.Request {
 			responses = append(responses, ex)
 		}
 	}
-	params, args, w := paramsSchema(s, ep, protocol, requests)
+	calls := callsFor(s, ep)
+	media := ""
+	if protocol == model.ProtocolJSONRPC && rpc == "" && len(requests) == 0 {
+		// A page whose calls post form fields (curl -d a=b, -F a=b) or
+		// pass their arguments in the query (issue 17) is plain HTTP.
+		for _, c := range calls {
+			switch {
+			case c.Multipart:
+				media = mediaMultipart
+			case len(c.Form) > 0 && media == "":
+				media = mediaForm
+			}
+			if len(c.Form) > 0 || len(c.Query) > 0 {
+				protocol = model.ProtocolHTTP
+			}
+		}
+	}
+	params, args, w := paramsSchema(s, ep, protocol, requests, calls, media != "")
 	warns = append(warns, w...)
 
 	variants := map[string]any{}
@@ -298,6 +345,15 @@ func buildOperation(id string, s *slate.Section, ep slate.Endpoint) (map[string]
 		"line": ep.Line, "file": s.File, "description": strings.Join(s.Notes, "\n"),
 		"params": params, "arguments": args, "variants": variants,
 		"pathParams": pathParams, "protocol": protocol,
+	}
+	if rpc != "" {
+		op["rpcMethod"] = rpc
+	}
+	if media != "" {
+		op["requestMediaType"] = media
+	}
+	if params["type"] == "array" {
+		op["paramsByPosition"] = true
 	}
 	if len(requests) > 0 {
 		op["requestExample"] = requestParams(dropElided(requests[0].Value))
@@ -509,7 +565,7 @@ func argType(t string) (map[string]any, bool) {
 // is a required string argument of its own. The other arguments of an http
 // operation are "in": "query". A jsonrpc operation's params leave out the
 // path's arguments (they are not in the body).
-func paramsSchema(s *slate.Section, ep slate.Endpoint, protocol string, requests []slate.Example) (map[string]any, []any, []slate.Diagnostic) {
+func paramsSchema(s *slate.Section, ep slate.Endpoint, protocol string, requests []slate.Example, calls []sentCall, form bool) (map[string]any, []any, []slate.Diagnostic) {
 	var warns []slate.Diagnostic
 	type arg struct {
 		slate.Argument
@@ -517,8 +573,12 @@ func paramsSchema(s *slate.Section, ep slate.Endpoint, protocol string, requests
 		in     string
 	}
 	var list []arg
+	table := s.Arguments
+	if isEnvelopeTable(table) {
+		table = nil // the call object's own members (issue 17), not arguments
+	}
 	seen := map[string]int{}
-	for _, a := range s.Arguments {
+	for _, a := range table {
 		if first, dup := seen[a.Name]; dup {
 			// One name is one argument: a table that lists it twice
 			// (two variants of a call, a copy error) keeps the first.
@@ -546,7 +606,27 @@ func paramsSchema(s *slate.Section, ep slate.Endpoint, protocol string, requests
 		}
 		list = append(list, arg{Argument: a, schema: sch, in: in})
 	}
-	if len(s.Arguments) == 0 && len(requests) > 0 {
+	positional := positionalParams(requests) // a JSON-RPC call's params array, if any
+	switch {
+	case len(table) == 0 && positional != nil:
+		// Arguments by position, named by it; typed as the example shows.
+		for i, v := range positional {
+			sch := openObjects(Infer(v))
+			list = append(list, arg{Argument: slate.Argument{Name: fmt.Sprintf("param%d", i+1), Type: schemaTypeName(sch), Required: true, Line: requests[0].Line}, schema: sch})
+		}
+	case len(table) == 0 && len(requests) == 0 && protocol == model.ProtocolHTTP:
+		// The fields and query parameters the curl calls send.
+		seen := map[string]bool{}
+		for _, c := range calls {
+			for _, n := range append(append([]string(nil), c.Query...), c.Form...) {
+				if !seen[n] {
+					seen[n] = true
+					list = append(list, arg{Argument: slate.Argument{Name: n, Type: "string", Line: c.Line}, schema: map[string]any{"type": "string"}})
+				}
+			}
+		}
+	}
+	if len(table) == 0 && len(requests) > 0 && positional == nil {
 		var merged map[string]any
 		for _, r := range requests {
 			sch := Infer(requestParams(r.Value))
@@ -584,12 +664,22 @@ func paramsSchema(s *slate.Section, ep slate.Endpoint, protocol string, requests
 		}
 	}
 	list = append(synth, list...)
+	inQuery := map[string]bool{}
+	for _, c := range calls {
+		for _, n := range c.Query {
+			inQuery[n] = true
+		}
+	}
 	props := map[string]any{}
 	req := []any{}
 	args := []any{}
+	var items []any
 	for _, a := range list {
 		if a.in == "" && protocol == model.ProtocolHTTP {
 			a.in = "query"
+			if form && !inQuery[a.Name] {
+				a.in = "form" // a field of the request body (issue 17)
+			}
 		}
 		am := map[string]any{"name": a.Name, "type": a.Type, "required": a.Required, "description": a.Description, "line": a.Line}
 		if a.in != "" {
@@ -599,10 +689,33 @@ func paramsSchema(s *slate.Section, ep slate.Endpoint, protocol string, requests
 		if (a.in == "path" && protocol != model.ProtocolHTTP) || a.in == "header" || a.in == "cookie" {
 			continue
 		}
+		if positional != nil {
+			am["position"] = len(items)
+			a.schema["title"] = a.Name
+			items = append(items, a.schema)
+			continue
+		}
 		props[a.Name] = a.schema
 		if a.Required {
 			req = append(req, a.Name)
 		}
+	}
+	if positional != nil {
+		// Arguments by position (JSON-RPC 2.0's params array): each item
+		// its argument's schema, no more items than documented; those the
+		// page requires come first and are the fewest a call sends.
+		min := 0
+		for _, a := range list {
+			if !a.Required || (a.in == "path" && protocol != model.ProtocolHTTP) {
+				break
+			}
+			min++
+		}
+		sch := map[string]any{"type": "array", "maxItems": len(items), "minItems": min}
+		if len(items) > 0 {
+			sch["prefixItems"] = items
+		}
+		return sch, args, warns
 	}
 	// Arguments are matched by name; others are tolerated (T2 names only
 	// the documented ones, and a session may travel in params, S2).
@@ -904,6 +1017,12 @@ func protocolDefinitions() map[string]any {
 				"method":  map[string]any{"type": "string"},
 				"params":  map[string]any{"type": "object"},
 				"id":      id,
+			},
+			// T5's codes hold without the overlay too, so that a mock and a
+			// suite built from any page reject the same malformed calls:
+			// -32602 for params, -32600 for the rest of the call object.
+			"x-jsonrpc-codes": map[string]any{
+				"/": -32600, "/jsonrpc": -32600, "/id": -32600, "/method": -32600, "/params": -32602,
 			},
 		},
 		"jsonrpc-envelope": map[string]any{

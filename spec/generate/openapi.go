@@ -88,6 +88,10 @@ type oasBuilder struct {
 	// unions: each operation's 200 JSON schema component with more than
 	// one variant, and the examples of its variants.
 	unions []union
+	// rpc: the operations several JSON-RPC methods share, by pointer, and
+	// the model of each one's first method (openapi_rpc.go).
+	rpc      map[string]*rpcShared
+	firstRPC map[string]map[string]any
 }
 
 type union struct {
@@ -439,6 +443,7 @@ func (b *oasBuilder) operation(name string, op map[string]any) error {
 	ptr := "/paths/" + escapePointer(path) + "/" + strings.ToLower(method)
 	if plain {
 		o.Parameters = b.parameters(op)
+		b.formBody(op, o)
 	} else {
 		if err := b.request(name, op, o, ptr); err != nil {
 			return err
@@ -473,6 +478,14 @@ func (b *oasBuilder) operation(name string, op map[string]any) error {
 		item = &openapi3.PathItem{}
 		b.doc.Paths.Set(path, item)
 	}
+	if prev := item.GetOperation(method); prev != nil && !plain && prev.RequestBody != nil &&
+		(str(op["rpcMethod"]) != "" || str(b.firstRPC[ptr]["rpcMethod"]) != "") {
+		return b.mergeRPC(path, ptr, prev, o, op) // openapi_rpc.go
+	}
+	if b.firstRPC == nil {
+		b.firstRPC = map[string]map[string]any{}
+	}
+	b.firstRPC[ptr] = op
 	item.SetOperation(method, o)
 	return nil
 }
@@ -501,7 +514,11 @@ func (b *oasBuilder) operationDescription(op map[string]any) string {
 	if op["protocol"] == model.ProtocolHTTP {
 		parts = append(parts, "A plain HTTP request: its arguments travel in the path and the query.")
 	} else {
-		parts = append(parts, "A JSON-RPC 2.0 call (T2): the arguments in params, by name. Every business outcome, success or documented error, is HTTP 200 (T3) in its documented shape (T4); a protocol error is a JSON-RPC error object (T5).")
+		if op["paramsByPosition"] == true {
+			parts = append(parts, "A JSON-RPC 2.0 call: the arguments in params, by position (an array).")
+		} else {
+			parts = append(parts, "A JSON-RPC 2.0 call (T2): the arguments in params, by name. Every business outcome, success or documented error, is HTTP 200 (T3) in its documented shape (T4); a protocol error is a JSON-RPC error object (T5).")
+		}
 	}
 	switch str(op["x-session"]) {
 	case sessionStart:
@@ -556,6 +573,13 @@ func (b *oasBuilder) request(name string, op map[string]any, o *openapi3.Operati
 	call["title"] = name + " call object"
 	props, _ := call["properties"].(map[string]any)
 	props["params"] = map[string]any{"$ref": componentRef(base + "Arguments")}
+	if m := str(op["rpcMethod"]); m != "" {
+		call["description"] = "A JSON-RPC 2.0 call object; its method names the operation (several share the URL)."
+		// The method selects the operation (issue 17): required and
+		// fixed, the discriminator of the URL's calls (openapi_rpc.go).
+		props["method"] = map[string]any{"const": m, "type": "string"}
+		call["required"] = append(asSlice(call["required"]), "method")
+	}
 	if d := str(op["x-decision"]); d != "" {
 		call["x-decision"] = d
 	}
@@ -564,8 +588,13 @@ func (b *oasBuilder) request(name string, op map[string]any, o *openapi3.Operati
 	}
 	mt := &openapi3.MediaType{Schema: &openapi3.SchemaRef{Ref: componentRef(base + "Request")}}
 	ex, summary := b.requestExample(op)
-	mt.Examples = openapi3.Examples{"request": {Value: &openapi3.Example{Summary: summary, Value: ex}}}
-	b.order[ptr+"/requestBody/content/"+escapePointer(mediaJSON)+"/examples"] = []string{"request"}
+	exName := "request"
+	if m := str(op["rpcMethod"]); m != "" {
+		exName = m // the examples of the methods that share a URL, side by side
+	}
+	mt.Examples = openapi3.Examples{exName: {Value: &openapi3.Example{Summary: summary, Value: ex}}}
+	key := ptr + "/requestBody/content/" + escapePointer(mediaJSON) + "/examples"
+	b.order[key] = append(b.order[key], exName)
 	o.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).
 		WithDescription("A JSON-RPC 2.0 call object (T2), Content-Type application/json.").
 		WithContent(openapi3.Content{mediaJSON: mt})}
@@ -590,6 +619,9 @@ func argumentsSchema(op map[string]any) map[string]any {
 		}
 	}
 	delete(s, "required")
+	if s["type"] == "array" {
+		return positionalSchema(op, s)
+	}
 	desc := "The arguments (T2: params, by name). Each keeps its JSON type; its other rules are business rules: the operation answers a value that breaks one with HTTP 200 and its documented error variant, so they are in x-rules and in words here, not enforced (schemas/ enforces them)."
 	if d := str(s["description"]); d != "" {
 		desc = d + " " + desc
@@ -615,6 +647,9 @@ func (b *oasBuilder) requestExample(op map[string]any) (any, string) {
 		params = p
 	}
 	call := map[string]any{"id": 1, "params": params}
+	if m := str(op["rpcMethod"]); m != "" {
+		call["method"] = m
+	}
 	req, _ := b.defs["jsonrpc-request"].(map[string]any)
 	rp, _ := req["properties"].(map[string]any)
 	if j, ok := rp["jsonrpc"].(map[string]any); ok {
@@ -687,8 +722,12 @@ func (b *oasBuilder) success(name string, op map[string]any, ptr string) (*opena
 		if ex, has := v["example"]; has {
 			e := openapi3.NewExample(ex)
 			e.Summary = fmt.Sprint(v["label"])
-			exs[vn] = &openapi3.ExampleRef{Value: e}
-			exNames = append(exNames, vn)
+			exName := vn
+			if m := str(op["rpcMethod"]); m != "" {
+				exName = m + "-" + vn // beside the other methods' at the URL
+			}
+			exs[exName] = &openapi3.ExampleRef{Value: e}
+			exNames = append(exNames, exName)
 			examples = append(examples, ex)
 		}
 	}
@@ -707,7 +746,8 @@ func (b *oasBuilder) success(name string, op map[string]any, ptr string) (*opena
 		mt := &openapi3.MediaType{Schema: schema}
 		if len(exs) > 0 {
 			mt.Examples = exs
-			b.order[ptr+"/content/"+escapePointer(mediaJSON)+"/examples"] = exNames
+			key := ptr + "/content/" + escapePointer(mediaJSON) + "/examples"
+			b.order[key] = append(b.order[key], exNames...)
 		}
 		ok.Content[mediaJSON] = mt
 	} else if !binary {

@@ -3,6 +3,7 @@ package generate
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"sort"
 	"strconv"
 
@@ -33,10 +34,26 @@ func openAPIFiles(doc *openAPIDoc, src Sources) (jsonOut, yamlOut []byte, err er
 	if err != nil {
 		return nil, nil, err
 	}
+	quoteNumberLike(root)
 	if err := enc.Encode(root); err != nil {
 		return nil, nil, err
 	}
 	return jsonOut, y.Bytes(), nil
+}
+
+// numberLikeRE matches the texts a YAML reader may take for a number (an
+// Ethereum address "0x407d...", too big for yaml.v3 to see as one).
+var numberLikeRE = regexp.MustCompile(`^[-+]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9]+)$`)
+
+// quoteNumberLike double-quotes every plain string scalar under n that a
+// reader could read as a number, so the YAML says what the JSON says.
+func quoteNumberLike(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && n.Style == 0 && numberLikeRE.MatchString(n.Value) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	for _, c := range n.Content {
+		quoteNumberLike(c)
+	}
 }
 
 // omap is a JSON object written in the order of its keys.

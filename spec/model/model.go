@@ -40,6 +40,19 @@ const (
 	ProtocolHTTP = "http"
 )
 
+// Request body types of a plain HTTP operation (Operation.RequestMediaType).
+const (
+	MediaForm      = "application/x-www-form-urlencoded"
+	MediaMultipart = "multipart/form-data"
+)
+
+// Where an argument travels (Argument.In).
+const (
+	InPath  = "path"
+	InQuery = "query"
+	InForm  = "form" // a field of the request body (RequestMediaType)
+)
+
 // Variant names the generator gives: success, error, success-2, ...
 const (
 	VariantSuccess = "success"
@@ -106,6 +119,18 @@ type Operation struct {
 	// ParamsOptional: the call object may omit params (T2: no argument is
 	// required).
 	ParamsOptional bool `json:"paramsOptional"`
+	// RPCMethod is the JSON-RPC method that selects this operation among
+	// those sharing its method and path (issue 17: every method "POST /"):
+	// a call's "method" must name it. "" where the path names the
+	// operation (T2: "method" is then free).
+	RPCMethod string `json:"rpcMethod,omitempty"`
+	// ParamsByPosition: params is a JSON array, the arguments in their
+	// order (JSON-RPC 2.0 by position), not an object by name.
+	ParamsByPosition bool `json:"paramsByPosition,omitempty"`
+	// RequestMediaType is a plain HTTP operation's request body type when
+	// it has one: MediaForm or MediaMultipart, its "form" arguments as
+	// fields. "" for none (arguments in the path and the query).
+	RequestMediaType string `json:"requestMediaType,omitempty"`
 	// Safe: calling it against a production deployment is known to have no
 	// side effect (the overlay's x-safe). An operation the mock has no
 	// business rules for may create things (a ticket, a message): the suite
@@ -161,8 +186,8 @@ type Argument struct {
 	// Secret values are never logged or echoed (M4, S2).
 	Secret   bool   `json:"secret,omitempty"`
 	Decision string `json:"decision,omitempty"`
-	// In is where a plain-HTTP operation takes it: "path" or "query";
-	// "" for a JSON-RPC argument (in params).
+	// In is where a plain-HTTP operation takes it: "path", "query" or
+	// "form"; "" for a JSON-RPC argument (in params).
 	In     string `json:"in,omitempty"`
 	Source Source `json:"source"`
 }
@@ -308,6 +333,48 @@ func (o Operation) ErrorKey(name string) string {
 
 // JSONRPC reports whether the operation takes a JSON-RPC call object.
 func (o Operation) JSONRPC() bool { return o.Protocol != ProtocolHTTP }
+
+// Positional returns params (by name) as the JSON-RPC params array of an
+// operation whose arguments travel by position (ParamsByPosition): each
+// argument at its place, up to the last one params has; a gap is null.
+func (o Operation) Positional(params map[string]any) []any {
+	out := []any{}
+	last := -1
+	var args []Argument
+	for _, a := range o.Arguments {
+		if a.In == InPath {
+			continue
+		}
+		args = append(args, a)
+	}
+	for i, a := range args {
+		if _, ok := params[a.Name]; ok {
+			last = i
+		}
+	}
+	for i := 0; i <= last; i++ {
+		out = append(out, params[args[i].Name])
+	}
+	return out
+}
+
+// Named is the inverse of Positional: a params array as arguments by name
+// (items beyond the documented ones are left out).
+func (o Operation) Named(params []any) map[string]any {
+	out := map[string]any{}
+	i := 0
+	for _, a := range o.Arguments {
+		if a.In == InPath {
+			continue
+		}
+		if i >= len(params) {
+			break
+		}
+		out[a.Name] = params[i]
+		i++
+	}
+	return out
+}
 
 // URL is the operation's URL under base (no trailing slash), with each path
 // template filled from values (escaped), or from its example.

@@ -43,6 +43,17 @@ type Section struct {
 	// URLs are concrete URLs and paths the section shows besides its
 	// endpoints (an example call, a curl line): examples of path parameters.
 	URLs []Ref `json:",omitempty"`
+	// Samples are the section's code blocks in other languages than JSON
+	// (a curl command, an HTTP exchange), as written: how a call is sent
+	// (form fields, a query, a JSON-RPC call object in --data).
+	Samples []Sample `json:"-"` // not in the golden files: read in process only
+}
+
+// Sample is one code block that is not a JSON example.
+type Sample struct {
+	Lang string
+	Line int // line of the block's first line of code
+	Text string
 }
 
 // Endpoint is an HTTP method and URL as written on the page.

@@ -397,6 +397,7 @@ func (p *Page) parseBody(file string, lines []string, start int) Errors {
 						sec.shown = append(sec.shown, candidate{Endpoint: *ep, shown: true})
 					}
 				}
+				sec.Samples = append(sec.Samples, Sample{Lang: lang, Line: n + 1, Text: body})
 				for k, l := range strings.Split(body, "\n") {
 					if k == 0 && mode == subHTTPRequest {
 						if ep := parseEndpoint(l, n+1, true); ep != nil {
@@ -629,6 +630,7 @@ func (p *Page) finishSection(s *sectionState) {
 		prev.Fields = append(prev.Fields, s.Fields...)
 		prev.Examples = append(prev.Examples, s.Examples...)
 		prev.URLs = append(prev.URLs, s.URLs...)
+		prev.Samples = append(prev.Samples, s.Samples...)
 		return
 	}
 	p.Sections = append(p.Sections, s.Section)

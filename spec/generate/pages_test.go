@@ -1,0 +1,186 @@
+package generate_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/nebeus/nebeus-contract/spec/generate"
+	"github.com/nebeus/nebeus-contract/spec/model"
+)
+
+// testdata/pages are pages written in the styles of other APIs' Slate
+// pages (issue 17): an Ethereum-style JSON-RPC API (every method "POST /",
+// params by position, a table of the call object itself), a form-posting
+// API (curl -d a=b, -F a=b), a query-string API (a POST whose arguments
+// travel in the query), and image and file endpoints with no example.
+// conformance/pages_test.go runs the mock and the suite built from each.
+const pagesDir = "testdata/pages"
+
+// buildPage generates a page without the project's overlay, as a user's
+// page is, and returns its typed model and its OpenAPI document.
+func buildPage(t *testing.T, name string) (model.Contract, *openapi3.T) {
+	t.Helper()
+	page := filepath.Join(pagesDir, name)
+	res, err := generate.Build(generate.Options{Page: page, Root: pagesDir})
+	if err != nil {
+		t.Fatalf("%s: %v", page, err)
+	}
+	var c model.Contract
+	if err := json.Unmarshal(res.Files["schemas/index.json"], &c); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(res.Files["spec/openapi.json"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, doc
+}
+
+// operationLine renders what the model says of an operation: its id,
+// method, path and protocol, then how it is called (rpc=, byPosition,
+// media=) and its arguments (name:type:in:required).
+func operationLine(o model.Operation) string {
+	parts := []string{o.ID, o.Method, o.Path, o.Protocol}
+	if o.RPCMethod != "" {
+		parts = append(parts, "rpc="+o.RPCMethod)
+	}
+	if o.ParamsByPosition {
+		parts = append(parts, "byPosition")
+	}
+	if o.RequestMediaType != "" {
+		parts = append(parts, "media="+o.RequestMediaType)
+	}
+	var vs []string
+	for _, v := range o.Variants {
+		vs = append(vs, v.Name+":"+v.Shape+":"+v.MediaType)
+	}
+	parts = append(parts, "variants="+strings.Join(vs, ","))
+	var as []string
+	for _, a := range o.Arguments {
+		in := a.In
+		if in == "" {
+			in = "params"
+		}
+		as = append(as, fmt.Sprintf("%s:%s:%s:%v", a.Name, a.Type, in, a.Required))
+	}
+	parts = append(parts, "args="+strings.Join(as, ","))
+	return strings.Join(parts, " ")
+}
+
+// TestPagesOperations: every page's operations are modelled as its calls
+// show them (testdata/pages/NAME.operations.txt): one operation per
+// JSON-RPC method, named and selected by it, params by position, the call
+// object's own table no arguments (issue 17, item 4); form fields and
+// query arguments where the curl calls send them (item 5).
+func TestPagesOperations(t *testing.T) {
+	pages, _ := filepath.Glob(filepath.Join(pagesDir, "*.md"))
+	if len(pages) < 4 {
+		t.Fatalf("%d pages in %s", len(pages), pagesDir)
+	}
+	for _, page := range pages {
+		name := filepath.Base(page)
+		t.Run(name, func(t *testing.T) {
+			c, _ := buildPage(t, name)
+			var got []string
+			for _, o := range c.Operations {
+				got = append(got, operationLine(o))
+			}
+			want := readLines(t, strings.TrimSuffix(page, ".md")+".operations.txt")
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("operations\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
+
+// TestPagesJSONRPCMethodsInOpenAPI: the methods sharing "POST /" are one
+// OpenAPI operation whose request body is a oneOf of their call objects,
+// discriminated by method with a mapping to each (what Spectral, Redocly
+// and client generators accept: a path fragment "/#eth_x" is no path),
+// whose answer is any of theirs, and whose x-rpc-methods names the
+// contract's operations.
+func TestPagesJSONRPCMethodsInOpenAPI(t *testing.T) {
+	c, doc := buildPage(t, "jsonrpc_methods.md")
+	if n := doc.Paths.Len(); n != 1 {
+		t.Fatalf("%d paths, want the one URL: %v", n, doc.Paths.InMatchingOrder())
+	}
+	op := doc.Paths.Value("/").Post
+	if op == nil || op.OperationID != "jsonrpc" {
+		t.Fatalf("POST / is %+v", op)
+	}
+	body := op.RequestBody.Value.Content.Get("application/json").Schema.Value
+	if body.Discriminator == nil || body.Discriminator.PropertyName != "method" {
+		t.Fatalf("the call is not discriminated by method: %+v", body.Discriminator)
+	}
+	methods, _ := op.Extensions["x-rpc-methods"].(map[string]any)
+	if len(body.OneOf) != len(c.Operations) || len(body.Discriminator.Mapping) != len(c.Operations) || len(methods) != len(c.Operations) {
+		t.Errorf("%d call objects, %d mapped, %d in x-rpc-methods; want %d", len(body.OneOf), len(body.Discriminator.Mapping), len(methods), len(c.Operations))
+	}
+	for _, o := range c.Operations {
+		ref, ok := body.Discriminator.Mapping[o.RPCMethod]
+		if !ok {
+			t.Errorf("%s: not in the discriminator's mapping", o.RPCMethod)
+			continue
+		}
+		call := doc.Components.Schemas[strings.TrimPrefix(ref.Ref, "#/components/schemas/")]
+		if call == nil {
+			t.Errorf("%s maps to %s, which is no component", o.RPCMethod, ref.Ref)
+			continue
+		}
+		m := call.Value.Properties["method"]
+		if m == nil || len(m.Value.Enum) != 1 || m.Value.Enum[0] != o.RPCMethod || !contains(call.Value.Required, "method") {
+			t.Errorf("%s's call object does not require its method: %+v", o.RPCMethod, call.Value)
+		}
+		if methods[o.RPCMethod] != o.ID {
+			t.Errorf("x-rpc-methods[%s] = %v, want %s", o.RPCMethod, methods[o.RPCMethod], o.ID)
+		}
+		if _, ok := op.RequestBody.Value.Content.Get("application/json").Examples[o.RPCMethod]; !ok {
+			t.Errorf("no request example of %s", o.RPCMethod)
+		}
+	}
+	if answer := op.Responses.Value("200").Value.Content.Get("application/json").Schema.Value; len(answer.AnyOf) != len(c.Operations) {
+		t.Errorf("the answer is any of %d, want %d", len(answer.AnyOf), len(c.Operations))
+	}
+}
+
+// TestPagesFormBodiesInOpenAPI: a form operation's arguments are the
+// fields of its request body, in the media type its calls send, not query
+// parameters.
+func TestPagesFormBodiesInOpenAPI(t *testing.T) {
+	c, doc := buildPage(t, "form_post.md")
+	for _, o := range c.Operations {
+		op := doc.Paths.Value(o.Path).GetOperation(o.Method)
+		if op.RequestBody == nil {
+			t.Errorf("%s: no request body", o.ID)
+			continue
+		}
+		mt := op.RequestBody.Value.Content.Get(o.RequestMediaType)
+		if mt == nil {
+			t.Errorf("%s: no %s body: %v", o.ID, o.RequestMediaType, op.RequestBody.Value.Content)
+			continue
+		}
+		for _, a := range o.Arguments {
+			if mt.Schema.Value.Properties[a.Name] == nil {
+				t.Errorf("%s: field %s missing from the body", o.ID, a.Name)
+			}
+			if op.Parameters.GetByInAndName("query", a.Name) != nil {
+				t.Errorf("%s: %s is a query parameter too", o.ID, a.Name)
+			}
+		}
+	}
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

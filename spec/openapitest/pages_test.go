@@ -1,0 +1,93 @@
+package openapitest_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nebeus/nebeus-contract/spec/generate"
+)
+
+// The OpenAPI documents of pages in other APIs' styles (issue 17,
+// spec/generate/testdata/pages) lint clean too: the JSON-RPC methods that
+// share "POST /" as one operation with a discriminated oneOf of their call
+// objects, positional params, form bodies.
+func TestPagesLintClean(t *testing.T) {
+	t.Parallel()
+	pages, _ := filepath.Glob("../generate/testdata/pages/*.md")
+	if len(pages) == 0 {
+		t.Fatal("no pages in ../generate/testdata/pages")
+	}
+	for _, page := range pages {
+		t.Run(strings.TrimSuffix(filepath.Base(page), ".md"), func(t *testing.T) {
+			t.Parallel()
+			res, err := generate.Build(generate.Options{Page: page, Root: filepath.Dir(page)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := t.TempDir()
+			if err := res.Write(out); err != nil {
+				t.Fatal(err)
+			}
+			spec := filepath.Join(out, "spec", "openapi.yaml")
+			lintSpectral(t, spec)
+			lintRedocly(t, spec)
+		})
+	}
+}
+
+// oapi-codegen makes a compiling Go client of the Ethereum-style page: the
+// methods that share "POST /" are one union type of their call objects,
+// told apart by the discriminator on method (ValueByDiscriminator).
+func TestPagesOapiCodegenClientCompiles(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("go"); err != nil {
+		missing(t, "go not found")
+	}
+	page := "../generate/testdata/pages/jsonrpc_methods.md"
+	res, err := generate.Build(generate.Options{Page: page, Root: filepath.Dir(page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if err := res.Write(out); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range []string{"go.mod", "go.sum"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "goclient", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gen := exec.Command("go", "run", oapiCodegen, "-package", "goclient", "-o", filepath.Join(dir, "rpc.gen.go"), filepath.Join(out, "spec", "openapi.yaml"))
+	gen.Dir = dir
+	gen.Env = append(os.Environ(), "GOWORK=off")
+	if b, err := gen.CombinedOutput(); err != nil {
+		if offline(string(b)) {
+			missing(t, "the Go module proxy is out of reach for "+oapiCodegen)
+		}
+		t.Fatalf("oapi-codegen: %v\n%s", err, b)
+	}
+	if b, err := goCmd(t, dir, 5*time.Minute, "build", "./..."); err != nil {
+		if offline(b) {
+			missing(t, "the Go module proxy is out of reach for the generated client's modules")
+		}
+		t.Fatalf("the generated client does not compile: %v\n%s", err, b)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "rpc.gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"func (t JsonrpcCall) ValueByDiscriminator()", "func (t *JsonrpcCall) FromEthGetBalanceRequest(", "type EthGetBalanceRequest struct"} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("the generated client lacks %q", want)
+		}
+	}
+}
