@@ -305,7 +305,7 @@ func (s *suite) curl(method, rawURL string, hdr http.Header, body []byte) string
 }
 
 // shellQuote quotes s for a POSIX shell. A run of more than 64 copies of
-// one letter or digit (the suite's very long strings) is written as a printf
+// one letter, digit or space (the suite's very long strings and padding) is written as a printf
 // expansion, so the command stays short and still sends the same bytes.
 func shellQuote(s string) string {
 	if s == "" {
@@ -320,7 +320,7 @@ func shellQuote(s string) string {
 			j++
 		}
 		switch {
-		case j-i > 64 && isAlnum(c):
+		case j-i > 64 && (isAlnum(c) || c == ' '):
 			fmt.Fprintf(&b, `'"$(printf '%c%%.0s' $(seq 1 %d))"'`, c, j-i)
 		case c == '\'':
 			b.WriteString(strings.Repeat(`'\''`, j-i))
