@@ -252,7 +252,7 @@ func TestRunAnswersATransferEncodingNetHTTPRefusesWithJSONRPC(t *testing.T) {
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != http.StatusBadRequest || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") ||
+	if res.StatusCode != http.StatusBadRequest || res.Header.Get("Content-Type") != "application/json" ||
 		!bytes.Contains(body, []byte(`"code":-32600`)) {
 		t.Fatalf("%d %q: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
