@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/internal/version"
 	"github.com/nebeus/nebeus-contract/mockserver"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -36,7 +37,7 @@ type options struct {
 	idleTimeout                                                                   time.Duration
 	companyID, journalSize                                                        int
 	maxBody                                                                       int64
-	control                                                                       bool
+	control, version                                                              bool
 	proxy                                                                         *proxyOptions // proxy.go
 	store                                                                         *storeOptions // store.go
 }
@@ -64,6 +65,7 @@ func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*o
 	fs.StringVar(&o.controlToken, "control-token", "", "bearer token for the control API from non-loopback clients")
 	fs.IntVar(&o.journalSize, "journal-size", 1000, "request journal entries kept per namespace")
 	fs.Int64Var(&o.maxBody, "max-body", mockserver.DefaultMaxBody, "request body limit in bytes (413 above)")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	o.proxy = proxyFlags(fs)
 	o.store = storeFlags(fs)
 
@@ -81,7 +83,7 @@ func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*o
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		if given[f.Name] || err != nil {
+		if given[f.Name] || err != nil || f.Name == "version" {
 			return
 		}
 		if v := getenv(envName(f.Name)); v != "" {
@@ -134,6 +136,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	o, err := parseFlags(args, getenv, stdout)
 	if err != nil || o == nil {
 		return err
+	}
+	if o.version {
+		fmt.Fprint(stdout, version.Line("nebeus-mock"))
+		return nil
 	}
 	logger, err := newLogger(o, stderr)
 	if err != nil {

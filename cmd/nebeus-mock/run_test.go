@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/internal/testutil"
+	"github.com/nebeus/nebeus-contract/internal/version"
 )
 
 // lineWriter passes stdout through and reports the listen address from the
@@ -255,5 +256,21 @@ func TestRunAnswersATransferEncodingNetHTTPRefusesWithJSONRPC(t *testing.T) {
 	if res.StatusCode != http.StatusBadRequest || res.Header.Get("Content-Type") != "application/json" ||
 		!bytes.Contains(body, []byte(`"code":-32600`)) {
 		t.Fatalf("%d %q: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
+	}
+}
+
+// Issue 20: every binary says its version (stamped by make dist) and
+// starts nothing; NEBEUS_MOCK_VERSION is no switch.
+func TestVersion(t *testing.T) {
+	var out, errb testutil.Buffer
+	if err := run(context.Background(), []string{"--version", "--addr", "256.0.0.1:1"}, func(string) string { return "" }, &out, &errb); err != nil {
+		t.Fatalf("--version: %v (%s)", err, errb.String())
+	}
+	if out.String() != version.Line("nebeus-mock") || !strings.HasPrefix(out.String(), "nebeus-mock ") {
+		t.Errorf("--version printed %q", out.String())
+	}
+	o, err := parseFlags(nil, func(k string) string { return map[string]string{"NEBEUS_MOCK_VERSION": "true"}[k] }, io.Discard)
+	if err != nil || o.version {
+		t.Errorf("NEBEUS_MOCK_VERSION=true: %v, version %v", err, o != nil && o.version)
 	}
 }
