@@ -54,14 +54,15 @@ func (l *list) Set(v string) error { *l = append(*l, v); return nil }
 
 type options struct {
 	conformance.Options
-	headers, relax                  list
-	labelFilter                     string
-	junit, jsonReport               string
-	verbose, noColor, help, version bool
-	parallel                        int
-	seed                            int64
-	shard                           string
-	contractDir                     string
+	headers, relax         list
+	labelFilter            string
+	junit, jsonReport      string
+	verbose, noColor, help bool
+	parallel               int
+	seed                   int64
+	shard                  string
+	contractDir            string
+	printVersion           bool
 }
 
 func parseFlags(args []string, getenv func(string) string) (*options, *flag.FlagSet, error) {
@@ -91,7 +92,7 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	fs.StringVar(&o.shard, "shard", "", "internal (--parallel): run shard I/N of the specs")
 	fs.BoolVar(&o.NoSummary, "no-summary", false, "internal (--parallel): leave the summary out")
 	fs.BoolVar(&o.help, "help", false, "show this help")
-	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.printVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			o.help = true
@@ -108,7 +109,7 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 			*p = getenv(name)
 		}
 	}
-	if o.BaseURL == "" && !o.help && !o.version {
+	if o.BaseURL == "" && !o.help && !o.printVersion {
 		return nil, fs, usageError("no target: give --base-url or %s", envBaseURL)
 	}
 	o.Header = http.Header{}
@@ -219,7 +220,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		usage(o, fs, stdout)
 		return nil
 	}
-	if o.version {
+	if o.printVersion {
 		fmt.Fprint(stdout, version.Line("nebeus-conformance"))
 		return nil
 	}
