@@ -2,7 +2,7 @@
 # only Go; .ci/run installs what else CI needs (chromium for the browser test).
 GO       ?= go
 BIN      ?= bin
-ADDR     ?= 127.0.0.1:8080
+ADDR     ?= localhost:8080
 FUZZTIME ?= 10s
 PKGS     := ./...
 

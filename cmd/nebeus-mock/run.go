@@ -52,7 +52,7 @@ func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*o
 	o := &options{}
 	fs := flag.NewFlagSet("nebeus-mock", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
+	fs.StringVar(&o.addr, "addr", "localhost:8080", "listen address (host:port; port 0 picks a free one; localhost listens on 127.0.0.1 and ::1)")
 	fs.StringVar(&o.fixtures, "fixtures", "", "folder overriding countries.json, active.json, accounts.json (default: embedded)")
 	fs.StringVar(&o.corsOrigins, "cors-origins", strings.Join(mockserver.DefaultCORSOrigins, ","), "comma-separated allowed browser origins; a port of * means any port")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", 30*time.Minute, "session idle timeout (M3)")
@@ -183,7 +183,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer srv.Close()
-	ln, err := net.Listen("tcp", o.addr)
+	lns, base, err := listen(o.addr)
 	if err != nil {
 		return err
 	}
@@ -196,16 +196,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	banner(stdout, "http://"+ln.Addr().String(), contract, fx, o)
+	banner(stdout, base, contract, fx, o)
 	o.proxy.banner(stdout, px)
 	o.store.banner(stdout)
 
-	served := make(chan error, 1)
-	// mockserver.Listener: the requests net/http refuses itself get the
-	// mock's JSON-RPC answer too (T5).
-	go func() { served <- hs.Serve(mockserver.Listener(ln)) }()
+	served := make(chan error, len(lns))
+	for _, ln := range lns {
+		// mockserver.Listener: the requests net/http refuses itself get
+		// the mock's JSON-RPC answer too (T5).
+		go func() { served <- hs.Serve(mockserver.Listener(ln)) }()
+	}
 	select {
 	case err := <-served:
+		hs.Close() // the other listener's too
 		return err
 	case <-ctx.Done():
 	}
@@ -215,8 +218,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for range lns {
+		if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
 	}
 	fmt.Fprintln(stdout, "nebeus-mock: stopped")
 	return nil

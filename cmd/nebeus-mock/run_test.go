@@ -274,3 +274,32 @@ func TestVersion(t *testing.T) {
 		t.Errorf("NEBEUS_MOCK_VERSION=true: %v, version %v", err, o != nil && o.version)
 	}
 }
+
+// Issue 20: asked for localhost, the mock prints localhost (the name a
+// frontend dev server uses, so the session cookie travels: S2) and answers
+// on both loopback families, on one port.
+func TestLocalhostListensOnBothLoopbackFamilies(t *testing.T) {
+	base, _, _, _ := startRun(t, []string{"--addr", "localhost:0"}, nil)
+	port, ok := strings.CutPrefix(base, "http://localhost:")
+	if !ok {
+		t.Fatalf("banner base %q, want http://localhost:PORT", base)
+	}
+	hosts := []string{"127.0.0.1"}
+	if ln, err := net.Listen("tcp6", "[::1]:0"); err != nil {
+		t.Logf("IPv6 loopback unavailable here (%v): checking 127.0.0.1 only", err)
+	} else {
+		ln.Close()
+		hosts = append(hosts, "::1")
+	}
+	for _, h := range hosts {
+		u := "http://" + net.JoinHostPort(h, port) + "/healthz"
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d", u, resp.StatusCode)
+		}
+	}
+}
