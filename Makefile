@@ -87,10 +87,11 @@ lint: fmt-check vet tidy-check check
 dist:
 	$(GORELEASER) release --snapshot --clean
 
-## image-context: the static linux binaries of the images and the CA bundle
+## image-context: the static linux binaries of the images and the CA bundle (no
+## -trimpath: the packages compiled are those make test's builds share)
 image-context:
 	mkdir -p $(IMAGE_CONTEXT)
-	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(IMAGE_CONTEXT)/ ./cmd/nebeus-mock ./cmd/nebeus-conformance
+	CGO_ENABLED=0 GOOS=linux $(GO) build -ldflags '$(LDFLAGS)' -o $(IMAGE_CONTEXT)/ ./cmd/nebeus-mock ./cmd/nebeus-conformance
 	cp $(CA_BUNDLE) $(IMAGE_CONTEXT)/ca-certificates.crt
 
 ## images: the nebeus-mock and nebeus-conformance images (release/Containerfile.*:
