@@ -92,6 +92,7 @@ dist:
 image-context:
 	mkdir -p $(IMAGE_CONTEXT)
 	CGO_ENABLED=0 GOOS=linux $(GO) build -ldflags '$(LDFLAGS)' -o $(IMAGE_CONTEXT)/ ./cmd/nebeus-mock ./cmd/nebeus-conformance
+	@[ -f "$(CA_BUNDLE)" ] || { echo "make image-context: no CA bundle at $(CA_BUNDLE) (apt-get install ca-certificates, or CA_BUNDLE=FILE)"; exit 1; }
 	cp $(CA_BUNDLE) $(IMAGE_CONTEXT)/ca-certificates.crt
 
 ## images: the nebeus-mock and nebeus-conformance images (release/Containerfile.*:
