@@ -6,12 +6,14 @@ package release
 
 import (
 	"archive/tar"
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"debug/elf"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path"
@@ -20,7 +22,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // testVersion is stamped into the binaries the tests build (make VERSION=...).
@@ -116,6 +120,62 @@ func TestImageBinariesAreStaticAndStamped(t *testing.T) {
 		if want := b + " " + testVersion + " ("; !strings.HasPrefix(string(out), want) {
 			t.Errorf("%s --version printed %q, want it to start with %q (the stamped version)", b, out, want)
 		}
+	}
+}
+
+// Issue 20: the binaries users unpack need nothing from this repository
+// (the contract and the fixtures are built in): started in an empty folder
+// with no NEBEUS_* variable, the mock serves, and the suite finds it
+// conforming.
+func TestImageBinariesWorkOutsideTheRepository(t *testing.T) {
+	dir := imageContext(t)
+	work := t.TempDir()
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NEBEUS_") {
+			env = append(env, kv)
+		}
+	}
+	mock := exec.Command(filepath.Join(dir, "nebeus-mock"), "--addr", "127.0.0.1:0", "--log-level", "error")
+	mock.Dir, mock.Env = work, env
+	stdout, err := mock.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mock.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		mock.Process.Signal(syscall.SIGTERM)
+		mock.Wait()
+	})
+	baseURL := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "nebeus-mock: listening on "); ok {
+				baseURL <- u
+			}
+		}
+	}()
+	var base string
+	select {
+	case base = <-baseURL:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the mock printed no banner within 30s")
+	}
+	resp, err := http.Post(base+"/get_countries/1.0/json", "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("get_countries: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	suite := exec.Command(filepath.Join(dir, "nebeus-conformance"), "--base-url", base, "--no-color", "--label-filter", "readonly", "--seed", "1")
+	suite.Dir, suite.Env = work, env
+	if out, err := suite.CombinedOutput(); err != nil {
+		t.Fatalf("nebeus-conformance against the unpacked mock: %v\n%s", err, out)
 	}
 }
 
