@@ -478,6 +478,7 @@ const mutantSeed = "1"
 // each must make the suite fail (exit status 1).
 func TestMutantsAreCaught(t *testing.T) {
 	onlyUnderGoTest(t)
+	t.Parallel() // runs the binary: its waits overlap other tests
 	ms := mutants()
 	covered := map[string]bool{}
 	for _, m := range ms {
