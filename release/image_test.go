@@ -224,6 +224,12 @@ func TestImages(t *testing.T) {
 	ctx := imageContext(t)
 	store := t.TempDir()
 	tool := containerTool(t, store)
+	t.Cleanup(func() {
+		// Before the store's folder goes: images and layers removed by
+		// the tool that wrote them (a rootless one maps their owners).
+		rm := append(slices.Clone(tool), "rmi", "--all", "--force")
+		exec.Command(rm[0], rm[1:]...).Run()
+	})
 	if err := runMake(nil, "images", "IMAGE_CONTEXT="+ctx, "VERSION="+testVersion, "CONTAINER_TOOL="+strings.Join(tool, " ")); err != nil {
 		t.Fatal(err)
 	}
