@@ -2,17 +2,30 @@
 # only Go; .ci/run installs what else CI needs (chromium for the browser test).
 GO       ?= go
 BIN      ?= bin
-ADDR     ?= 127.0.0.1:8080
+ADDR     ?= localhost:8080
 FUZZTIME ?= 10s
 PKGS     := ./...
 
-.PHONY: all run build generate check test fmt-check vet tidy-check test-go fuzz bench lint clean
+# Release builds (make dist, make images) stamp this version into every
+# binary (--version); a clone without tags says its commit.
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS  := -s -w -X github.com/nebeus/nebeus-contract/internal/version.stamped=$(VERSION)
+# GoReleaser, pinned: make dist runs it with go run, nothing to install.
+GORELEASER ?= $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
+# podman, else buildah: both build a Containerfile without a daemon.
+CONTAINER_TOOL ?= $(shell command -v podman 2>/dev/null || command -v buildah 2>/dev/null)
+IMAGE_CONTEXT  ?= $(BIN)/image-context
+CA_BUNDLE      ?= /etc/ssl/certs/ca-certificates.crt
+
+.PHONY: all run build generate check test fmt-check vet tidy-check test-go fuzz bench lint clean dist image-context images
 
 all: build
 
 ## run: build and start the mock on $(ADDR) with the embedded fixtures; the control API
 ## is on because $(ADDR) is loopback (it answers loopback clients only without a token)
-run: build
+## (only the mock is built: the first answer comes sooner on a fresh clone)
+run:
+	$(GO) build -o $(BIN)/ ./cmd/nebeus-mock
 	$(BIN)/nebeus-mock --addr $(ADDR) --control
 
 ## build: the three binaries into bin/
@@ -27,8 +40,9 @@ generate:
 check:
 	$(GO) run ./cmd/nebeus-contract check
 
-## test: formatting, vet, module tidiness, drift, every test with -race, bounded fuzzing
-test: fmt-check vet tidy-check check test-go fuzz
+## test: formatting, vet, module tidiness, drift, every test with -race (the fuzz
+## targets' seed corpora included; fuzzing itself is make fuzz)
+test: fmt-check vet tidy-check check test-go
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -47,9 +61,12 @@ test-go:
 	  || echo "OpenAPI tool checks SKIPPED: node or tools/openapi/node_modules missing (cd tools/openapi && npm ci)"
 	@command -v redis-server >/dev/null 2>&1 \
 	  || echo "Redis store tests SKIPPED: redis-server not found (apt-get install redis-server)"
+	@command -v podman >/dev/null 2>&1 || command -v buildah >/dev/null 2>&1 \
+	  || echo "container image test SKIPPED: neither podman nor buildah found (apt-get install podman)"
 	$(GO) test -race -count=1 $(PKGS)
 
-## fuzz: bounded runs of the fuzz targets (corpus committed under testdata/fuzz)
+## fuzz: bounded runs of the fuzz targets, FUZZTIME each (corpus committed under
+## testdata/fuzz; make test runs that corpus, not the fuzzer)
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzHandler$$' -fuzztime=$(FUZZTIME) ./mockserver
 	$(GO) test -run='^$$' -fuzz='^FuzzRedact$$' -fuzztime=$(FUZZTIME) ./mockserver
@@ -66,5 +83,28 @@ bench:
 ## lint: the static checks of make test, without running tests
 lint: fmt-check vet tidy-check check
 
+## dist: release archives for linux, darwin, windows on amd64 and arm64 in dist/
+## (GoReleaser snapshot build, .goreleaser.yaml): the three static binaries,
+## README.md, LICENSE; checksums.txt
+dist:
+	$(GORELEASER) release --snapshot --clean
+
+## image-context: the static linux binaries of the images and the CA bundle (no
+## -trimpath: the packages compiled are those make test's builds share)
+image-context:
+	mkdir -p $(IMAGE_CONTEXT)
+	CGO_ENABLED=0 GOOS=linux $(GO) build -ldflags '$(LDFLAGS)' -o $(IMAGE_CONTEXT)/ ./cmd/nebeus-mock ./cmd/nebeus-conformance
+	@[ -f "$(CA_BUNDLE)" ] || { echo "make image-context: no CA bundle at $(CA_BUNDLE) (apt-get install ca-certificates, or CA_BUNDLE=FILE)"; exit 1; }
+	cp $(CA_BUNDLE) $(IMAGE_CONTEXT)/ca-certificates.crt
+
+## images: the nebeus-mock and nebeus-conformance images (release/Containerfile.*:
+## FROM scratch, a non-root user), tagged $(VERSION) and latest
+images: image-context
+	@[ -n "$(CONTAINER_TOOL)" ] || { echo "make images: neither podman nor buildah found (apt-get install podman)"; exit 1; }
+	for b in mock conformance; do \
+	  $(CONTAINER_TOOL) build --isolation chroot --label org.opencontainers.image.version=$(VERSION) \
+	    -f release/Containerfile.$$b -t nebeus-$$b:$(VERSION) -t nebeus-$$b:latest $(IMAGE_CONTEXT) || exit 1; \
+	done
+
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist

@@ -62,6 +62,7 @@ func startMockBinary(t *testing.T) string {
 // (several processes at once), and writes its JUnit and JSON reports.
 func TestBinariesOverLoopback(t *testing.T) {
 	onlyUnderGoTest(t)
+	t.Parallel() // runs the binary: its waits overlap other tests
 	url := startMockBinary(t)
 	dir := t.TempDir()
 	junit, jsonReport := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.json")
@@ -135,6 +136,7 @@ func checkJUnit(t *testing.T, path string) {
 // status 2, not a violation.
 func TestUnreachableTargetExits2(t *testing.T) {
 	onlyUnderGoTest(t)
+	t.Parallel() // runs the binary: its waits overlap other tests
 	res := runConformance(context.Background(), t, "http://127.0.0.1:1", nil)
 	if res.code != 2 {
 		t.Errorf("exit status %d, want 2\n%s", res.code, res.out)

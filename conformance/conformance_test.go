@@ -19,7 +19,7 @@ import (
 //
 //	NEBEUS_BASE_URL=https://staging.example.net ginkgo -p --label-filter readonly ./conformance
 //
-// Against the mock it must conform, in under 5 s.
+// Against the mock it must conform.
 func TestConformance(t *testing.T) {
 	opts := conformance.Options{BaseURL: os.Getenv("NEBEUS_BASE_URL"), Login: os.Getenv("NEBEUS_LOGIN"), Password: os.Getenv("NEBEUS_PASSWORD")}
 	if opts.BaseURL == "" {
@@ -40,6 +40,9 @@ func TestConformance(t *testing.T) {
 	if !res.Passed {
 		t.Errorf("%s does not conform", opts.BaseURL)
 	}
+	// No bound on elapsed: speed is claimed from benchmarks, not from a
+	// timed test, which fails on a loaded machine (it did, at 5.5 s under
+	// a load average above 100).
 }
 
 // onlyUnderGoTest skips the tests that run the binaries when Ginkgo's CLI

@@ -45,13 +45,17 @@ var (
 
 // binaries builds cmd/nebeus-conformance and cmd/nebeus-mock once, without
 // -race: they are the systems under test's drivers, and the race detector
-// would only slow the many subprocess runs down.
+// would only slow the many subprocess runs down. CGO_ENABLED=0 as the
+// release builds (make dist, make images: issue 20): the binaries tested
+// are those users run, and make test compiles that configuration once for
+// this package, mockserver/loadtest and release.
 func binaries(t testing.TB) (conformanceBin, mockBin string) {
 	t.Helper()
 	conformanceBin, mockBin = filepath.Join(binDir, "nebeus-conformance"), filepath.Join(binDir, "nebeus-mock")
 	buildOnce.Do(func() {
 		for pkg, out := range map[string]string{"../cmd/nebeus-conformance": conformanceBin, "../cmd/nebeus-mock": mockBin} {
 			cmd := exec.Command("go", "build", "-o", out, pkg)
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 			if b, err := cmd.CombinedOutput(); err != nil {
 				buildErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
 				return

@@ -19,6 +19,7 @@ import (
 // checks are the suite's, so a conforming backend is transparent.
 func TestSuiteThroughTheProxyFindsNothing(t *testing.T) {
 	onlyUnderGoTest(t)
+	t.Parallel() // runs the binary: its waits overlap other tests
 	upstream := httptest.NewServer(newMock(t, mockserver.Config{}))
 	defer upstream.Close()
 	px, err := mockserver.New(mockserver.Config{Proxy: &mockserver.Proxy{Upstream: upstream.URL}, Control: true, JournalSize: 1 << 20})

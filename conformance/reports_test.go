@@ -50,6 +50,7 @@ func reproOf(out string) []string {
 // given account's password stays masked.
 func TestReproReplaysASuccessPathFailure(t *testing.T) {
 	onlyUnderGoTest(t)
+	t.Parallel() // runs the binary: its waits overlap other tests
 	srv := httptest.NewServer(mutantNamed(t, "signin-fails-for-plus-tags").wrap(newMock(t, mockserver.Config{})))
 	defer srv.Close()
 	res := runConformance(context.Background(), t, srv.URL, []string{"NEBEUS_PASSWORD=demo-password-1"},
@@ -88,6 +89,7 @@ func TestReproReplaysASuccessPathFailure(t *testing.T) {
 // failure, and their decisions keep their rows.
 func TestSkippedSpecsAreListedWithTheirCause(t *testing.T) {
 	onlyUnderGoTest(t)
+	t.Parallel() // runs the binary: its waits overlap other tests
 	srv := httptest.NewServer(mutantNamed(t, "signup-success-201").wrap(newMock(t, mockserver.Config{})))
 	defer srv.Close()
 	res := runConformance(context.Background(), t, srv.URL, nil, "--timeout", "2s", "--label-filter", "mutating", "--steps", "0")
@@ -121,6 +123,7 @@ func TestSkippedSpecsAreListedWithTheirCause(t *testing.T) {
 // shrunk sequence with a script that captures the session ids it uses.
 func TestStatefulFailureIsShrunkAndReplayable(t *testing.T) {
 	onlyUnderGoTest(t)
+	t.Parallel() // runs the binary: its waits overlap other tests
 	srv := httptest.NewServer(mutantNamed(t, "session-id-recycled-after-logout").wrap(newMock(t, mockserver.Config{})))
 	defer srv.Close()
 	res := runConformance(context.Background(), t, srv.URL, nil, "--timeout", "2s", "--seed", "7", "--label-filter", "mutating", "--steps", "200", "--steps-time", "2s")

@@ -187,6 +187,7 @@ func prettyByLength(v any) []byte {
 // the concurrency specs included.
 func TestOtherFreedomsServerPasses(t *testing.T) {
 	onlyUnderGoTest(t)
+	t.Parallel() // runs the binary: its waits overlap other tests
 	srv := httptest.NewServer(otherFreedoms(t))
 	defer srv.Close()
 	res := runConformance(context.Background(), t, srv.URL, nil)

@@ -108,6 +108,7 @@ func reverseKeys(v any) []byte {
 // chooses differently where the contract lets it.
 func TestOtherButConformingServerPasses(t *testing.T) {
 	onlyUnderGoTest(t)
+	t.Parallel() // runs the binary: its waits overlap other tests
 	srv := httptest.NewServer(otherButConforming(t))
 	defer srv.Close()
 	res := runConformance(context.Background(), t, srv.URL, nil)
@@ -145,6 +146,7 @@ func odooShaped(t testing.TB) http.Handler {
 // --relax odoo, which the report names.
 func TestRelaxationsAreExplicit(t *testing.T) {
 	onlyUnderGoTest(t)
+	t.Parallel() // runs the binary: its waits overlap other tests
 	srv := httptest.NewServer(odooShaped(t))
 	defer srv.Close()
 	strict := runConformance(context.Background(), t, srv.URL, nil, "--label-filter", "readonly")

@@ -7,7 +7,7 @@
 // [New] returns a [*Server], a plain http.Handler:
 //
 //	srv, err := mockserver.New(mockserver.Config{Control: true})
-//	http.ListenAndServe("127.0.0.1:8080", srv)
+//	http.ListenAndServe("localhost:8080", srv)
 //
 // # Routes (routes.go)
 //

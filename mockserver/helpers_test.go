@@ -167,12 +167,16 @@ func (h *harness) do(method, path, body string, headers ...hdr) *answer {
 func (h *harness) checkContract(op string, a *answer) {
 	h.t.Helper()
 	if a.Status == http.StatusOK {
-		if ct := a.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-			h.t.Errorf("%s: Content-Type %q (T3)", op, ct)
-		}
 		variant, vs, err := h.contract.ValidateResponse(op, a.Value)
 		if err != nil {
 			h.t.Fatal(err)
+		}
+		// T3: the variant's media type exactly, no charset parameter
+		// (issue 20: strict tools such as Dredd refuse one on JSON).
+		if o, ok := h.contract.Operation(op); ok {
+			if v, ok := o.Variant(variant); ok && a.Header.Get("Content-Type") != v.MediaType {
+				h.t.Errorf("%s: Content-Type %q, want the variant's %q (T3)", op, a.Header.Get("Content-Type"), v.MediaType)
+			}
 		}
 		if len(vs) > 0 { // T6: the mock sends exactly the documented fields, so not even warnings
 			h.t.Errorf("%s response breaks the contract (%s): %v\n%s", op, variant, vs, a.Body)
@@ -183,6 +187,9 @@ func (h *harness) checkContract(op string, a *answer) {
 	if a.Value == nil {
 		h.t.Errorf("%s: status %d with a body that is not JSON: %q", op, a.Status, a.Body)
 		return
+	}
+	if ct := a.Header.Get("Content-Type"); ct != "application/json" {
+		h.t.Errorf("%s: status %d with Content-Type %q, want application/json without parameters (T5)", op, a.Status, ct)
 	}
 	if vs, err := h.contract.Validate("jsonrpc-error", a.Value); err != nil || len(vs) > 0 {
 		h.t.Errorf("%s: status %d body is not a JSON-RPC error (T5): %v %v\n%s", op, a.Status, vs, err, a.Body)

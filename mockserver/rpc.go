@@ -257,8 +257,11 @@ func wrap(shape string, id json.RawMessage, appendResult func([]byte) ([]byte, e
 	return dst, nil
 }
 
-// contentTypeJSON is the media type of every answer (T3).
-const contentTypeJSON = "application/json; charset=utf-8"
+// contentTypeJSON is the media type of every answer (T3): application/json
+// without a charset parameter. JSON text is UTF-8 by definition (RFC 8259
+// §8.1) and the media type defines no charset parameter (RFC 8259 §11), so
+// strict tools (Dredd) refuse an answer carrying one.
+const contentTypeJSON = "application/json"
 
 // Header values shared by every answer, so that writing one allocates
 // nothing. Their capacity is their length: an Add to the same header

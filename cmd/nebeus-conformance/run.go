@@ -16,6 +16,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/nebeus/nebeus-contract/conformance"
+	"github.com/nebeus/nebeus-contract/internal/version"
 	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec/runcontract"
 )
@@ -73,8 +74,9 @@ type options struct {
 	shard                  string
 	// source is where the contract comes from (--contract, --page,
 	// --overlay); warnings are its generator's, printed once.
-	source   runcontract.Options
-	warnings []string
+	source       runcontract.Options
+	warnings     []string
+	printVersion bool
 }
 
 func parseFlags(args []string, getenv func(string) string) (*options, *flag.FlagSet, error) {
@@ -108,6 +110,7 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	fs.StringVar(&o.shard, "shard", "", "internal (--parallel): run shard I/N of the specs")
 	fs.BoolVar(&o.NoSummary, "no-summary", false, "internal (--parallel): leave the summary out")
 	fs.BoolVar(&o.help, "help", false, "show this help")
+	fs.BoolVar(&o.printVersion, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			o.help = true
@@ -124,7 +127,7 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 			*p = getenv(name)
 		}
 	}
-	if o.BaseURL == "" && !o.help {
+	if o.BaseURL == "" && !o.help && !o.printVersion {
 		return nil, fs, usageError("no target: give --base-url or %s", envBaseURL)
 	}
 	if o.shard != "" && getenv(envShardHeaders) != "" {
@@ -262,6 +265,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if o.help {
 		usage(o, fs, stdout)
+		return nil
+	}
+	if o.printVersion {
+		fmt.Fprint(stdout, version.Line("nebeus-conformance"))
 		return nil
 	}
 	if o.shard == "" { // a shard's parent printed them

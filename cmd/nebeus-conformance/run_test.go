@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/conformance"
+	"github.com/nebeus/nebeus-contract/internal/version"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
@@ -84,6 +85,18 @@ func TestHelpListsFlagsAndRelaxations(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %q", want)
 		}
+	}
+}
+
+// Issue 20: every binary says its version (stamped by make dist), without
+// a target.
+func TestVersionNeedsNoTarget(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"--version"}, env(nil), &out, &errb); err != nil {
+		t.Fatalf("--version: %v (%s)", err, errb.String())
+	}
+	if out.String() != version.Line("nebeus-conformance") || !strings.HasPrefix(out.String(), "nebeus-conformance ") {
+		t.Errorf("--version printed %q", out.String())
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/internal/version"
 	"github.com/nebeus/nebeus-contract/spec/generate"
 )
 
@@ -20,6 +21,7 @@ Usage:
   nebeus-contract validate --schema NAME [--contract DIR] [FILE|-]
   nebeus-contract list     [--contract DIR]
   nebeus-contract diff     [--overlay PATH] [--old-overlay PATH] [--new-overlay PATH] [--format text|json] OLD NEW
+  nebeus-contract --version
 
 Run "nebeus-contract COMMAND --help" for a command's flags.
 `
@@ -40,6 +42,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runList(args[1:], stdout, stderr)
 	case "diff":
 		return runDiff(args[1:], stdout, stderr)
+	case "--version", "-version", "version":
+		fmt.Fprint(stdout, version.Line("nebeus-contract"))
+		return nil
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nebeus/nebeus-contract/internal/version"
 )
 
 func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -199,5 +201,15 @@ func TestGenerateOutsideTheRepository(t *testing.T) {
 				t.Errorf("list --contract %s: exit %d\n%s%s", out, code, stdout, stderr)
 			}
 		})
+	}
+}
+
+// Issue 20: every binary says its version (stamped by make dist).
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"--version", "version"} {
+		code, stdout, stderr := runCLI(t, "", arg)
+		if code != 0 || stdout != version.Line("nebeus-contract") || !strings.HasPrefix(stdout, "nebeus-contract ") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", arg, code, stdout, stderr)
+		}
 	}
 }

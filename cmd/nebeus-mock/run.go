@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/internal/version"
 	"github.com/nebeus/nebeus-contract/mockserver"
 	"github.com/nebeus/nebeus-contract/spec/runcontract"
 )
@@ -37,7 +38,7 @@ type options struct {
 	idleTimeout                                                                   time.Duration
 	companyID, journalSize                                                        int
 	maxBody                                                                       int64
-	control                                                                       bool
+	control, version                                                              bool
 	contract                                                                      runcontract.Options
 	watch                                                                         bool
 	watchInterval                                                                 time.Duration
@@ -55,7 +56,7 @@ func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*o
 	o := &options{}
 	fs := flag.NewFlagSet("nebeus-mock", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
+	fs.StringVar(&o.addr, "addr", "localhost:8080", "listen address (host:port; port 0 picks a free one; localhost listens on 127.0.0.1 and ::1)")
 	fs.StringVar(&o.fixtures, "fixtures", "", "folder overriding countries.json, active.json, accounts.json (default: embedded)")
 	fs.StringVar(&o.corsOrigins, "cors-origins", strings.Join(mockserver.DefaultCORSOrigins, ","), "comma-separated allowed browser origins; a port of * means any port")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", 30*time.Minute, "session idle timeout (M3)")
@@ -73,6 +74,7 @@ func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*o
 	fs.StringVar(&o.contract.Contract, "contract", "", "serve the contract nebeus-contract generate --out wrote in this folder instead of the built-in one")
 	fs.BoolVar(&o.watch, "watch", false, "with --page: reload the page and overlay when they change, keeping accounts and sessions")
 	fs.DurationVar(&o.watchInterval, "watch-interval", time.Second, "with --watch: how often the inputs are checked (a change is read once unchanged for one more interval)")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	o.proxy = proxyFlags(fs)
 	o.store = storeFlags(fs)
 
@@ -90,7 +92,7 @@ func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*o
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		if given[f.Name] || err != nil {
+		if given[f.Name] || err != nil || f.Name == "version" {
 			return
 		}
 		if v := getenv(envName(f.Name)); v != "" {
@@ -153,6 +155,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil || o == nil {
 		return err
 	}
+	if o.version {
+		fmt.Fprint(stdout, version.Line("nebeus-mock"))
+		return nil
+	}
 	logger, err := newLogger(o, stderr)
 	if err != nil {
 		return err
@@ -213,7 +219,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var current atomic.Pointer[mockserver.Server]
 	current.Store(srv)
 	defer func() { current.Load().Close() }()
-	ln, err := net.Listen("tcp", o.addr)
+	lns, base, err := listen(o.addr)
 	if err != nil {
 		return err
 	}
@@ -226,14 +232,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	banner(stdout, "http://"+ln.Addr().String(), loaded, srv, fx, o)
+	banner(stdout, base, loaded, srv, fx, o)
 	o.proxy.banner(stdout, px)
 	o.store.banner(stdout)
 
-	served := make(chan error, 1)
-	// mockserver.Listener: the requests net/http refuses itself get the
-	// mock's JSON-RPC answer too (T5).
-	go func() { served <- hs.Serve(mockserver.Listener(ln)) }()
+	served := make(chan error, len(lns))
+	for _, ln := range lns {
+		// mockserver.Listener: the requests net/http refuses itself get
+		// the mock's JSON-RPC answer too (T5).
+		go func() { served <- hs.Serve(mockserver.Listener(ln)) }()
+	}
 	if watcher != nil {
 		// Stopped, and waited for, before the store is closed (defers
 		// run last first).
@@ -247,6 +255,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	select {
 	case err := <-served:
+		hs.Close() // the other listener's too
 		return err
 	case <-ctx.Done():
 	}
@@ -256,8 +265,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for range lns {
+		if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
 	}
 	fmt.Fprintln(stdout, "nebeus-mock: stopped")
 	return nil

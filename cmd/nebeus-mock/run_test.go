@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/internal/testutil"
+	"github.com/nebeus/nebeus-contract/internal/version"
 )
 
 // lineWriter passes stdout through and reports the listen address from the
@@ -256,8 +257,53 @@ func TestRunAnswersATransferEncodingNetHTTPRefusesWithJSONRPC(t *testing.T) {
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != http.StatusBadRequest || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") ||
+	if res.StatusCode != http.StatusBadRequest || res.Header.Get("Content-Type") != "application/json" ||
 		!bytes.Contains(body, []byte(`"code":-32600`)) {
 		t.Fatalf("%d %q: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
+	}
+}
+
+// Issue 20: every binary says its version (stamped by make dist) and
+// starts nothing; NEBEUS_MOCK_VERSION is no switch.
+func TestVersion(t *testing.T) {
+	var out, errb testutil.Buffer
+	if err := run(context.Background(), []string{"--version", "--addr", "256.0.0.1:1"}, func(string) string { return "" }, &out, &errb); err != nil {
+		t.Fatalf("--version: %v (%s)", err, errb.String())
+	}
+	if out.String() != version.Line("nebeus-mock") || !strings.HasPrefix(out.String(), "nebeus-mock ") {
+		t.Errorf("--version printed %q", out.String())
+	}
+	o, err := parseFlags(nil, func(k string) string { return map[string]string{"NEBEUS_MOCK_VERSION": "true"}[k] }, io.Discard)
+	if err != nil || o.version {
+		t.Errorf("NEBEUS_MOCK_VERSION=true: %v, version %v", err, o != nil && o.version)
+	}
+}
+
+// Issue 20: asked for localhost, the mock prints localhost (the name a
+// frontend dev server uses, so the session cookie travels: S2) and answers
+// on both loopback families, on one port.
+func TestLocalhostListensOnBothLoopbackFamilies(t *testing.T) {
+	base, _, _, _ := startRun(t, []string{"--addr", "localhost:0"}, nil)
+	port, ok := strings.CutPrefix(base, "http://localhost:")
+	if !ok {
+		t.Fatalf("banner base %q, want http://localhost:PORT", base)
+	}
+	hosts := []string{"127.0.0.1"}
+	if ln, err := net.Listen("tcp6", "[::1]:0"); err != nil {
+		t.Logf("IPv6 loopback unavailable here (%v): checking 127.0.0.1 only", err)
+	} else {
+		ln.Close()
+		hosts = append(hosts, "::1")
+	}
+	for _, h := range hosts {
+		u := "http://" + net.JoinHostPort(h, port) + "/healthz"
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d", u, resp.StatusCode)
+		}
 	}
 }

@@ -119,7 +119,9 @@ func goBuild(ctx context.Context, goTool, dir, out, pkg string) error {
 	cmd.Dir = dir
 	// GOWORK=off: a go.work around the checkout must not change what is
 	// built; GOFLAGS from the caller (say -race) must not either.
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
+	// CGO_ENABLED=0 as the release builds (issue 20): the binary measured is
+	// the one users run, and make test compiles that configuration once.
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=", "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build %s: %w\n%s", pkg, err, b)
 	}

@@ -149,7 +149,7 @@ func buildOpenAPI(m Model, decisions []model.Decision, src Sources) (*openAPIDoc
 				Description: description(m),
 				Extensions:  map[string]any{"x-generated": src.comment()},
 			},
-			Servers:    openapi3.Servers{{URL: "http://127.0.0.1:8080", Description: "the mock (make run); the base URL is configurable everywhere (T1)"}},
+			Servers:    openapi3.Servers{{URL: "http://localhost:8080", Description: "the mock (make run); the base URL is configurable everywhere (T1)"}},
 			Paths:      openapi3.NewPaths(),
 			Components: &openapi3.Components{Schemas: openapi3.Schemas{}},
 		},
