@@ -1,60 +1,20 @@
 package conformance_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/xml"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
 
-// startMockBinary runs the built nebeus-mock on a free loopback port and
-// returns its base URL, read from its banner.
+// startMockBinary runs the built nebeus-mock on the embedded contract
+// (startMockWith, page_binary_test.go).
 func startMockBinary(t *testing.T) string {
 	t.Helper()
-	_, mockBin := binaries(t)
-	cmd := exec.Command(mockBin, "--addr", "127.0.0.1:0", "--log-level", "error")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	})
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if _, url, ok := strings.Cut(sc.Text(), "listening on "); ok {
-				lines <- strings.TrimSpace(url)
-				break
-			}
-		}
-		io.Copy(io.Discard, stdout) // keep the pipe drained
-	}()
-	select {
-	case url := <-lines:
-		return url
-	case <-time.After(20 * time.Second):
-		t.Fatal("nebeus-mock printed no 'listening on' banner")
-		return ""
-	}
+	return startMockWith(t)
 }
 
 // TestBinariesOverLoopback: the built conformance binary passes the built
