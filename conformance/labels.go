@@ -18,10 +18,16 @@ const (
 	// LabelConcurrency marks the mutating specs that send many requests at
 	// once.
 	LabelConcurrency = "concurrency"
+	// LabelDifferential marks the mutating specs that compare the answers
+	// to pairs of requests the contract says must be answered alike
+	// (specs_differential.go).
+	LabelDifferential = "differential"
 )
 
 // SuiteLabels returns every label the suite's specs carry.
-func SuiteLabels() []string { return []string{LabelReadonly, LabelMutating, LabelConcurrency} }
+func SuiteLabels() []string {
+	return []string{LabelReadonly, LabelMutating, LabelConcurrency, LabelDifferential}
+}
 
 // ErrUnknownLabel is what CheckLabelFilter wraps: a filter that names a
 // label no spec carries selects by a typo, and a gate that checked nothing

@@ -1,7 +1,9 @@
 package conformance_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -15,8 +17,8 @@ import (
 // strongerMutant is a mutant that only one of the stronger checks (issue
 // 18, item 8: here the transport limits at their edges, specs_limits.go;
 // the differential, client and raw-byte checks have theirs in
-// mutants_checks_test.go) catches: every spec it fails names one of caughtBy, and each of caughtBy
-// fails at least one spec.
+// mutants_checks_test.go) catches: every spec it fails names one of
+// caughtBy, and each of caughtBy fails at least one spec.
 type strongerMutant struct {
 	mutant
 	caughtBy []string
@@ -24,14 +26,26 @@ type strongerMutant struct {
 
 func strongerMutants() []strongerMutant {
 	return []strongerMutant{
-		// T5: the body limit one byte short of the contract's, and one
-		// byte long (the model's limit, as the suite reads it).
-		{mutant{"body-limit-one-byte-short", "T5", func(inner http.Handler) http.Handler {
-			return newMockHandler(mockserver.Config{MaxBody: contractMaxBody() - 1})
-		}}, []string{"T5 a call of exactly the body limit"}},
-		{mutant{"body-limit-one-byte-long", "T5", func(inner http.Handler) http.Handler {
-			return newMockHandler(mockserver.Config{MaxBody: contractMaxBody() + 1})
-		}}, []string{"T5 a call one byte past the body limit"}},
+		// T5: a deployment that breaks on large bodies (a 5xx where its
+		// limit should answer 413): past the limit, and from the limit on.
+		{mutant{"body-past-the-limit-5xx", "T5", failBodiesOver(contractMaxBody())}, []string{"T5 a call one byte past the body limit"}},
+		{mutant{"body-at-the-limit-5xx", "T5", failBodiesOver(contractMaxBody() - 1)}, []string{"T5 a call of exactly the body limit", "T5 a call one byte past the body limit"}},
+	}
+}
+
+// failBodiesOver answers 500 to a request whose body is longer than n
+// bytes, as a backend does that breaks where it should refuse.
+func failBodiesOver(n int64) func(http.Handler) http.Handler {
+	return func(inner http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, err := io.ReadAll(io.LimitReader(r.Body, n+1))
+			if err != nil || int64(len(b)) > n {
+				http.Error(w, "internal error", http.StatusInternalServerError)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			inner.ServeHTTP(w, r)
+		})
 	}
 }
 
@@ -42,16 +56,6 @@ func contractMaxBody() int64 {
 		panic(err)
 	}
 	return c.Model().MaxBody
-}
-
-// newMockHandler is a mock with cfg, for a mutant that differs from the
-// mock in its configuration only.
-func newMockHandler(cfg mockserver.Config) http.Handler {
-	m, err := mockserver.New(cfg)
-	if err != nil {
-		panic(err)
-	}
-	return m
 }
 
 // failedSpecs are the texts of the specs a run of the binary failed, from

@@ -58,7 +58,7 @@ func clientProfiles() []clientProfile {
 
 // defineClients registers the specs of the requests real clients send.
 func (s *suite) defineClients() {
-	Describe("requests as real clients send them", Label("readonly"), func() {
+	Describe("requests as real clients send them", Label(LabelReadonly), func() {
 		for _, c := range clientProfiles() {
 			if s.has(opCountries) {
 				s.it("T2 "+opCountries+" answers a call with the headers "+c.name+" sends", func(ctx SpecContext, p *probe) {

@@ -27,16 +27,15 @@ import (
 // same body once the envelope's id (which echoes each request's own) is
 // taken out.
 
-// labelDifferential marks the differential specs (mutating: they create
-// the account they compare).
-const labelDifferential = "differential"
+// The differential specs are labelled LabelDifferential beside
+// LabelMutating: they create the account they compare.
 
 // defineDifferential registers the differential specs.
 func (s *suite) defineDifferential() {
 	if !s.bindable(opSignup) {
 		return
 	}
-	Describe("differential: answered alike", Label("mutating", labelDifferential), func() {
+	Describe("differential: answered alike", Label(LabelMutating, LabelDifferential), func() {
 		if s.has(opSignin) {
 			signin := s.op(opSignin)
 			s.it("S1 "+signin.ID+" fails alike for a wrong password, an unknown login, a missing and a non-string password", func(ctx SpecContext, p *probe) {

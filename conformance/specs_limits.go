@@ -2,32 +2,52 @@ package conformance
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 )
 
-// defineLimits registers the transport limits at and past their edges,
-// read from the contract's model (T5: MaxBody, the overlay's x-max-body):
-// a call of exactly the limit is served, one byte more is cleanly
-// rejected (413, or any clean rejection T5 allows), never a 5xx. Both
-// are get_countries calls (readonly), their size made up of whitespace
-// between tokens: a failure's curl line stays short (shellQuote
+// defineLimits registers the transport limits at and past their edges
+// (issue 18, item 8), at the size the contract's model names (T5: MaxBody,
+// the overlay's x-max-body, the limit the mock enforces). A deployment's
+// own limit is its choice (T5 fixes none), so at the edge and one byte past
+// it the suite demands what T5 demands of any request: a clean answer,
+// served as documented or cleanly rejected, never a 5xx, never a hang.
+// Both are get_countries calls (readonly), their size made up of
+// whitespace between tokens: a failure's curl line stays short (shellQuote
 // writes a long run of one character as a printf).
 func (s *suite) defineLimits() {
 	limit := s.contract.Model().MaxBody
 	if limit <= 0 || !s.has(opCountries) {
 		return
 	}
-	Describe("transport limits", Label("readonly"), func() {
-		s.it(fmt.Sprintf("T5 a call of exactly the body limit (%d bytes) is served", limit), func(ctx SpecContext, p *probe) {
-			p.refused = "T5"
-			s.expectCountries(ctx, p, s.sizedCall(opCountries, limit))
+	Describe("transport limits", Label(LabelReadonly), func() {
+		s.it(fmt.Sprintf("T5 a call of exactly the body limit (%d bytes) is answered cleanly", limit), func(ctx SpecContext, p *probe) {
+			s.expectServedOrRejected(ctx, p, s.sizedCall(opCountries, limit), fmt.Sprintf("a body of %d bytes, the limit", limit))
 		})
-		s.it(fmt.Sprintf("T5 a call one byte past the body limit (%d bytes) is cleanly rejected", limit+1), func(ctx SpecContext, p *probe) {
-			p.rejected(p.do(ctx, s.sizedCall(opCountries, limit+1)), "T5", fmt.Sprintf("a body of %d bytes, one past the limit", limit+1))
+		s.it(fmt.Sprintf("T5 a call one byte past the body limit (%d bytes) is answered cleanly", limit+1), func(ctx SpecContext, p *probe) {
+			s.expectServedOrRejected(ctx, p, s.sizedCall(opCountries, limit+1), fmt.Sprintf("a body of %d bytes, one past the limit", limit+1))
 		})
 	})
+}
+
+// expectServedOrRejected checks get_countries' answer to r: a 200 that is
+// not a JSON-RPC error is its documented success; anything else must be a
+// clean rejection (T5).
+func (s *suite) expectServedOrRejected(ctx SpecContext, p *probe, r request, what string) {
+	ex := p.do(ctx, r)
+	if ex.Err == nil && ex.Status == http.StatusOK {
+		if v, err := ex.checked().Decode(); err == nil {
+			if m, isObj := v.(map[string]any); !isObj || m["error"] == nil {
+				v, ok := p.answer(ex)
+				p.require(ok)
+				p.documented(ex, v, successVariants(s.op(opCountries))...)
+				return
+			}
+		}
+	}
+	p.rejected(ex, "T5", what)
 }
 
 // sizedCall is a call of op without params whose body is exactly n bytes:
