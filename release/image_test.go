@@ -126,17 +126,58 @@ func TestImageBinariesAreStaticAndStamped(t *testing.T) {
 // Issue 20: the binaries users unpack need nothing from this repository
 // (the contract and the fixtures are built in): started in an empty folder
 // with no NEBEUS_* variable, the mock serves, and the suite finds it
-// conforming.
+// conforming; given a page of their own in that folder (items 4 and 17.1:
+// --page, its include beside it), both read that page instead.
 func TestImageBinariesWorkOutsideTheRepository(t *testing.T) {
 	dir := imageContext(t)
-	work := t.TempDir()
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "NEBEUS_") {
 			env = append(env, kv)
 		}
 	}
-	mock := exec.Command(filepath.Join(dir, "nebeus-mock"), "--addr", "127.0.0.1:0", "--log-level", "error")
+	t.Run("embedded contract", func(t *testing.T) {
+		work := t.TempDir()
+		base := startUnpackedMock(t, dir, work, env)
+		resp, err := http.Post(base+"/get_countries/1.0/json", "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
+			t.Fatalf("get_countries: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		runUnpackedSuite(t, dir, work, env, "--base-url", base, "--label-filter", "readonly")
+	})
+	t.Run("a page given at run time", func(t *testing.T) {
+		work := t.TempDir()
+		src := filepath.Join("..", "spec", "runcontract", "testdata", "widgets")
+		for _, f := range []string{"index.html.md", "overlay.yaml", filepath.Join("includes", "_errors.md")} {
+			b, err := os.ReadFile(filepath.Join(src, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(work, f)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(work, f), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		page := []string{"--page", "index.html.md", "--overlay", "overlay.yaml"}
+		base := startUnpackedMock(t, dir, work, env, page...)
+		out := runUnpackedSuite(t, dir, work, env, append(page, "--base-url", base, "--steps", "0")...)
+		if !strings.Contains(out, "widgets_get") || strings.Contains(out, "signup") {
+			t.Errorf("the suite did not check the page's operations:\n%s", out)
+		}
+	})
+}
+
+// startUnpackedMock starts the mock binary in dir from the folder work, on
+// a free loopback port, and returns its base URL from its banner.
+func startUnpackedMock(t *testing.T, dir, work string, env []string, args ...string) string {
+	t.Helper()
+	mock := exec.Command(filepath.Join(dir, "nebeus-mock"), append([]string{"--addr", "127.0.0.1:0", "--log-level", "error"}, args...)...)
 	mock.Dir, mock.Env = work, env
 	stdout, err := mock.StdoutPipe()
 	if err != nil {
@@ -158,25 +199,26 @@ func TestImageBinariesWorkOutsideTheRepository(t *testing.T) {
 			}
 		}
 	}()
-	var base string
 	select {
-	case base = <-baseURL:
+	case base := <-baseURL:
+		return base
 	case <-time.After(30 * time.Second):
 		t.Fatal("the mock printed no banner within 30s")
+		return ""
 	}
-	resp, err := http.Post(base+"/get_countries/1.0/json", "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
-		t.Fatalf("get_countries: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
-	}
-	suite := exec.Command(filepath.Join(dir, "nebeus-conformance"), "--base-url", base, "--no-color", "--label-filter", "readonly", "--seed", "1")
+}
+
+// runUnpackedSuite runs the conformance binary in dir from the folder work
+// and returns its output; it must conform.
+func runUnpackedSuite(t *testing.T, dir, work string, env []string, args ...string) string {
+	t.Helper()
+	suite := exec.Command(filepath.Join(dir, "nebeus-conformance"), append([]string{"--no-color", "--seed", "1"}, args...)...)
 	suite.Dir, suite.Env = work, env
-	if out, err := suite.CombinedOutput(); err != nil {
+	out, err := suite.CombinedOutput()
+	if err != nil {
 		t.Fatalf("nebeus-conformance against the unpacked mock: %v\n%s", err, out)
 	}
+	return string(out)
 }
 
 // containerTool is podman or buildah, run against a private store under
