@@ -3,6 +3,7 @@ package conformance_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,7 +16,8 @@ import (
 )
 
 // strongerMutant is a mutant that only one of the stronger checks (issue
-// 18, item 8: here the transport limits at their edges, specs_limits.go;
+// 18, item 8: here the transport limits at their edges, specs_limits.go,
+// Unicode in logins, specs_unicode.go;
 // the differential, client and raw-byte checks have theirs in
 // mutants_checks_test.go) catches: every spec it fails names one of
 // caughtBy, and each of caughtBy fails at least one spec.
@@ -30,6 +32,22 @@ func strongerMutants() []strongerMutant {
 		// limit should answer 413): past the limit, and from the limit on.
 		{mutant{"body-past-the-limit-5xx", "T5", failBodiesOver(contractMaxBody())}, []string{"T5 a call one byte past the body limit"}},
 		{mutant{"body-at-the-limit-5xx", "T5", failBodiesOver(contractMaxBody() - 1)}, []string{"T5 a call of exactly the body limit", "T5 a call one byte past the body limit"}},
+
+		// S1: a login whose domain is internationalised refused with a
+		// text of its own (a domain check before the lookup).
+		{mutant{"signin-own-text-for-idn-domains", "S1", func(inner http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if operation(r) == "signin" {
+					b := body(r)
+					if _, domain, _ := strings.Cut(str(params(b)["login"]), "@"); !ascii(domain) {
+						w.Header().Set("Content-Type", "application/json")
+						fmt.Fprintf(w, `{"id": %s, "jsonrpc": "2.0", "result": {"status": "error", "message": "Invalid email domain"}}`, idOf(b))
+						return
+					}
+				}
+				inner.ServeHTTP(w, r)
+			})
+		}}, []string{"S1 signin fails an unknown login with an internationalised domain"}},
 	}
 }
 
