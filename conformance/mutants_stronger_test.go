@@ -3,6 +3,7 @@ package conformance_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -48,6 +49,24 @@ func strongerMutants() []strongerMutant {
 				inner.ServeHTTP(w, r)
 			})
 		}}, []string{"S1 signin fails an unknown login with an internationalised domain"}},
+
+		// Every documented type of value (S5): a strict integer parser
+		// (strconv.Atoi on the number's text) that breaks on a whole
+		// number written with a fraction part, which JSON Schema counts
+		// as an integer and Python's floats write.
+		{mutant{"signup-500-on-integers-written-1.0", "S5", func(inner http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if operation(r) == "signup" {
+					for _, v := range params(body(r)) {
+						if n, ok := v.(json.Number); ok && strings.HasSuffix(string(n), ".0") {
+							http.Error(w, "internal error", http.StatusInternalServerError)
+							return
+						}
+					}
+				}
+				inner.ServeHTTP(w, r)
+			})
+		}}, []string{"XX"}},
 	}
 }
 
