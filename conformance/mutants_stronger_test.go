@@ -50,11 +50,11 @@ func strongerMutants() []strongerMutant {
 			})
 		}}, []string{"S1 signin fails an unknown login with an internationalised domain"}},
 
-		// Every documented type of value (S5): a strict integer parser
+		// Every documented type of value (T5: a 5xx for a valid value): a strict integer parser
 		// (strconv.Atoi on the number's text) that breaks on a whole
 		// number written with a fraction part, which JSON Schema counts
 		// as an integer and Python's floats write.
-		{mutant{"signup-500-on-integers-written-1.0", "S5", func(inner http.Handler) http.Handler {
+		{mutant{"signup-500-on-integers-written-1.0", "T5", func(inner http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if operation(r) == "signup" {
 					for _, v := range params(body(r)) {
@@ -66,7 +66,7 @@ func strongerMutants() []strongerMutant {
 				}
 				inner.ServeHTTP(w, r)
 			})
-		}}, []string{"XX"}},
+		}}, []string{"S5 signup with device_type written with a fraction part", "S5 signup with timezone written with a fraction part"}},
 	}
 }
 

@@ -52,7 +52,7 @@ func (s *suite) defineValueForms() {
 					if base.Name == "" || !s.has(opCountries) {
 						continue
 					}
-					s.it(dec+" "+op.ID+" with "+f.String()+" (and "+base.Name+" missing) reports "+base.Key()+" but nothing under "+f.Arg.Key(), func(ctx SpecContext, p *probe) {
+					s.it("S5 "+op.ID+" with "+f.String()+" (and "+base.Name+" missing) reports "+base.Key()+" but nothing under "+f.Arg.Key(), func(ctx SpecContext, p *probe) {
 						params := s.partitionParams(ctx, p, op, f)
 						delete(params, base.Name)
 						copyValues(params, "")
