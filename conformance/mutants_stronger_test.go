@@ -67,6 +67,21 @@ func strongerMutants() []strongerMutant {
 				inner.ServeHTTP(w, r)
 			})
 		}}, []string{"S5 signup with device_type written with a fraction part", "S5 signup with timezone written with a fraction part"}},
+		// Every documented type of value (T3): logout refuses an empty
+		// session_id, a value its string type admits, as invalid params:
+		// a clean rejection, which the negative inputs allow an edge value,
+		// but not the documented answer the type promises.
+		{mutant{"logout-refuses-empty-session-id", "T3", func(inner http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if operation(r) == "logout" {
+					if id, ok := params(body(r))["session_id"].(string); ok && id == "" {
+						jsonError(w, http.StatusBadRequest, -32602, "invalid params")
+						return
+					}
+				}
+				inner.ServeHTTP(w, r)
+			})
+		}}, []string{"T2 logout with session_id sent empty"}},
 	}
 }
 
