@@ -43,6 +43,8 @@ func (s *suite) defineValueForms() {
 		}
 		Describe(op.ID+" with every documented form of its values", Label(LabelReadonly), func() {
 			for _, f := range forms {
+				// T2 (the request body a client may send) unless the
+				// argument names its own decision.
 				dec := f.Arg.Decision
 				if dec == "" {
 					dec = "T2"
@@ -70,7 +72,7 @@ func (s *suite) defineValueForms() {
 							params[a.Name] = s.password()
 						}
 					}
-					params[f.Arg.Name] = f.Value
+					params[f.Arg.Name] = s.fresh(f) // an email afresh: used once
 					copyValues(params, f.Arg.Name)
 					ex := p.do(ctx, s.rpc(op.ID, params))
 					v, ok := p.answer(ex)
