@@ -13,7 +13,7 @@ import (
 // client: its own module (testdata/goclient/go.mod, versions pinned in its
 // go.sum), never the project's.
 func goEnv() []string {
-	return append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly -buildvcs=false")
+	return append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly -buildvcs=false", "CGO_ENABLED=0") // static, as make's builds: one compiled copy of the shared modules
 }
 
 func goCmd(t *testing.T, dir string, timeout time.Duration, args ...string) (string, error) {
@@ -70,7 +70,7 @@ func TestOapiCodegenGoClientDrivesTheMock(t *testing.T) {
 	spec, _ := filepath.Abs(specYAML)
 	gen := exec.Command("go", "run", oapiCodegen, "-package", "main", "-o", filepath.Join(dir, "nebeus.gen.go"), spec)
 	gen.Dir = dir
-	gen.Env = append(os.Environ(), "GOWORK=off")
+	gen.Env = append(os.Environ(), "GOWORK=off", "CGO_ENABLED=0")
 	if out, err := gen.CombinedOutput(); err != nil {
 		if offline(string(out)) {
 			missing(t, "the Go module proxy is out of reach for "+oapiCodegen)
