@@ -160,9 +160,11 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		defer ex.record()
 		info, ns := ex.info, ex.ns
 
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			ex.fail(w, nullID, errMethod(r.Method))
+		if m := op.CallMethod(); r.Method != m {
+			// The page's method (a REST page's PUT or PATCH read without
+			// our overlay, issue 17), POST for ours (T1).
+			w.Header().Set("Allow", m)
+			ex.fail(w, nullID, errMethodOf(r.Method, []string{m}))
 			return
 		}
 		if ct := header(r.Header, "Content-Type"); !isJSON(ct) {
