@@ -359,7 +359,68 @@ func (s *suite) pathValues(op schemas.Operation) map[string]string {
 			vals[pp.Name] = "1"
 		}
 	}
+	if s.shadowed(op, vals) {
+		// The page's example fills a generic template with the literal
+		// of a more specific endpoint (/{object}/profiles/fields filled
+		// as /issues/profiles/fields, issue 17): that URL is the other
+		// operation's, so the examples give way to generated values.
+		for _, pp := range op.PathParams {
+			if pp.Example == "" {
+				continue
+			}
+			vals[pp.Name] = "1"
+			if a, ok := op.Argument(pp.Name); ok {
+				vals[pp.Name] = plain(s.valid(op, a))
+			}
+		}
+	}
 	return vals
+}
+
+// shadowed reports whether op's URL filled with vals is served by another
+// operation: one of its method whose template fits the URL and is more
+// specific (a literal segment where op has a template), as the mock and
+// net/http.ServeMux route.
+func (s *suite) shadowed(op schemas.Operation, vals map[string]string) bool {
+	if len(vals) == 0 {
+		return false
+	}
+	path := strings.Split(op.URL("", vals), "/")
+	mine := specificity(op.Path)
+	for _, o := range s.contract.Operations() {
+		if o.ID == op.ID || o.CallMethod() != op.CallMethod() || specificity(o.Path) <= mine {
+			continue
+		}
+		segs := strings.Split(o.Path, "/")
+		if len(segs) != len(path) {
+			continue
+		}
+		fits := true
+		for i, seg := range segs {
+			if !strings.Contains(seg, "{") && seg != path[i] {
+				fits = false
+				break
+			}
+		}
+		if fits {
+			return true
+		}
+	}
+	return false
+}
+
+// specificity orders path templates as routers do: segment by segment, a
+// literal ('1') before a template ('0').
+func specificity(path string) string {
+	var b strings.Builder
+	for _, seg := range strings.Split(path, "/") {
+		if strings.Contains(seg, "{") {
+			b.WriteByte('0')
+		} else {
+			b.WriteByte('1')
+		}
+	}
+	return b.String()
 }
 
 // plain renders a value for a path or a query string.
