@@ -232,6 +232,9 @@ func step(n json.Number, d int64) json.Number {
 // length limits. The first candidate the contract accepts is taken.
 func (s *suite) valid(op schemas.Operation, a schemas.Argument) any {
 	cands := s.candidates(a)
+	if v := s.shaped(op, a.Name); v != nil {
+		cands = append([]any{v}, cands...)
+	}
 	key := op.ID + "\x00" + a.Name
 	s.mu.Lock()
 	i, known := s.validPick[key]
@@ -253,6 +256,76 @@ func (s *suite) valid(op schemas.Operation, a schemas.Argument) any {
 	s.validPick[key] = i
 	s.mu.Unlock()
 	return cands[i]
+}
+
+// shaped is a value of an object argument built from its schema in op's
+// request schema: each required property, recursively, of its type (a
+// page's request example or nested Parameters rows give an object
+// argument required fields, issue 17: {} is then no valid value); nil
+// for an argument of another type.
+func (s *suite) shaped(op schemas.Operation, name string) any {
+	root, ok := s.contract.Schema(op.Request)
+	if !ok {
+		return nil
+	}
+	node := dig(root, "properties", "params", "properties", name)
+	if node == nil {
+		node = dig(root, "properties", name)
+	}
+	if node == nil || node["type"] != "object" {
+		return nil
+	}
+	return instanceOf(node, 0)
+}
+
+// dig follows keys down nested JSON objects; nil where one is missing.
+func dig(m map[string]any, keys ...string) map[string]any {
+	for _, k := range keys {
+		next, ok := m[k].(map[string]any)
+		if !ok {
+			return nil
+		}
+		m = next
+	}
+	return m
+}
+
+// instanceOf is a value of a (generated, $ref-free) schema node: its first
+// enum value, or one of its type, objects with their required properties;
+// bounded in depth.
+func instanceOf(node map[string]any, depth int) any {
+	if e, ok := node["enum"].([]any); ok && len(e) > 0 {
+		return e[0]
+	}
+	t := node["type"]
+	if ts, ok := t.([]any); ok && len(ts) > 0 {
+		t = ts[0]
+	}
+	switch t {
+	case "object":
+		out := map[string]any{}
+		req, _ := node["required"].([]any)
+		props, _ := node["properties"].(map[string]any)
+		for _, r := range req {
+			name, _ := r.(string)
+			p, _ := props[name].(map[string]any)
+			if p == nil || depth > 8 {
+				out[name] = "Conformance"
+				continue
+			}
+			out[name] = instanceOf(p, depth+1)
+		}
+		return out
+	case "array":
+		return []any{}
+	case "integer", "number":
+		return json.Number("1")
+	case "boolean":
+		return true
+	case "null":
+		return nil
+	}
+	return "Conformance"
 }
 
 func (s *suite) candidates(a schemas.Argument) []any {
