@@ -118,6 +118,12 @@ func (s *suite) do(ctx context.Context, r request) *exchange {
 	}
 	u := s.opts.BaseURL + r.Path
 	if r.Path == "" && known {
+		if r.PathValues == nil {
+			// A JSON-RPC call (s.rpc) at a templated URL (a REST page
+			// read without our overlay, issue 17): its templates are
+			// filled as a plain request's are, never left empty.
+			r.PathValues = s.pathValues(op)
+		}
 		u = op.URL(s.opts.BaseURL, r.PathValues)
 		r.Path = strings.TrimPrefix(u, s.opts.BaseURL)
 	}

@@ -1,11 +1,14 @@
 package conformance
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/nebeus/nebeus-contract/schemas"
+	"github.com/nebeus/nebeus-contract/spec/generate"
 )
 
 // TestCoverageCountsWhatTheChecksReached: operations by their tallies,
@@ -53,6 +56,36 @@ func TestCoverageCountsWhatTheChecksReached(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCoverageOfAPageWithoutDecisions: a page read without our overlay
+// states no decision (issue 17); an operation a check reached is
+// exercised all the same, and only the one none reached is named.
+func TestCoverageOfAPageWithoutDecisions(t *testing.T) {
+	page := "../spec/generate/testdata/pages/json_body_path_ids.md"
+	res, err := generate.Build(generate.Options{Page: page, Root: filepath.Dir(page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if err := res.Write(out); err != nil {
+		t.Fatal(err)
+	}
+	c, err := schemas.Load(os.DirFS(filepath.Join(out, "schemas")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := c.Operations()
+	if len(c.Model().Decisions) != 0 || len(ops) < 2 {
+		t.Fatalf("want a contract of several operations and no decision, got %d decisions, %d operations", len(c.Model().Decisions), len(ops))
+	}
+	got := coverage(c, map[[2]string]Tally{{ops[0].ID, "T3"}: {Passed: 1}}, nil)
+	if slices.Contains(got.Unexercised, "operation "+ops[0].ID) || !got.Operations[0].Exercised {
+		t.Errorf("operation %s, checked, named unexercised: %v", ops[0].ID, got.Unexercised)
+	}
+	if !slices.Contains(got.Unexercised, "operation "+ops[1].ID) {
+		t.Errorf("operation %s, never checked, not named unexercised: %v", ops[1].ID, got.Unexercised)
 	}
 }
 

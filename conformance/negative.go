@@ -232,6 +232,9 @@ func step(n json.Number, d int64) json.Number {
 // length limits. The first candidate the contract accepts is taken.
 func (s *suite) valid(op schemas.Operation, a schemas.Argument) any {
 	cands := s.candidates(a)
+	if v := s.shaped(op, a.Name); v != nil {
+		cands = append([]any{v}, cands...)
+	}
 	key := op.ID + "\x00" + a.Name
 	s.mu.Lock()
 	i, known := s.validPick[key]
@@ -253,6 +256,76 @@ func (s *suite) valid(op schemas.Operation, a schemas.Argument) any {
 	s.validPick[key] = i
 	s.mu.Unlock()
 	return cands[i]
+}
+
+// shaped is a value of an object argument built from its schema in op's
+// request schema: each required property, recursively, of its type (a
+// page's request example or nested Parameters rows give an object
+// argument required fields, issue 17: {} is then no valid value); nil
+// for an argument of another type.
+func (s *suite) shaped(op schemas.Operation, name string) any {
+	root, ok := s.contract.Schema(op.Request)
+	if !ok {
+		return nil
+	}
+	node := dig(root, "properties", "params", "properties", name)
+	if node == nil {
+		node = dig(root, "properties", name)
+	}
+	if node == nil || node["type"] != "object" {
+		return nil
+	}
+	return instanceOf(node, 0)
+}
+
+// dig follows keys down nested JSON objects; nil where one is missing.
+func dig(m map[string]any, keys ...string) map[string]any {
+	for _, k := range keys {
+		next, ok := m[k].(map[string]any)
+		if !ok {
+			return nil
+		}
+		m = next
+	}
+	return m
+}
+
+// instanceOf is a value of a (generated, $ref-free) schema node: its first
+// enum value, or one of its type, objects with their required properties;
+// bounded in depth.
+func instanceOf(node map[string]any, depth int) any {
+	if e, ok := node["enum"].([]any); ok && len(e) > 0 {
+		return e[0]
+	}
+	t := node["type"]
+	if ts, ok := t.([]any); ok && len(ts) > 0 {
+		t = ts[0]
+	}
+	switch t {
+	case "object":
+		out := map[string]any{}
+		req, _ := node["required"].([]any)
+		props, _ := node["properties"].(map[string]any)
+		for _, r := range req {
+			name, _ := r.(string)
+			p, _ := props[name].(map[string]any)
+			if p == nil || depth > 8 {
+				out[name] = "Conformance"
+				continue
+			}
+			out[name] = instanceOf(p, depth+1)
+		}
+		return out
+	case "array":
+		return []any{}
+	case "integer", "number":
+		return json.Number("1")
+	case "boolean":
+		return true
+	case "null":
+		return nil
+	}
+	return "Conformance"
 }
 
 func (s *suite) candidates(a schemas.Argument) []any {
@@ -359,7 +432,68 @@ func (s *suite) pathValues(op schemas.Operation) map[string]string {
 			vals[pp.Name] = "1"
 		}
 	}
+	if s.shadowed(op, vals) {
+		// The page's example fills a generic template with the literal
+		// of a more specific endpoint (/{object}/profiles/fields filled
+		// as /issues/profiles/fields, issue 17): that URL is the other
+		// operation's, so the examples give way to generated values.
+		for _, pp := range op.PathParams {
+			if pp.Example == "" {
+				continue
+			}
+			vals[pp.Name] = "1"
+			if a, ok := op.Argument(pp.Name); ok {
+				vals[pp.Name] = plain(s.valid(op, a))
+			}
+		}
+	}
 	return vals
+}
+
+// shadowed reports whether op's URL filled with vals is served by another
+// operation: one of its method whose template fits the URL and is more
+// specific (a literal segment where op has a template), as the mock and
+// net/http.ServeMux route.
+func (s *suite) shadowed(op schemas.Operation, vals map[string]string) bool {
+	if len(vals) == 0 {
+		return false
+	}
+	path := strings.Split(op.URL("", vals), "/")
+	mine := specificity(op.Path)
+	for _, o := range s.contract.Operations() {
+		if o.ID == op.ID || o.CallMethod() != op.CallMethod() || specificity(o.Path) <= mine {
+			continue
+		}
+		segs := strings.Split(o.Path, "/")
+		if len(segs) != len(path) {
+			continue
+		}
+		fits := true
+		for i, seg := range segs {
+			if !strings.Contains(seg, "{") && seg != path[i] {
+				fits = false
+				break
+			}
+		}
+		if fits {
+			return true
+		}
+	}
+	return false
+}
+
+// specificity orders path templates as routers do: segment by segment, a
+// literal ('1') before a template ('0').
+func specificity(path string) string {
+	var b strings.Builder
+	for _, seg := range strings.Split(path, "/") {
+		if strings.Contains(seg, "{") {
+			b.WriteByte('0')
+		} else {
+			b.WriteByte('1')
+		}
+	}
+	return b.String()
 }
 
 // plain renders a value for a path or a query string.

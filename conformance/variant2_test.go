@@ -56,10 +56,15 @@ func otherFreedoms(t testing.TB) http.Handler {
 		b := body(r)
 		if m, ok := decodeJSON(b).(map[string]any); ok {
 			if p, ok := m["params"].(map[string]any); ok {
+				// Rewritten only where an id is ours: a body sent as is
+				// keeps its size (T5's body limit, whitespace-padded calls).
+				rewrite := false
 				if s, ok := p["session_id"].(string); ok {
 					p["session_id"] = toInner(s)
+					rewrite = true
 				}
 				if n, ok := p["country"].(json.Number); ok && operation(r) == "signup" {
+					rewrite = true
 					if i, err := n.Int64(); err == nil {
 						if (i-7)%1000 == 0 && i > 7 {
 							p["country"] = (i - 7) / 1000
@@ -68,8 +73,10 @@ func otherFreedoms(t testing.TB) http.Handler {
 						}
 					}
 				}
-				nb, _ := json.Marshal(m)
-				setBody(r, nb)
+				if rewrite {
+					nb, _ := json.Marshal(m)
+					setBody(r, nb)
+				}
 			}
 		}
 		if h := r.Header.Get("X-Openerp-Session-Id"); h != "" {

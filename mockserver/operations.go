@@ -44,6 +44,13 @@ type logic struct {
 	// readAhead starts the state reads run will make, with the fault
 	// check (state/readahead.go); nil: none.
 	readAhead func(ns *state.Namespace, params map[string]any) *state.AccountRead
+	// decision is the one its rules implement (S1..S6), and args the
+	// arguments run reads: on a contract that does not state the decision
+	// (another API's page, issue 17), an operation that merely shares the
+	// id gets the logic only if it has them all (as the suite binds its
+	// specs, conformance/bind.go), else its documented example.
+	decision string
+	args     []string
 }
 
 // needsStore: the operation's answer depends on the store. One that does
@@ -116,11 +123,38 @@ const (
 // other operation of the contract is served from its documented example
 // (like Prism), its request still validated.
 var businessLogic = map[string]logic{
-	"signin":         {run: (*call).signin, readAhead: readLoginAccount},
-	"logout":         {run: (*call).logout},
-	"reset_password": {run: (*call).resetPassword},
-	"signup":         {run: (*call).signup, createsAccounts: true},
-	"get_countries":  {run: (*call).getCountries, readOnly: true},
+	"signin":         {run: (*call).signin, readAhead: readLoginAccount, decision: "S1", args: []string{"login", "password"}},
+	"logout":         {run: (*call).logout, decision: "S3"},
+	"reset_password": {run: (*call).resetPassword, decision: "S4", args: []string{"login"}},
+	"signup":         {run: (*call).signup, createsAccounts: true, decision: "S5", args: []string{"login", "password", "confirm_password", "country"}},
+	"get_countries":  {run: (*call).getCountries, readOnly: true, decision: "S6"},
+}
+
+// logicFor is o's business logic: businessLogic's by id, unless the
+// contract does not state its decision and o lacks what the logic reads
+// (a success variant, a JSON-RPC call, its arguments).
+func (s *Server) logicFor(o schemas.Operation) logic {
+	lg, ok := businessLogic[o.ID]
+	if !ok {
+		return lg
+	}
+	for _, d := range s.contract.Model().Decisions {
+		if d.ID == lg.decision {
+			return lg
+		}
+	}
+	_, success := o.Variant(variantSuccess)
+	fits := success && o.JSONRPC()
+	for _, a := range lg.args {
+		if _, has := o.Argument(a); !has {
+			fits = false
+		}
+	}
+	if !fits {
+		s.log.Warn("operation shares the id of one the mock has rules for, not its arguments or answers, and the contract states no "+lg.decision+": answering its documented example", "op", o.ID)
+		return logic{}
+	}
+	return lg
 }
 
 // buildOperations binds every operation of the contract (T1: the list
@@ -128,7 +162,7 @@ var businessLogic = map[string]logic{
 func (s *Server) buildOperations() error {
 	s.ops = map[string]*operation{}
 	for _, o := range s.contract.Operations() {
-		op := &operation{Operation: o, logic: businessLogic[o.ID], layouts: map[string]*layout{}}
+		op := &operation{Operation: o, logic: s.logicFor(o), layouts: map[string]*layout{}}
 		for _, vr := range o.Variants {
 			op.layouts[vr.Name] = newLayout(vr)
 		}
@@ -160,9 +194,11 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		defer ex.record()
 		info, ns := ex.info, ex.ns
 
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			ex.fail(w, nullID, errMethod(r.Method))
+		if m := op.CallMethod(); r.Method != m {
+			// The page's method (a REST page's PUT or PATCH read without
+			// our overlay, issue 17), POST for ours (T1).
+			w.Header().Set("Allow", m)
+			ex.fail(w, nullID, errMethodOf(r.Method, []string{m}))
 			return
 		}
 		if ct := header(r.Header, "Content-Type"); !isJSON(ct) {

@@ -134,6 +134,9 @@ func (rt *opRouter) handler(r *http.Request) http.Handler {
 			same = append(same, rr)
 		}
 	}
+	if same = mostSpecific(same); len(same) > 0 {
+		values = valuesOf(same[0], r.URL.Path)
+	}
 	switch {
 	case len(same) == 1:
 		return withPathValues(same[0].h, values)
@@ -162,6 +165,48 @@ func (rt *opRouter) handler(r *http.Request) http.Handler {
 		infoOf(w).outcome = outcomeProtocolError
 		writeError(w, nullID, errMethodOf(req.Method, allow))
 	})
+}
+
+// mostSpecific keeps the routes whose path is the most specific, compared
+// segment by segment, a literal segment before a template (as
+// net/http.ServeMux orders patterns): a page that documents
+// /{object}/{object_id}/addresses and /companies/{company_id}/addresses
+// (issue 17) has /companies/7/addresses served by the second.
+func mostSpecific(rs []route) []route {
+	var best []route
+	bestKey := ""
+	for _, r := range rs {
+		var k strings.Builder
+		for _, seg := range strings.Split(r.op.Path, "/") {
+			if strings.Contains(seg, "{") {
+				k.WriteByte('0')
+			} else {
+				k.WriteByte('1')
+			}
+		}
+		switch key := k.String(); {
+		case best == nil || key > bestKey:
+			best, bestKey = []route{r}, key
+		case key == bestKey:
+			best = append(best, r)
+		}
+	}
+	return best
+}
+
+// valuesOf is the path values of p under r's template.
+func valuesOf(r route, p string) map[string]string {
+	if r.re == nil {
+		return nil
+	}
+	m := r.re.FindStringSubmatch(p)
+	values := map[string]string{}
+	for i, pp := range r.op.PathParams {
+		if i+1 < len(m) {
+			values[pp.Name] = m[i+1]
+		}
+	}
+	return values
 }
 
 func withPathValues(h http.Handler, values map[string]string) http.Handler {

@@ -52,10 +52,6 @@ func errUnknownMethod(method any) *rpcError {
 	return &rpcError{Status: http.StatusNotFound, Code: CodeMethodNotFound, Message: "Method not found: " + echo(name)}
 }
 
-func errMethod(method string) *rpcError {
-	return errMethodOf(method, []string{http.MethodPost})
-}
-
 // errMethodOf: a method the operation at the path does not take (T1, T5).
 func errMethodOf(method string, allowed []string) *rpcError {
 	return &rpcError{Status: http.StatusMethodNotAllowed, Code: CodeInvalidRequest, Message: "Invalid Request: method " + echo(method) + " not allowed, the operation takes " + strings.Join(allowed, ", ") + " (T1)"}

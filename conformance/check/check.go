@@ -344,7 +344,7 @@ func (c *Checker) Rejected(r Recorder, ex *Exchange, dec, what string) {
 		return
 	}
 	if m, ok := v.(map[string]any); ok {
-		if _, isErr := m["error"]; isErr {
+		if IsErrorObject(m) {
 			vs, err := c.Contract.Validate(ErrorObjectSchema, v)
 			if err != nil {
 				panic(err)

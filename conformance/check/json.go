@@ -29,7 +29,7 @@ func ShapeOf(v any) string {
 		}
 		return schemas.ShapeBare
 	case map[string]any:
-		if _, isErr := x["error"]; isErr {
+		if IsErrorObject(x) {
 			return ShapeErrorObject
 		}
 		if IsEnvelope(x) {
@@ -51,6 +51,20 @@ const (
 // no array of envelopes, no JSON-RPC error object (T4's "bare").
 func IsBare(got string) bool {
 	return got == schemas.ShapeBare || got == ShapeObject || strings.HasPrefix(got, "a JSON ")
+}
+
+// IsErrorObject reports whether m is a JSON-RPC error object (T5): an
+// "error" member that is an object, or one beside "jsonrpc". A bare answer
+// whose own field is named error ({"error": "invalid_grant"}, an OAuth or
+// exchange API's page, issue 17) is not one.
+func IsErrorObject(m map[string]any) bool {
+	e, ok := m["error"]
+	if !ok {
+		return false
+	}
+	_, isObject := e.(map[string]any)
+	_, versioned := m["jsonrpc"]
+	return isObject || versioned
 }
 
 // IsEnvelope reports whether v is a JSON-RPC envelope (an object with

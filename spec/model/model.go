@@ -331,6 +331,15 @@ func (o Operation) ErrorKey(name string) string {
 	return name
 }
 
+// CallMethod is the HTTP method the operation is called with: its Method,
+// POST when the model names none (T1).
+func (o Operation) CallMethod() string {
+	if o.Method == "" {
+		return "POST"
+	}
+	return o.Method
+}
+
 // JSONRPC reports whether the operation takes a JSON-RPC call object.
 func (o Operation) JSONRPC() bool { return o.Protocol != ProtocolHTTP }
 
