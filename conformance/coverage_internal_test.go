@@ -1,14 +1,12 @@
 package conformance
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/nebeus/nebeus-contract/schemas"
-	"github.com/nebeus/nebeus-contract/spec/generate"
+	"github.com/nebeus/nebeus-contract/spec/runcontract"
 )
 
 // TestCoverageCountsWhatTheChecksReached: operations by their tallies,
@@ -64,18 +62,11 @@ func TestCoverageCountsWhatTheChecksReached(t *testing.T) {
 // exercised all the same, and only the one none reached is named.
 func TestCoverageOfAPageWithoutDecisions(t *testing.T) {
 	page := "../spec/generate/testdata/pages/json_body_path_ids.md"
-	res, err := generate.Build(generate.Options{Page: page, Root: filepath.Dir(page)})
+	l, err := runcontract.Load(runcontract.Options{Page: page})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := t.TempDir()
-	if err := res.Write(out); err != nil {
-		t.Fatal(err)
-	}
-	c, err := schemas.Load(os.DirFS(filepath.Join(out, "schemas")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := l.Contract
 	ops := c.Operations()
 	if len(c.Model().Decisions) != 0 || len(ops) < 2 {
 		t.Fatalf("want a contract of several operations and no decision, got %d decisions, %d operations", len(c.Model().Decisions), len(ops))

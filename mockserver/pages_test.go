@@ -1,34 +1,24 @@
 package mockserver_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/nebeus/nebeus-contract/mockserver"
 	"github.com/nebeus/nebeus-contract/schemas"
-	"github.com/nebeus/nebeus-contract/spec/generate"
+	"github.com/nebeus/nebeus-contract/spec/runcontract"
 )
 
 // pageContract is the contract of one of spec/generate/testdata/pages
 // (pages in other APIs' styles, issue 17), without the project's overlay.
 func pageContract(t *testing.T, name string) *schemas.Contract {
 	t.Helper()
-	page := filepath.Join("..", "spec", "generate", "testdata", "pages", name)
-	res, err := generate.Build(generate.Options{Page: page, Root: filepath.Dir(page)})
+	l, err := runcontract.Load(runcontract.Options{Page: filepath.Join("..", "spec", "generate", "testdata", "pages", name)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := t.TempDir()
-	if err := res.Write(out); err != nil {
-		t.Fatal(err)
-	}
-	c, err := schemas.Load(os.DirFS(filepath.Join(out, "schemas")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return l.Contract
 }
 
 // The mock speaks each page's operations as their model says: JSON-RPC
