@@ -27,6 +27,13 @@ import (
 var binDir string
 
 func TestMain(m *testing.M) {
+	if names := os.Getenv(serveMutantsEnv); names != "" {
+		if err := serveMutants(names, os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	dir, err := os.MkdirTemp("", "conformance-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -83,6 +90,7 @@ type runResult struct {
 	code    int
 	out     string
 	elapsed time.Duration
+	stage   string // what ran: TestMutantsAreCaught's stages
 }
 
 // runConformance runs the binary against url in one process (--parallel 1:
