@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/internal/testutil"
 	"github.com/nebeus/nebeus-contract/mockserver"
 )
 
@@ -61,10 +62,7 @@ func binaries(t testing.TB) (conformanceBin, mockBin string) {
 	conformanceBin, mockBin = filepath.Join(binDir, "nebeus-conformance"), filepath.Join(binDir, "nebeus-mock")
 	buildOnce.Do(func() {
 		for pkg, out := range map[string]string{"../cmd/nebeus-conformance": conformanceBin, "../cmd/nebeus-mock": mockBin} {
-			cmd := exec.Command("go", "build", "-o", out, pkg)
-			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-			if b, err := cmd.CombinedOutput(); err != nil {
-				buildErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, b)
+			if buildErr = testutil.GoBuild(context.Background(), "", out, pkg); buildErr != nil {
 				return
 			}
 		}

@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nebeus/nebeus-contract/internal/testutil"
 	"github.com/nebeus/nebeus-contract/mockserver"
 )
 
@@ -86,13 +88,9 @@ func mutantServers(t testing.TB, names []string) map[string]string {
 	t.Helper()
 	mutantBinOnce.Do(func() {
 		mutantBin = filepath.Join(binDir, "conformance-mutants.test")
-		// CGO_ENABLED=0 as binaries(): the dependencies compiled for the
-		// static binaries serve this build too.
-		cmd := exec.Command("go", "test", "-c", "-o", mutantBin, ".")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			mutantBinErr = fmt.Errorf("go test -c (the mutants' servers): %v\n%s", err, b)
-		}
+		// Static as binaries(): the dependencies compiled for the static
+		// binaries serve this build too.
+		mutantBinErr = testutil.GoCommand(context.Background(), "", "test", "-c", "-o", mutantBin, ".")
 	})
 	if mutantBinErr != nil {
 		t.Fatal(mutantBinErr)

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nebeus/nebeus-contract/internal/testutil"
 )
 
 // Bounds of the process benchmarks.
@@ -78,8 +80,7 @@ func binaries(b *testing.B) (mock, base string) {
 }
 
 func build() (mock, base string, err error) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
+	if _, err := exec.LookPath("go"); err != nil {
 		return "", "", fmt.Errorf("the go command is needed to build the binaries: %w", err)
 	}
 	if builds.dir, err = os.MkdirTemp("", "nebeus-loadtest-"); err != nil {
@@ -91,7 +92,7 @@ func build() (mock, base string, err error) {
 	// The mock exactly as `make build` builds it; the working directory,
 	// this package's, is inside the module.
 	mock = filepath.Join(builds.dir, "nebeus-mock")
-	if err := goBuild(ctx, goTool, "", mock, "github.com/nebeus/nebeus-contract/cmd/nebeus-mock"); err != nil {
+	if err := testutil.GoBuild(ctx, "", mock, "github.com/nebeus/nebeus-contract/cmd/nebeus-mock"); err != nil {
 		return "", "", err
 	}
 
@@ -108,24 +109,10 @@ func build() (mock, base string, err error) {
 		return "", "", err
 	}
 	base = filepath.Join(builds.dir, "baseline-server")
-	if err := goBuild(ctx, goTool, src, base, "."); err != nil {
+	if err := testutil.GoBuild(ctx, src, base, "."); err != nil {
 		return "", "", err
 	}
 	return mock, base, nil
-}
-
-func goBuild(ctx context.Context, goTool, dir, out, pkg string) error {
-	cmd := exec.CommandContext(ctx, goTool, "build", "-o", out, pkg)
-	cmd.Dir = dir
-	// GOWORK=off: a go.work around the checkout must not change what is
-	// built; GOFLAGS from the caller (say -race) must not either.
-	// CGO_ENABLED=0 as the release builds (issue 20): the binary measured is
-	// the one users run, and make test compiles that configuration once.
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=", "CGO_ENABLED=0")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build %s: %w\n%s", pkg, err, b)
-	}
-	return nil
 }
 
 func removeBinaries() {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,12 +11,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-
-	"github.com/nebeus/nebeus-contract/conformance"
+	"github.com/nebeus/nebeus-contract/internal/testutil"
 	"github.com/nebeus/nebeus-contract/mockserver"
 	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec/generate"
@@ -58,15 +56,12 @@ type probe struct {
 }
 
 const (
-	root        = "../.."
-	envSchemas  = "NEBEUS_EDIT_SCHEMAS"
-	envBaseURL  = "NEBEUS_EDIT_BASE_URL"
-	childRunArg = "-test.run=^TestSuiteOnEditedContract$"
+	root = "../.."
 )
 
 // TestEditsAreFollowed applies each edit, regenerates, builds the mock on
 // the result, checks its probes, and runs the conformance suite built on
-// the same result against it (in a child process: Ginkgo runs one suite per
+// the same result against it (the binary: Ginkgo runs one suite per
 // process).
 func TestEditsAreFollowed(t *testing.T) {
 	if testing.Short() {
@@ -189,19 +184,18 @@ func (p probe) check(t *testing.T, base string) {
 }
 
 // runSuite runs the conformance suite on the contract in schemasDir against
-// base, in a child process of this test binary.
+// base: the nebeus-conformance binary with --contract, as a user checks a
+// contract of their own (and without -race: the suite's own races are
+// conformance's tests' to find; here it is what the suite says that counts).
 func runSuite(t *testing.T, schemasDir, base string, reportHas []string) {
 	t.Helper()
+	bin := conformanceBinary(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], childRunArg, "-test.count=1")
-	cmd.Env = append(os.Environ(), envSchemas+"="+schemasDir, envBaseURL+"="+base)
+	cmd := exec.CommandContext(ctx, bin, "--contract", schemasDir, "--base-url", base, "--parallel", "1", "--no-color")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("the suite built on the edited contract fails against the mock built on it: %v\n%s", err, tail(string(out), 1500))
-	}
-	if !strings.Contains(string(out), "PASS") {
-		t.Fatalf("the suite did not run:\n%s", tail(string(out), 30))
 	}
 	for _, want := range reportHas {
 		if !strings.Contains(string(out), want) {
@@ -211,27 +205,32 @@ func runSuite(t *testing.T, schemasDir, base string, reportHas []string) {
 	t.Logf("suite on the edited contract:\n%s", tail(string(out), 25))
 }
 
-// TestSuiteOnEditedContract is the child: it runs only when the parent
-// names a contract and a base URL.
-func TestSuiteOnEditedContract(t *testing.T) {
-	dir, base := os.Getenv(envSchemas), os.Getenv(envBaseURL)
-	if dir == "" || base == "" {
-		t.Skip("run by TestEditsAreFollowed")
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// conformanceBinary builds cmd/nebeus-conformance once for the test binary.
+func conformanceBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		if binDir, buildErr = os.MkdirTemp("", "edits-test-"); buildErr == nil {
+			buildErr = testutil.GoBuild(context.Background(), "", filepath.Join(binDir, "nebeus-conformance"), "github.com/nebeus/nebeus-contract/cmd/nebeus-conformance")
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	c, err := schemas.Load(os.DirFS(dir))
-	if err != nil {
-		t.Fatal(err)
+	return filepath.Join(binDir, "nebeus-conformance")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
 	}
-	var out bytes.Buffer
-	sc, rc := GinkgoConfiguration()
-	res, err := conformance.Run(t, conformance.Options{BaseURL: base, Contract: c, Out: &out}, sc, rc)
-	fmt.Println(out.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Passed {
-		t.Fatal("the mock does not conform to the edited contract")
-	}
+	os.Exit(code)
 }
 
 func copyTree(t *testing.T, from, to string) {
