@@ -102,8 +102,7 @@ func (r reportFiles) junitCases(t *testing.T) []junitCase {
 // HTML reports say the same.
 func TestOneBugOneFinding(t *testing.T) {
 	onlyUnderGoTest(t)
-	srv := httptest.NewServer(mutantNamed(t, "session-cookie-not-httponly").wrap(newMock(t, mockserver.Config{})))
-	defer srv.Close()
+	srv := mutantServer(t, "session-cookie-not-httponly")
 	files := newReportFiles(t)
 	res := runConformance(context.Background(), t, srv.URL, nil, append(files.args(), "--timeout", "2s", "--steps", "0")...)
 	if res.code != 1 {
@@ -196,8 +195,7 @@ func template(s string) string {
 // failure in its ordered flow says which finding it was.
 func TestSkippedCasesSayWhichFindingSkippedThem(t *testing.T) {
 	onlyUnderGoTest(t)
-	srv := httptest.NewServer(mutantNamed(t, "signup-success-201").wrap(newMock(t, mockserver.Config{})))
-	defer srv.Close()
+	srv := mutantServer(t, "signup-success-201")
 	files := newReportFiles(t)
 	res := runConformance(context.Background(), t, srv.URL, nil, append(files.args(), "--timeout", "2s", "--label-filter", "mutating", "--steps", "0")...)
 	if res.code != 1 {

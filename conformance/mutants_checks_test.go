@@ -3,12 +3,9 @@ package conformance_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/nebeus/nebeus-contract/mockserver"
 )
 
 // checkMutants are the mutants of the stronger checks (issue 18, item 8):
@@ -90,10 +87,11 @@ func TestStrongerChecksAloneCatchTheirMutants(t *testing.T) {
 		"accept-without-application-json-refused":       "the request accepted",
 		"signin-charset-latin-1":                        "a JSON body in UTF-8",
 	}
+	binaries(t)
+	urls := mutantServers(t, names(checkMutants()))
 	for _, m := range checkMutants() {
 		t.Run(m.name, func(t *testing.T) {
-			srv := httptest.NewServer(m.wrap(newMock(t, mockserver.Config{})))
-			defer srv.Close()
+			srv := served{urls[m.name]}
 			files := newReportFiles(t)
 			res := runConformance(context.Background(), t, srv.URL, nil, append(files.args(), "--timeout", "2s", "--steps", "0")...)
 			if res.code != 1 {

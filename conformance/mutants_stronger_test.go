@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/nebeus/nebeus-contract/mockserver"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
@@ -140,13 +138,17 @@ func failedSpecs(out string) []string {
 func TestStrongerChecksCatchTheirOwnMutants(t *testing.T) {
 	onlyUnderGoTest(t)
 	binaries(t)
+	var ms []mutant
+	for _, m := range strongerMutants() {
+		ms = append(ms, m.mutant)
+	}
+	urls := mutantServers(t, names(ms))
 	// Subtests: one mutant runs alone with -run 'TestStronger.../NAME';
 	// they run in parallel up to -parallel (GOMAXPROCS).
 	for _, m := range strongerMutants() {
 		t.Run(m.name, func(t *testing.T) {
 			t.Parallel()
-			srv := httptest.NewServer(m.wrap(newMock(t, mockserver.Config{})))
-			defer srv.Close()
+			srv := served{urls[m.name]}
 			// The state machines get a small budget: they are not what
 			// these mutants are for, and a full budget adds nothing here.
 			res := runConformance(context.Background(), t, srv.URL, nil, "--timeout", "2s", "--steps", "40", "--steps-time", "200ms")

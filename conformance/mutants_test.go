@@ -490,11 +490,7 @@ func TestMutantsAreCaught(t *testing.T) {
 		t.Errorf("%d mutants, want at least 80", len(ms))
 	}
 	binaries(t) // build before the pool starts
-	names := make([]string, len(ms))
-	for i, m := range ms {
-		names[i] = m.name
-	}
-	urls := mutantServers(t, names)
+	urls := mutantServers(t, names(ms))
 
 	type outcome struct {
 		m   mutant

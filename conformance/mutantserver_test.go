@@ -76,6 +76,27 @@ func serveMutants(names string, stdin io.Reader, stdout io.Writer) error {
 	return nil
 }
 
+// names are the mutants' names.
+func names(ms []mutant) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.name
+	}
+	return out
+}
+
+// served is a mutant's server as a test sees it: where it answers.
+type served struct{ URL string }
+
+// mutantServer starts the mutant of that name, alone (mutantServers).
+func mutantServer(t testing.TB, name string) served {
+	t.Helper()
+	if _, ok := allMutants()[name]; !ok {
+		t.Fatalf("no mutant %s", name)
+	}
+	return served{mutantServers(t, []string{name})[name]}
+}
+
 var (
 	mutantBinOnce sync.Once
 	mutantBin     string

@@ -2,25 +2,10 @@ package conformance_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"os/exec"
 	"strings"
 	"testing"
-
-	"github.com/nebeus/nebeus-contract/mockserver"
 )
-
-// mutantNamed is the mutant of that name.
-func mutantNamed(t *testing.T, name string) mutant {
-	t.Helper()
-	for _, m := range mutants() {
-		if m.name == name {
-			return m
-		}
-	}
-	t.Fatalf("no mutant %s", name)
-	return mutant{}
-}
 
 // reproOf is the first repro script in a report: its lines, unindented.
 func reproOf(out string) []string {
@@ -51,8 +36,7 @@ func reproOf(out string) []string {
 func TestReproReplaysASuccessPathFailure(t *testing.T) {
 	onlyUnderGoTest(t)
 	t.Parallel() // runs the binary: its waits overlap other tests
-	srv := httptest.NewServer(mutantNamed(t, "signin-fails-for-plus-tags").wrap(newMock(t, mockserver.Config{})))
-	defer srv.Close()
+	srv := mutantServer(t, "signin-fails-for-plus-tags")
 	res := runConformance(context.Background(), t, srv.URL, []string{"NEBEUS_PASSWORD=demo-password-1"},
 		"--timeout", "2s", "--login", "demo@example.com", "--label-filter", "mutating && !concurrency", "--steps", "0")
 	if res.code != 1 {
@@ -90,8 +74,7 @@ func TestReproReplaysASuccessPathFailure(t *testing.T) {
 func TestSkippedSpecsAreListedWithTheirCause(t *testing.T) {
 	onlyUnderGoTest(t)
 	t.Parallel() // runs the binary: its waits overlap other tests
-	srv := httptest.NewServer(mutantNamed(t, "signup-success-201").wrap(newMock(t, mockserver.Config{})))
-	defer srv.Close()
+	srv := mutantServer(t, "signup-success-201")
 	res := runConformance(context.Background(), t, srv.URL, nil, "--timeout", "2s", "--label-filter", "mutating", "--steps", "0")
 	if res.code != 1 {
 		t.Fatalf("exit status %d, want 1\n%s", res.code, tail(res.out, 60))
@@ -124,8 +107,7 @@ func TestSkippedSpecsAreListedWithTheirCause(t *testing.T) {
 func TestStatefulFailureIsShrunkAndReplayable(t *testing.T) {
 	onlyUnderGoTest(t)
 	t.Parallel() // runs the binary: its waits overlap other tests
-	srv := httptest.NewServer(mutantNamed(t, "session-id-recycled-after-logout").wrap(newMock(t, mockserver.Config{})))
-	defer srv.Close()
+	srv := mutantServer(t, "session-id-recycled-after-logout")
 	res := runConformance(context.Background(), t, srv.URL, nil, "--timeout", "2s", "--seed", "7", "--label-filter", "mutating", "--steps", "200", "--steps-time", "2s")
 	if res.code != 1 {
 		t.Fatalf("exit status %d, want 1\n%s", res.code, tail(res.out, 60))
