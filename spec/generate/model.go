@@ -740,8 +740,15 @@ func requestParams(v any) any {
 }
 
 // openObjects drops additionalProperties false everywhere under s: a
-// request example shows what a client may send, not all it may send.
+// request example shows what a client may send, not all it may send. And
+// a value the example shows as null is of any type (issue 17, item 2): a
+// null there says "no value in this example", not "only null"; typed null,
+// the suite had no value to send and the mock refused every other one. A
+// value shown as null in one example and typed in another keeps both types.
 func openObjects(s map[string]any) map[string]any {
+	if s["type"] == "null" {
+		delete(s, "type")
+	}
 	if s["additionalProperties"] == false {
 		delete(s, "additionalProperties")
 	}

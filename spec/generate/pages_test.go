@@ -184,3 +184,53 @@ func contains(xs []string, s string) bool {
 	}
 	return false
 }
+
+// TestPagesNullArgumentIsOfAnyType: a value a request example shows as null
+// (accelo's "source": null in a resource object read as a GET's arguments,
+// a body's "note": null) is an argument of any type (issue 17, item 2),
+// in the contract's schema and in the OpenAPI (nullable: OpenAPI 3.0 says
+// null no other way), so the page's own example fits and is kept, and a
+// value of another type is accepted too.
+func TestPagesNullArgumentIsOfAnyType(t *testing.T) {
+	page := filepath.Join(pagesDir, "null_arguments.md")
+	res, err := generate.Build(generate.Options{Page: page, Root: pagesDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range res.Warnings {
+		if strings.Contains(w.Message, "does not fit") {
+			t.Errorf("the page's example was refused: %v", w)
+		}
+	}
+	var claim struct {
+		Properties struct {
+			Params struct {
+				Properties map[string]map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal(res.Files["schemas/requests_claim.request.json"], &claim); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]map[string]any{"note": {}, "tags": {"type": "array", "items": map[string]any{}}} {
+		if got := claim.Properties.Params.Properties[name]; !reflect.DeepEqual(got, want) {
+			t.Errorf("params.%s: schema %v, want %v", name, got, want)
+		}
+	}
+	_, doc := buildPage(t, "null_arguments.md")
+	post := doc.Paths.Value("/requests/{request_id}/claim").Post
+	body := post.RequestBody.Value.Content.Get("application/json")
+	if len(body.Examples) == 0 {
+		t.Errorf("the request example with null values is not in the OpenAPI document")
+	}
+	note := body.Schema.Value.Properties["params"].Value.Properties["note"].Value
+	source := doc.Paths.Value("/requests/{request_id}").Get.Parameters.GetByInAndName("query", "source").Schema.Value
+	for _, v := range []any{nil, "email", 7.0, true, map[string]any{"a": 1.0}} {
+		if err := note.VisitJSON(v); err != nil {
+			t.Errorf("params.note refuses %v: %v", v, err)
+		}
+		if err := source.VisitJSON(v); err != nil {
+			t.Errorf("query source refuses %v: %v", v, err)
+		}
+	}
+}
