@@ -117,6 +117,24 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 			"section %q shows a call of the JSON-RPC method %q again; the operation is the one of section %q (line %d)", d.sec.Title, d.rpc, k.sec.Title, k.sec.Line)})
 		drafts = slices.DeleteFunc(drafts, func(x *draft) bool { return x == d })
 	}
+	// One method and path shape documented by two sections that nothing
+	// tells apart (no JSON-RPC method, no example calling another path,
+	// which the reader reads as the section's path): one URL cannot have
+	// two contracts the mock and the suite would each take differently, so
+	// the first section's is the operation (issue 17).
+	firstAt := map[string]*draft{}
+	drafts = slices.DeleteFunc(drafts, func(d *draft) bool {
+		key := d.ep.Method + " " + templated.ReplaceAllString(d.ep.Template, "{}") + " " + d.rpc
+		f, seen := firstAt[key]
+		if !seen {
+			firstAt[key] = d
+			return false
+		}
+		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
+			"section %q documents %s %s as section %q does (line %d), and nothing in it (a call of another path or JSON-RPC method) tells the two apart; the operation is the first's, this section is left out",
+			d.sec.Title, d.ep.Method, d.ep.Path, f.sec.Title, f.ep.Line)})
+		return true
+	})
 	// Rule 2: a method suffix where a base id is shared by different methods.
 	byBase := map[string][]*draft{}
 	for _, d := range drafts {

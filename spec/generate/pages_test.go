@@ -234,3 +234,39 @@ func TestPagesNullArgumentIsOfAnyType(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesRepeatedEndpointLine: an endpoint line copied from another
+// section (cendr's homolog section documents "GET /api/gene/lookup/<query>"
+// and its curl calls /api/gene/homolog/HEXB) is read as the path the
+// section's own example calls, its template kept; a section that repeats
+// another's line with nothing telling them apart is left out, so one URL
+// has one contract the mock and the suite share (issue 17). Each is a
+// warning with its line.
+func TestPagesRepeatedEndpointLine(t *testing.T) {
+	page := filepath.Join(pagesDir, "repeated_endpoint.md")
+	res, err := generate.Build(generate.Options{Page: page, Root: pagesDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range res.Warnings {
+		if w.Line == 69 || w.Line == 93 {
+			got = append(got, fmt.Sprintf("%d: %s", w.Line, w.Message))
+		}
+	}
+	want := []string{
+		`69: section "Query gene homologs": endpoint GET /api/gene/lookup/<query> (line 69) repeats section "Lookup Gene"'s (line 10); its example calls GET /api/gene/homolog/HEXB (line 49), so it is read as GET /api/gene/homolog/{query}`,
+		`93: section "Lookup Gene (old form)" documents GET /api/gene/lookup/<gene> as section "Lookup Gene" does (line 35), and nothing in it (a call of another path or JSON-RPC method) tells the two apart; the operation is the first's, this section is left out`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	_, doc := buildPage(t, "repeated_endpoint.md")
+	p := doc.Paths.Value("/api/gene/homolog/{query}")
+	if p == nil || p.Get == nil {
+		t.Fatalf("no GET /api/gene/homolog/{query}: %v", doc.Paths.InMatchingOrder())
+	}
+	if q := p.Get.Parameters.GetByInAndName("path", "query"); q == nil || q.Example != "HEXB" {
+		t.Errorf("path parameter query: %+v, want its example HEXB from the section's curl", q)
+	}
+}

@@ -634,6 +634,7 @@ func (p *Page) finishSection(s *sectionState) {
 		return
 	}
 	p.Sections = append(p.Sections, s.Section)
+	p.shown = append(p.shown, s.shown)
 	if len(s.cands) == 0 {
 		s.cands = s.shown
 	}
@@ -655,6 +656,7 @@ func (p *Page) finishSection(s *sectionState) {
 //     line) is one unless another section documents it, as it is or as a
 //     template it is an instance of.
 func (p *Page) resolveEndpoints() {
+	p.retargetRepeatedEndpoints()
 	primary := make([]string, len(p.Sections))
 	// Where each template is documented, for the copy-error check (the
 	// first two sections suffice to find one other than a given section).
@@ -750,7 +752,116 @@ func (p *Page) resolveEndpoints() {
 			s.Endpoints = append(s.Endpoints, c.Endpoint)
 		}
 	}
-	p.cands = nil
+	p.cands, p.shown = nil, nil
+}
+
+// retargetRepeatedEndpoints reads an endpoint line that repeats another
+// section's (the same method and path shape, written by copying) as the
+// path the section's own code examples call, when they call one the line
+// does not match: cendr's "Query gene homologs" documents
+// "GET /api/gene/lookup/<query>", as "Lookup Gene" does, and its curl calls
+// "/api/gene/homolog/HEXB"; it is "GET /api/gene/homolog/{query}" (issue 17).
+// The line's templates stay where they are; the example gives the literal
+// segments. Two sections that nothing tells apart stay as they are (the
+// model keeps one of them, spec/generate).
+func (p *Page) retargetRepeatedEndpoints() {
+	first := map[string]int{} // "METHOD shape" -> the first section documenting it
+	for k, cs := range p.cands {
+		for _, c := range cs {
+			if !c.shown {
+				if _, ok := first[c.Method+" "+shapeOf(c.Template)]; !ok {
+					first[c.Method+" "+shapeOf(c.Template)] = k
+				}
+			}
+		}
+	}
+	matcher := templateMatcher{}
+	for k, cs := range p.cands {
+		for i := range cs {
+			c := &cs[i]
+			if c.shown {
+				continue
+			}
+			j := first[c.Method+" "+shapeOf(c.Template)]
+			if j == k || k >= len(p.shown) {
+				continue
+			}
+			var calls []candidate
+			matched := false
+			for _, e := range p.shown[k] {
+				if e.Method != c.Method {
+					continue
+				}
+				if matcher.match(c.Template, e.Path) != nil || e.Template == c.Template {
+					matched = true // the section calls its own line's path
+				}
+				calls = append(calls, e)
+			}
+			if matched {
+				continue
+			}
+			for _, e := range calls {
+				t, path := retarget(c.Endpoint, e.Path)
+				if t == "" {
+					continue
+				}
+				if _, taken := first[c.Method+" "+shapeOf(t)]; taken {
+					continue
+				}
+				s := &p.Sections[k]
+				o := p.Sections[j]
+				p.warn(s.File, c.Line, "section %q: endpoint %s %s (line %d) repeats section %q's (line %d); its example calls %s %s (line %d), so it is read as %s %s",
+					s.Title, c.Method, c.Path, c.Line, o.Title, o.Line, e.Method, e.Path, e.Line, c.Method, t)
+				old := c.Endpoint
+				c.Template, c.Path = t, path
+				c.URL = strings.Replace(c.URL, old.Path, path, 1)
+				for _, ep := range []*Endpoint{s.Endpoint, s.HTTPRequest} {
+					if ep != nil && ep.Line == old.Line && ep.Method == old.Method && ep.Template == old.Template {
+						*ep = c.Endpoint
+					}
+				}
+				s.URLs = append(s.URLs, Ref{Text: e.Path, Line: e.Line})
+				first[c.Method+" "+shapeOf(t)] = k
+				break
+			}
+		}
+	}
+}
+
+// retarget is ep's template and path with their literal segments taken
+// from a concrete path an example calls (aligned on their last segments:
+// the example may add a base path); "" when the example has fewer
+// segments, shares no literal segment with the template, or changes
+// nothing.
+func retarget(ep Endpoint, called string) (template, path string) {
+	ts := strings.Split(ep.Template, "/")
+	ps := strings.Split(ep.Path, "/")
+	cs := strings.Split(strings.TrimSuffix(called, "/"), "/")
+	if len(cs) < len(ts) {
+		return "", ""
+	}
+	cs = cs[len(cs)-len(ts):]
+	if len(ps) != len(ts) {
+		ps = ts
+	}
+	common, changed := 0, false
+	for i := range ts {
+		if strings.Contains(ts[i], "{") || ts[i] == "" {
+			continue
+		}
+		if ts[i] == cs[i] {
+			common++
+			continue
+		}
+		if cs[i] == "" {
+			return "", ""
+		}
+		ts[i], ps[i], changed = cs[i], cs[i], true
+	}
+	if common == 0 || !changed {
+		return "", ""
+	}
+	return strings.Join(ts, "/"), strings.Join(ps, "/")
 }
 
 func hasResponse(s Section) bool {
