@@ -67,7 +67,8 @@ const mediaJSON = "application/json"
 //     images_avatar_delete).
 //  3. An id still taken gets _2, _3, ... in page order; the first keeps it.
 //
-// Each collision is a warning naming both lines. An operation's id depends
+// Each shared base id is one warning naming every operation that derives
+// it, with its line and the id it got. An operation's id depends
 // only on its own path and method and on the operations that share its base
 // id, so adding an operation elsewhere on the page renames nothing.
 func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
@@ -166,15 +167,25 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 		}
 		taken[d.id] = d
 	}
+	// One warning per shared base id, at its first operation's line,
+	// naming every operation and the id each got: a REST page's path with
+	// four methods is one line, not three (issue 17).
 	for _, d := range drafts {
 		group := byBase[base[d]]
-		if len(group) < 2 || group[0] == d {
+		if len(group) < 2 || group[0] != d {
 			continue
 		}
-		f := group[0]
+		var ops, ids []string
+		for _, g := range group {
+			where := fmt.Sprintf("line %d", g.ep.Line)
+			if g.sec.File != d.sec.File {
+				where = fmt.Sprintf("%s:%d", g.sec.File, g.ep.Line)
+			}
+			ops = append(ops, fmt.Sprintf("%s %s (%s)", g.ep.Method, g.ep.Path, where))
+			ids = append(ids, g.id)
+		}
 		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
-			"operation %s %s (line %d) and %s %s (%s:%d) both derive the id %q; they are %q and %q",
-			d.ep.Method, d.ep.Path, d.ep.Line, f.ep.Method, f.ep.Path, f.sec.File, f.ep.Line, base[d], d.id, f.id)})
+			"operations %s derive one id %q; they are %s", strings.Join(ops, ", "), base[d], strings.Join(ids, ", "))})
 	}
 	// Two templates of one path shape are one path: "/x/{gene}" beside
 	// "/x/{query}" take the first's names (OpenAPI refuses both), and
