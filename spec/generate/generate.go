@@ -82,18 +82,18 @@ func Build(o Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if err := anyOfWhereExamplesOverlap(m, files); err != nil {
+	set, err := newSchemaSet(files)
+	if err != nil {
 		return res, err
 	}
-	if err := compileAll(files); err != nil {
+	if err := set.anyOfWhereExamplesOverlap(m); err != nil {
+		return res, err
+	}
+	if err := set.compileAll(); err != nil {
 		return res, err
 	}
 	res.Files = map[string][]byte{}
-	for name, f := range files {
-		b, err := encodeJSON(f)
-		if err != nil {
-			return res, err
-		}
+	for name, b := range set.bytes {
 		res.Files["schemas/"+name+".json"] = b
 	}
 	doc, err := buildOpenAPI(m, decisions, src)
