@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand/v2"
 	"os"
@@ -127,5 +128,56 @@ func TestYAMLWriterWritesAsYAMLv3(t *testing.T) {
 	}
 	if handled < len(docs)/2 {
 		t.Errorf("yamlWriter wrote %d of %d documents itself", handled, len(docs))
+	}
+}
+
+// asMaps turns a tree's omaps into maps, as the schema files are.
+func asMaps(v any) any {
+	switch x := v.(type) {
+	case omap:
+		m := map[string]any{}
+		for _, k := range x.keys {
+			m[k] = asMaps(x.vals[k])
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = asMaps(e)
+		}
+		return out
+	}
+	return v
+}
+
+// TestEncodeJSONWritesAsEncodingJSON: encodeJSON writes what encoding/json's
+// Encoder writes with two-space indent and no HTML escaping, byte for byte,
+// for maps (keys sorted), ordered objects, arrays and every scalar above
+// (strings with quotes, controls, HTML characters, line separators, non-ASCII).
+func TestEncodeJSONWritesAsEncodingJSON(t *testing.T) {
+	var docs []any
+	for _, s := range append(yamlScalars, "<a href=\"x\">&amp;</a>", "back\\slash", "\x7f", "\x00", "bad utf8 \xff") {
+		docs = append(docs, s, []any{s, map[string]any{"k": s}}, map[string]any{"": s, "<&>": []any{}})
+	}
+	r := rand.New(rand.NewPCG(26, 17))
+	for range 500 {
+		d := yamlTree(r, 5)
+		docs = append(docs, d, asMaps(d))
+	}
+	for i, d := range docs {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(d); err != nil {
+			t.Fatal(err)
+		}
+		got, err := encodeJSON(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("doc %d differs\ngot:\n%s\nwant:\n%s", i, got, want.Bytes())
+		}
 	}
 }
