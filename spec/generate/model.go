@@ -123,7 +123,11 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 	// which the reader reads as the section's path): one URL cannot have
 	// two contracts the mock and the suite would each take differently, so
 	// the first section's is the operation (issue 17).
+	// One warning per endpoint, at its first repeat, however many sections
+	// repeat it (a generated page may repeat one a thousand times).
 	firstAt := map[string]*draft{}
+	repeats := map[*draft][]*draft{}
+	var repeated []*draft
 	drafts = slices.DeleteFunc(drafts, func(d *draft) bool {
 		key := d.ep.Method + " " + templated.ReplaceAllString(d.ep.Template, "{}") + " " + d.rpc
 		f, seen := firstAt[key]
@@ -131,11 +135,31 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 			firstAt[key] = d
 			return false
 		}
-		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
-			"section %q documents %s %s as section %q does (line %d), and nothing in it (a call of another path or JSON-RPC method) tells the two apart; the operation is the first's, this section is left out",
-			d.sec.Title, d.ep.Method, d.ep.Path, f.sec.Title, f.ep.Line)})
+		if len(repeats[f]) == 0 {
+			repeated = append(repeated, f)
+		}
+		repeats[f] = append(repeats[f], d)
 		return true
 	})
+	for _, f := range repeated {
+		ds := repeats[f]
+		d := ds[0]
+		more := ""
+		if len(ds) > 1 {
+			var lines []string
+			for i, x := range ds[1:] {
+				if i == 5 {
+					lines = append(lines, fmt.Sprintf("and %d more", len(ds)-6))
+					break
+				}
+				lines = append(lines, fmt.Sprintf("%q (%s:%d)", x.sec.Title, x.sec.File, x.ep.Line))
+			}
+			more = fmt.Sprintf(" (so do sections %s)", strings.Join(lines, ", "))
+		}
+		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
+			"section %q documents %s %s as section %q does (line %d)%s, and nothing in it (a call of another path or JSON-RPC method) tells them apart; the operation is the first's, the repeats are left out",
+			d.sec.Title, d.ep.Method, d.ep.Path, f.sec.Title, f.ep.Line, more)})
+	}
 	// Rule 2: a method suffix where a base id is shared by different methods.
 	byBase := map[string][]*draft{}
 	for _, d := range drafts {

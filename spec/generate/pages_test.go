@@ -256,7 +256,7 @@ func TestPagesRepeatedEndpointLine(t *testing.T) {
 	}
 	want := []string{
 		`69: section "Query gene homologs": endpoint GET /api/gene/lookup/<query> (line 69) repeats section "Lookup Gene"'s (line 10); its example calls GET /api/gene/homolog/HEXB (line 49), so it is read as GET /api/gene/homolog/{query}`,
-		`93: section "Lookup Gene (old form)" documents GET /api/gene/lookup/<gene> as section "Lookup Gene" does (line 35), and nothing in it (a call of another path or JSON-RPC method) tells the two apart; the operation is the first's, this section is left out`,
+		`93: section "Lookup Gene (old form)" documents GET /api/gene/lookup/<gene> as section "Lookup Gene" does (line 35), and nothing in it (a call of another path or JSON-RPC method) tells them apart; the operation is the first's, the repeats are left out`,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
