@@ -261,11 +261,6 @@ func (d *dialect) schema(s map[string]any, md mode) *openapi3.SchemaRef {
 	if sc.Type == nil && len(sc.Enum) > 0 {
 		sc.Type = enumType(sc.Enum)
 	}
-	if sc.Type == nil && len(sc.Enum) == 0 && sc.OneOf == nil && sc.AnyOf == nil && sc.AllOf == nil && sc.Properties == nil && sc.Items == nil {
-		// A value of any type (a request example's null, issue 17 item
-		// 2): null too, which OpenAPI 3.0 says only with nullable.
-		sc.Nullable = true
-	}
 	if len(rules) > 0 {
 		sc.Extensions["x-rules"] = rules
 		sc.Description = sentence(sc.Description, ruleSentence(rules, s))
