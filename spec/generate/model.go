@@ -256,7 +256,18 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 		// (by name); each operation's request schema says which it takes.
 		defs["jsonrpc-request"].(map[string]any)["properties"].(map[string]any)["params"] = map[string]any{"type": []any{"object", "array"}}
 	}
-	return Model{"title": p.Title, "operations": ops, "definitions": defs}, warns, nil
+	title := strings.TrimSpace(p.Title)
+	if title == "" {
+		// The OpenAPI document needs a title (info.title); a page without
+		// front matter still generates (issue 17: never refused for one part).
+		title = "API"
+		if len(p.Sections) > 0 && strings.TrimSpace(p.Sections[0].Title) != "" {
+			title = strings.TrimSpace(p.Sections[0].Title)
+		}
+		warns = append(warns, slate.Diagnostic{File: p.File, Line: 1, Message: fmt.Sprintf(
+			"the page has no title (front matter \"title:\"); the contract is titled %q", title)})
+	}
+	return Model{"title": title, "operations": ops, "definitions": defs}, warns, nil
 }
 
 // sectionEndpoints are the section's operations' endpoints; a section built
