@@ -765,12 +765,21 @@ func (p *Page) resolveEndpoints() {
 // segments. Two sections that nothing tells apart stay as they are (the
 // model keeps one of them, spec/generate).
 func (p *Page) retargetRepeatedEndpoints() {
+	shapes := map[string]string{} // template -> "METHOD shape" key, computed once
+	keyOf := func(method, template string) string {
+		k, ok := shapes[method+" "+template]
+		if !ok {
+			k = method + " " + shapeOf(template)
+			shapes[method+" "+template] = k
+		}
+		return k
+	}
 	first := map[string]int{} // "METHOD shape" -> the first section documenting it
 	for k, cs := range p.cands {
 		for _, c := range cs {
 			if !c.shown {
-				if _, ok := first[c.Method+" "+shapeOf(c.Template)]; !ok {
-					first[c.Method+" "+shapeOf(c.Template)] = k
+				if _, ok := first[keyOf(c.Method, c.Template)]; !ok {
+					first[keyOf(c.Method, c.Template)] = k
 				}
 			}
 		}
@@ -782,30 +791,29 @@ func (p *Page) retargetRepeatedEndpoints() {
 			if c.shown {
 				continue
 			}
-			j := first[c.Method+" "+shapeOf(c.Template)]
+			j := first[keyOf(c.Method, c.Template)]
 			if j == k || k >= len(p.shown) {
 				continue
 			}
-			var calls []candidate
 			matched := false
 			for _, e := range p.shown[k] {
-				if e.Method != c.Method {
-					continue
-				}
-				if matcher.match(c.Template, e.Path) != nil || e.Template == c.Template {
+				if e.Method == c.Method && (e.Template == c.Template || matcher.match(c.Template, e.Path) != nil) {
 					matched = true // the section calls its own line's path
+					break
 				}
-				calls = append(calls, e)
 			}
 			if matched {
 				continue
 			}
-			for _, e := range calls {
+			for _, e := range p.shown[k] {
+				if e.Method != c.Method {
+					continue
+				}
 				t, path := retarget(c.Endpoint, e.Path)
 				if t == "" {
 					continue
 				}
-				if _, taken := first[c.Method+" "+shapeOf(t)]; taken {
+				if _, taken := first[keyOf(c.Method, t)]; taken {
 					continue
 				}
 				s := &p.Sections[k]
@@ -821,7 +829,7 @@ func (p *Page) retargetRepeatedEndpoints() {
 					}
 				}
 				s.URLs = append(s.URLs, Ref{Text: e.Path, Line: e.Line})
-				first[c.Method+" "+shapeOf(t)] = k
+				first[keyOf(c.Method, t)] = k
 				break
 			}
 		}
