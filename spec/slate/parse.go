@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -762,8 +763,9 @@ func (p *Page) resolveEndpoints() {
 // "GET /api/gene/lookup/<query>", as "Lookup Gene" does, and its curl calls
 // "/api/gene/homolog/HEXB"; it is "GET /api/gene/homolog/{query}" (issue 17).
 // The line's templates stay where they are; the example gives the literal
-// segments. Two sections that nothing tells apart stay as they are (the
-// model keeps one of them, spec/generate).
+// segments. The copy may come before the section it copies. Two sections
+// that nothing tells apart stay as they are (the model keeps one of them,
+// spec/generate).
 func (p *Page) retargetRepeatedEndpoints() {
 	shapes := map[string]string{} // template -> "METHOD shape" key, computed once
 	keyOf := func(method, template string) string {
@@ -774,12 +776,12 @@ func (p *Page) retargetRepeatedEndpoints() {
 		}
 		return k
 	}
-	first := map[string]int{} // "METHOD shape" -> the first section documenting it
+	docs := map[string][]int{} // "METHOD shape" -> the sections documenting it, in page order
 	for k, cs := range p.cands {
 		for _, c := range cs {
-			if !c.shown {
-				if _, ok := first[keyOf(c.Method, c.Template)]; !ok {
-					first[keyOf(c.Method, c.Template)] = k
+			if key := keyOf(c.Method, c.Template); !c.shown {
+				if ks := docs[key]; len(ks) == 0 || ks[len(ks)-1] != k {
+					docs[key] = append(ks, k)
 				}
 			}
 		}
@@ -788,11 +790,14 @@ func (p *Page) retargetRepeatedEndpoints() {
 	for k, cs := range p.cands {
 		for i := range cs {
 			c := &cs[i]
-			if c.shown {
+			if c.shown || k >= len(p.shown) {
 				continue
 			}
-			j := first[keyOf(c.Method, c.Template)]
-			if j == k || k >= len(p.shown) {
+			// Which section it repeats (an earlier one, or a later one
+			// when this is the copy that comes first).
+			key := keyOf(c.Method, c.Template)
+			j := otherSection(docs[key], k)
+			if j < 0 {
 				continue
 			}
 			matched := false
@@ -810,10 +815,7 @@ func (p *Page) retargetRepeatedEndpoints() {
 					continue
 				}
 				t, path := retarget(c.Endpoint, e.Path)
-				if t == "" {
-					continue
-				}
-				if _, taken := first[keyOf(c.Method, t)]; taken {
+				if t == "" || len(docs[keyOf(c.Method, t)]) > 0 {
 					continue
 				}
 				s := &p.Sections[k]
@@ -821,15 +823,22 @@ func (p *Page) retargetRepeatedEndpoints() {
 				p.warn(s.File, c.Line, "section %q: endpoint %s %s (line %d) repeats section %q's (line %d); its example calls %s %s (line %d), so it is read as %s %s",
 					s.Title, c.Method, c.Path, c.Line, o.Title, o.Line, e.Method, e.Path, e.Line, c.Method, t)
 				old := c.Endpoint
-				c.Template, c.Path = t, path
-				c.URL = strings.Replace(c.URL, old.Path, path, 1)
+				for i2 := range cs {
+					// This line and any other of the section giving it.
+					if c2 := &cs[i2]; !c2.shown && c2.Method == old.Method && c2.Template == old.Template {
+						c2.Template, c2.Path = t, path
+						c2.URL = strings.Replace(c2.URL, old.Path, path, 1)
+					}
+				}
 				for _, ep := range []*Endpoint{s.Endpoint, s.HTTPRequest} {
-					if ep != nil && ep.Line == old.Line && ep.Method == old.Method && ep.Template == old.Template {
-						*ep = c.Endpoint
+					if ep != nil && ep.Method == old.Method && ep.Template == old.Template {
+						ep.Template, ep.Path = t, path
+						ep.URL = strings.Replace(ep.URL, old.Path, path, 1)
 					}
 				}
 				s.URLs = append(s.URLs, Ref{Text: e.Path, Line: e.Line})
-				first[keyOf(c.Method, t)] = k
+				docs[key] = slices.DeleteFunc(docs[key], func(x int) bool { return x == k })
+				docs[keyOf(c.Method, t)] = []int{k}
 				break
 			}
 		}
