@@ -29,7 +29,8 @@ type yamlScalar struct {
 }
 
 // errYAMLLayout is a tree this writer does not lay out as yaml.v3 would (a
-// key yaml.v3 writes as a complex key); the caller falls back to yaml.v3.
+// key yaml.v3 writes as a complex key, a scalar holding a line separator
+// yaml.v3 writes as is); the caller falls back to yaml.v3.
 var errYAMLLayout = errors.New("yaml layout not handled")
 
 func newYAMLWriter() *yamlWriter {
