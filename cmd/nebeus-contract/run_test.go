@@ -135,7 +135,7 @@ func TestListAndValidateAGeneratedContract(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("list: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"chat_send_2 POST /chat/send/1.0/json", "images_avatar_get GET /images/{id}/avatar.png", "shape binary   image/png"} {
+	for _, want := range []string{"chat_send POST /chat/send/1.0/json", "images_avatar_get GET /images/{id}/avatar.png", "shape binary   image/png"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("list lacks %q:\n%s", want, stdout)
 		}

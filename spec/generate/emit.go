@@ -185,14 +185,110 @@ func treeOf(v any) (map[string]any, error) {
 }
 
 // encodeJSON is the one JSON encoding of every generated file: two-space
-// indent, sorted keys, no HTML escaping, trailing newline.
+// indent, sorted keys, no HTML escaping, trailing newline: what
+// encoding/json's Encoder writes with SetIndent("", "  ") and
+// SetEscapeHTML(false), byte for byte (TestEncodeJSONWritesAsEncodingJSON),
+// but objects, arrays and plain strings written here: the Encoder writes
+// compact JSON, then checks and indents all of it again, and a
+// 200k-character page's schemas and OpenAPI document were a tenth of its
+// generation (issue 17).
 func encodeJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	if err := appendIndentedJSON(&b, v, 0); err != nil {
 		return nil, err
 	}
+	b.WriteByte('\n')
 	return b.Bytes(), nil
+}
+
+// appendIndentedJSON writes v at depth (its first line already indented).
+func appendIndentedJSON(b *bytes.Buffer, v any, depth int) error {
+	switch x := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		return appendIndentedObject(b, keys, func(k string) any { return x[k] }, depth)
+	case omap:
+		return appendIndentedObject(b, x.keys, func(k string) any { return x.vals[k] }, depth)
+	case []any:
+		if len(x) == 0 {
+			b.WriteString("[]")
+			return nil
+		}
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			newline(b, depth+1)
+			if err := appendIndentedJSON(b, e, depth+1); err != nil {
+				return err
+			}
+		}
+		newline(b, depth)
+		b.WriteByte(']')
+		return nil
+	case string:
+		if plainJSONString(x) {
+			b.WriteByte('"')
+			b.WriteString(x)
+			b.WriteByte('"')
+			return nil
+		}
+	}
+	// Anything else as encoding/json writes it, indented as it would be.
+	c, err := compactJSON(v)
+	if err != nil {
+		return err
+	}
+	if len(c) > 0 && (c[0] == '{' || c[0] == '[') {
+		return json.Indent(b, c, strings.Repeat("  ", depth), "  ")
+	}
+	b.Write(c)
+	return nil
+}
+
+func appendIndentedObject(b *bytes.Buffer, keys []string, val func(string) any, depth int) error {
+	if len(keys) == 0 {
+		b.WriteString("{}")
+		return nil
+	}
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		newline(b, depth+1)
+		if err := appendIndentedJSON(b, k, depth+1); err != nil {
+			return err
+		}
+		b.WriteString(": ")
+		if err := appendIndentedJSON(b, val(k), depth+1); err != nil {
+			return err
+		}
+	}
+	newline(b, depth)
+	b.WriteByte('}')
+	return nil
+}
+
+func newline(b *bytes.Buffer, depth int) {
+	b.WriteByte('\n')
+	for range depth {
+		b.WriteString("  ")
+	}
+}
+
+// plainJSONString reports whether s is written as it is between quotes:
+// printable ASCII without a quote or a backslash.
+func plainJSONString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

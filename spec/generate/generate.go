@@ -82,31 +82,50 @@ func Build(o Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if err := anyOfWhereExamplesOverlap(m, files); err != nil {
-		return res, err
+	// The OpenAPI document and the schema files are built from the model
+	// alone, each reading it and neither writing it: on two cores they are
+	// built side by side (issue 17: a 200k-character page under 1 s).
+	type openAPIOut struct {
+		doc  *openAPIDoc
+		j, y []byte
+		err  error
 	}
-	if err := compileAll(files); err != nil {
+	oas := make(chan openAPIOut, 1)
+	go func() {
+		var o openAPIOut
+		if o.doc, o.err = buildOpenAPI(m, decisions, src); o.err == nil {
+			o.j, o.y, o.err = openAPIFiles(o.doc, src)
+		}
+		oas <- o
+	}()
+	set, err := compiledSchemas(m, files)
+	built := <-oas
+	if err != nil {
 		return res, err
 	}
 	res.Files = map[string][]byte{}
-	for name, f := range files {
-		b, err := encodeJSON(f)
-		if err != nil {
-			return res, err
-		}
+	for name, b := range set.bytes {
 		res.Files["schemas/"+name+".json"] = b
 	}
-	doc, err := buildOpenAPI(m, decisions, src)
-	if err != nil {
-		return res, err
+	if built.err != nil {
+		return res, built.err
 	}
-	res.Warnings = append(res.Warnings, doc.Warnings...)
-	j, y, err := openAPIFiles(doc, src)
-	if err != nil {
-		return res, err
-	}
-	res.Files["spec/openapi.json"], res.Files["spec/openapi.yaml"] = j, y
+	res.Warnings = append(res.Warnings, built.doc.Warnings...)
+	res.Files["spec/openapi.json"], res.Files["spec/openapi.yaml"] = built.j, built.y
 	return res, nil
+}
+
+// compiledSchemas encodes and compiles the schema files, their response
+// schemas anyOf where the examples overlap.
+func compiledSchemas(m Model, files map[string]map[string]any) (*schemaSet, error) {
+	set, err := newSchemaSet(files)
+	if err != nil {
+		return nil, err
+	}
+	if err := set.anyOfWhereExamplesOverlap(m); err != nil {
+		return nil, err
+	}
+	return set, set.compileAll()
 }
 
 func rel(root, p string) string {

@@ -245,3 +245,33 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	})
 }
+
+// A page without front matter (no title) generates, as the 10 MB page of
+// BenchmarkParseHugePage's kind did not ("info: value of title must be a
+// non-empty string"): the contract takes its first section's title, with a
+// warning at line 1, and the OpenAPI document validates (issue 17).
+func TestPageWithoutTitleGenerates(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "untitled.md")
+	src := "## Get item\n\n`GET /items/{id}`\n\n> Response\n\n```json\n{\"id\": 1}\n```\n"
+	if err := os.WriteFile(page, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := generate.Build(generate.Options{Page: page, Root: filepath.Dir(page)})
+	if err != nil {
+		t.Fatalf("a page without a title is refused: %v", err)
+	}
+	var warned bool
+	for _, w := range res.Warnings {
+		warned = warned || (w.Line == 1 && strings.Contains(w.Message, `the page has no title (front matter "title:"); the contract is titled "Get item"`))
+	}
+	if !warned {
+		t.Errorf("no warning about the missing title: %v", res.Warnings)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(res.Files["spec/openapi.json"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(context.Background()); err != nil || doc.Info.Title != "Get item" {
+		t.Errorf("OpenAPI title %q, validation: %v", doc.Info.Title, err)
+	}
+}

@@ -67,7 +67,8 @@ const mediaJSON = "application/json"
 //     images_avatar_delete).
 //  3. An id still taken gets _2, _3, ... in page order; the first keeps it.
 //
-// Each collision is a warning naming both lines. An operation's id depends
+// Each shared base id is one warning naming every operation that derives
+// it, with its line and the id it got. An operation's id depends
 // only on its own path and method and on the operations that share its base
 // id, so adding an operation elsewhere on the page renames nothing.
 func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
@@ -117,6 +118,48 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 			"section %q shows a call of the JSON-RPC method %q again; the operation is the one of section %q (line %d)", d.sec.Title, d.rpc, k.sec.Title, k.sec.Line)})
 		drafts = slices.DeleteFunc(drafts, func(x *draft) bool { return x == d })
 	}
+	// One method and path shape documented by two sections that nothing
+	// tells apart (no JSON-RPC method, no example calling another path,
+	// which the reader reads as the section's path): one URL cannot have
+	// two contracts the mock and the suite would each take differently, so
+	// the first section's is the operation (issue 17).
+	// One warning per endpoint, at its first repeat, however many sections
+	// repeat it (a generated page may repeat one a thousand times).
+	firstAt := map[string]*draft{}
+	repeats := map[*draft][]*draft{}
+	var repeated []*draft
+	drafts = slices.DeleteFunc(drafts, func(d *draft) bool {
+		key := d.ep.Method + " " + templated.ReplaceAllString(d.ep.Template, "{}") + " " + d.rpc
+		f, seen := firstAt[key]
+		if !seen {
+			firstAt[key] = d
+			return false
+		}
+		if len(repeats[f]) == 0 {
+			repeated = append(repeated, f)
+		}
+		repeats[f] = append(repeats[f], d)
+		return true
+	})
+	for _, f := range repeated {
+		ds := repeats[f]
+		d := ds[0]
+		more := ""
+		if len(ds) > 1 {
+			var lines []string
+			for i, x := range ds[1:] {
+				if i == 5 {
+					lines = append(lines, fmt.Sprintf("and %d more", len(ds)-6))
+					break
+				}
+				lines = append(lines, fmt.Sprintf("%q (%s:%d)", x.sec.Title, x.sec.File, x.ep.Line))
+			}
+			more = fmt.Sprintf(" (so do sections %s)", strings.Join(lines, ", "))
+		}
+		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
+			"section %q documents %s %s as section %q does (line %d)%s, and nothing in it (a call of another path or JSON-RPC method) tells them apart; the operation is the first's, the repeats are left out",
+			d.sec.Title, d.ep.Method, d.ep.Path, f.sec.Title, f.ep.Line, more)})
+	}
 	// Rule 2: a method suffix where a base id is shared by different methods.
 	byBase := map[string][]*draft{}
 	for _, d := range drafts {
@@ -148,15 +191,25 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 		}
 		taken[d.id] = d
 	}
+	// One warning per shared base id, at its first operation's line,
+	// naming every operation and the id each got: a REST page's path with
+	// four methods is one line, not three (issue 17).
 	for _, d := range drafts {
 		group := byBase[base[d]]
-		if len(group) < 2 || group[0] == d {
+		if len(group) < 2 || group[0] != d {
 			continue
 		}
-		f := group[0]
+		var ops, ids []string
+		for _, g := range group {
+			where := fmt.Sprintf("line %d", g.ep.Line)
+			if g.sec.File != d.sec.File {
+				where = fmt.Sprintf("%s:%d", g.sec.File, g.ep.Line)
+			}
+			ops = append(ops, fmt.Sprintf("%s %s (%s)", g.ep.Method, g.ep.Path, where))
+			ids = append(ids, g.id)
+		}
 		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
-			"operation %s %s (line %d) and %s %s (%s:%d) both derive the id %q; they are %q and %q",
-			d.ep.Method, d.ep.Path, d.ep.Line, f.ep.Method, f.ep.Path, f.sec.File, f.ep.Line, base[d], d.id, f.id)})
+			"operations %s derive one id %q; they are %s", strings.Join(ops, ", "), base[d], strings.Join(ids, ", "))})
 	}
 	// Two templates of one path shape are one path: "/x/{gene}" beside
 	// "/x/{query}" take the first's names (OpenAPI refuses both), and
@@ -203,7 +256,18 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 		// (by name); each operation's request schema says which it takes.
 		defs["jsonrpc-request"].(map[string]any)["properties"].(map[string]any)["params"] = map[string]any{"type": []any{"object", "array"}}
 	}
-	return Model{"title": p.Title, "operations": ops, "definitions": defs}, warns, nil
+	title := strings.TrimSpace(p.Title)
+	if title == "" {
+		// The OpenAPI document needs a title (info.title); a page without
+		// front matter still generates (issue 17: never refused for one part).
+		title = "API"
+		if len(p.Sections) > 0 && strings.TrimSpace(p.Sections[0].Title) != "" {
+			title = strings.TrimSpace(p.Sections[0].Title)
+		}
+		warns = append(warns, slate.Diagnostic{File: p.File, Line: 1, Message: fmt.Sprintf(
+			"the page has no title (front matter \"title:\"); the contract is titled %q", title)})
+	}
+	return Model{"title": title, "operations": ops, "definitions": defs}, warns, nil
 }
 
 // sectionEndpoints are the section's operations' endpoints; a section built
@@ -740,8 +804,15 @@ func requestParams(v any) any {
 }
 
 // openObjects drops additionalProperties false everywhere under s: a
-// request example shows what a client may send, not all it may send.
+// request example shows what a client may send, not all it may send. And
+// a value the example shows as null is of any type (issue 17, item 2): a
+// null there says "no value in this example", not "only null"; typed null,
+// the suite had no value to send and the mock refused every other one. A
+// value shown as null in one example and typed in another keeps both types.
 func openObjects(s map[string]any) map[string]any {
+	if s["type"] == "null" {
+		delete(s, "type")
+	}
 	if s["additionalProperties"] == false {
 		delete(s, "additionalProperties")
 	}

@@ -68,27 +68,39 @@ func section(title, endpoint string) string {
 }
 
 // Colliding ids: a method suffix where methods differ, then _2, _3 in page
-// order; each collision a warning naming both lines.
+// order; one warning per shared id naming every operation. A section that
+// repeats another's method and path, with nothing telling them apart, is
+// left out, one warning per endpoint (one URL, one contract: issue 17).
 func TestOperationIDCollisions(t *testing.T) {
 	m, warns := modelOf(t, section("Get", "GET https://h/images/${id}/avatar.png")+
 		section("Delete", "DELETE https://h/images/${id}/avatar.png")+
+		section("Put", "PUT https://h/images/${id}/avatar.png")+
 		section("Send", "POST https://h/chat/send/1.0/json")+
 		section("Send again", "POST https://h/chat/send/1.0/json")+
+		section("Send yet again", "POST https://h/chat/send/1.0/json")+
 		section("Send once more", "POST https://h/chat/send/2.0/json")+
 		section("Root", "POST https://h/1.0/json"))
-	if got := ids(m); got != "chat_send chat_send_2 chat_send_3 images_avatar_delete images_avatar_get root" {
+	if got := ids(m); got != "chat_send chat_send_2 images_avatar_delete images_avatar_get images_avatar_put root" {
 		t.Errorf("ids %s", got)
 	}
 	all := strings.Join(warns, "\n")
 	for _, want := range []string{
-		`mem.md:11: operation DELETE /images/${id}/avatar.png (line 11) and GET /images/${id}/avatar.png (mem.md:3) both derive the id "images_avatar"; they are "images_avatar_delete" and "images_avatar_get"`,
-		`mem.md:27: operation POST /chat/send/1.0/json (line 27) and POST /chat/send/1.0/json (mem.md:19) both derive the id "chat_send"; they are "chat_send_2" and "chat_send"`,
-		`mem.md:35: operation POST /chat/send/2.0/json (line 35) and POST /chat/send/1.0/json (mem.md:19) both derive the id "chat_send"; they are "chat_send_3" and "chat_send"`,
-		`mem.md:43: endpoint path "/1.0/json" has no segment that names the operation; it is named "root" after its section`,
+		`mem.md:3: operations GET /images/${id}/avatar.png (line 3), DELETE /images/${id}/avatar.png (line 11), PUT /images/${id}/avatar.png (line 19) derive one id "images_avatar"; they are images_avatar_get, images_avatar_delete, images_avatar_put`,
+		`mem.md:35: section "Send again" documents POST /chat/send/1.0/json as section "Send" does (line 27) (so do sections "Send yet again" (mem.md:43)), and nothing in it (a call of another path or JSON-RPC method) tells them apart; the operation is the first's, the repeats are left out`,
+		`mem.md:27: operations POST /chat/send/1.0/json (line 27), POST /chat/send/2.0/json (line 51) derive one id "chat_send"; they are chat_send, chat_send_2`,
+		`mem.md:59: endpoint path "/1.0/json" has no segment that names the operation; it is named "root" after its section`,
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("warnings\n%s\nlack\n%s", all, want)
 		}
+	}
+	// One line per shared id, not one per extra method, and one per
+	// repeated endpoint, not one per repeat (issue 17).
+	if n := strings.Count(all, `"images_avatar"`); n != 1 {
+		t.Errorf("%d warnings name the id images_avatar, want 1:\n%s", n, all)
+	}
+	if n := strings.Count(all, "left out"); n != 1 {
+		t.Errorf("%d warnings of repeats left out, want 1:\n%s", n, all)
 	}
 }
 

@@ -3,6 +3,7 @@ package generate
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"regexp"
 	"sort"
 	"strconv"
@@ -26,19 +27,19 @@ func openAPIFiles(doc *openAPIDoc, src Sources) (jsonOut, yamlOut []byte, err er
 	if jsonOut, err = encodeJSON(ordered); err != nil {
 		return nil, nil, err
 	}
-	var y bytes.Buffer
-	y.WriteString("# " + src.comment() + "\n")
-	enc := yaml.NewEncoder(&y)
-	enc.SetIndent(2)
-	root, err := (&yamlNodes{scalars: map[any]yaml.Node{}}).node(ordered)
+	yw := newYAMLWriter()
+	yw.b.WriteString("# " + src.comment() + "\n")
+	if err := yw.document(ordered); err == nil {
+		return jsonOut, yw.b.Bytes(), nil
+	} else if !errors.Is(err, errYAMLLayout) {
+		return nil, nil, err
+	}
+	// A layout yamlWriter leaves to yaml.v3 (a complex key).
+	body, err := yamlOf(ordered)
 	if err != nil {
 		return nil, nil, err
 	}
-	quoteNumberLike(root)
-	if err := enc.Encode(root); err != nil {
-		return nil, nil, err
-	}
-	return jsonOut, y.Bytes(), nil
+	return jsonOut, []byte("# " + src.comment() + "\n" + body), nil
 }
 
 // numberLikeRE matches the texts a YAML reader may take for a number (an

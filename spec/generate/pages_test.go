@@ -184,3 +184,92 @@ func contains(xs []string, s string) bool {
 	}
 	return false
 }
+
+// TestPagesNullArgumentIsOfAnyType: a value a request example shows as null
+// (accelo's "source": null in a resource object read as a GET's arguments,
+// a body's "note": null) is an argument of any type (issue 17, item 2): no
+// type in the contract's schema nor in the OpenAPI document. OpenAPI 3.0
+// says null only with nullable, which Redocly refuses without a type, so
+// the example showing the null is left out of the OpenAPI with a warning
+// at its operation's line, as every example that does not fit is.
+func TestPagesNullArgumentIsOfAnyType(t *testing.T) {
+	page := filepath.Join(pagesDir, "null_arguments.md")
+	res, err := generate.Build(generate.Options{Page: page, Root: pagesDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claim struct {
+		Properties struct {
+			Params struct {
+				Properties map[string]map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal(res.Files["schemas/requests_claim.request.json"], &claim); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]map[string]any{"note": {}, "tags": {"type": "array", "items": map[string]any{}}} {
+		if got := claim.Properties.Params.Properties[name]; !reflect.DeepEqual(got, want) {
+			t.Errorf("params.%s: schema %v, want %v", name, got, want)
+		}
+	}
+	var left []string
+	for _, w := range res.Warnings {
+		if strings.Contains(w.Message, "does not fit") {
+			left = append(left, fmt.Sprintf("%d: %s", w.Line, w.Message))
+		}
+	}
+	if len(left) != 1 || !strings.HasPrefix(left[0], "75: ") || !strings.Contains(left[0], "/params/note") {
+		t.Errorf("examples left out: %q, want the claim's request example (line 75, its null note)", left)
+	}
+	_, doc := buildPage(t, "null_arguments.md")
+	post := doc.Paths.Value("/requests/{request_id}/claim").Post
+	note := post.RequestBody.Value.Content.Get("application/json").Schema.Value.Properties["params"].Value.Properties["note"].Value
+	source := doc.Paths.Value("/requests/{request_id}").Get.Parameters.GetByInAndName("query", "source").Schema.Value
+	for _, v := range []any{"email", 7.0, true, map[string]any{"a": 1.0}, []any{"x"}} {
+		if err := note.VisitJSON(v); err != nil {
+			t.Errorf("params.note refuses %v: %v", v, err)
+		}
+		if err := source.VisitJSON(v); err != nil {
+			t.Errorf("query source refuses %v: %v", v, err)
+		}
+	}
+}
+
+// TestPagesRepeatedEndpointLine: an endpoint line copied from another
+// section (cendr's homolog section documents "GET /api/gene/lookup/<query>"
+// and its curl calls /api/gene/homolog/HEXB) is read as the path the
+// section's own example calls, its template kept; a section that repeats
+// another's line with nothing telling them apart is left out, so one URL
+// has one contract the mock and the suite share (issue 17). The copy may
+// come first ("Lookup isotype" before "Lookup strain"). Each is a warning
+// with its line.
+func TestPagesRepeatedEndpointLine(t *testing.T) {
+	page := filepath.Join(pagesDir, "repeated_endpoint.md")
+	res, err := generate.Build(generate.Options{Page: page, Root: pagesDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range res.Warnings {
+		if w.Line == 69 || w.Line == 93 || w.Line == 109 {
+			got = append(got, fmt.Sprintf("%d: %s", w.Line, w.Message))
+		}
+	}
+	want := []string{
+		`69: section "Query gene homologs": endpoint GET /api/gene/lookup/<query> (line 69) repeats section "Lookup Gene"'s (line 10); its example calls GET /api/gene/homolog/HEXB (line 49), so it is read as GET /api/gene/homolog/{query}`,
+		`109: section "Lookup isotype": endpoint GET /api/strain/<name> (line 109) repeats section "Lookup strain"'s (line 111); its example calls GET /api/isotype/CB4856 (line 98), so it is read as GET /api/isotype/{name}`,
+		`93: section "Lookup Gene (old form)" documents GET /api/gene/lookup/<gene> as section "Lookup Gene" does (line 35), and nothing in it (a call of another path or JSON-RPC method) tells them apart; the operation is the first's, the repeats are left out`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	_, doc := buildPage(t, "repeated_endpoint.md")
+	p := doc.Paths.Value("/api/gene/homolog/{query}")
+	if p == nil || p.Get == nil {
+		t.Fatalf("no GET /api/gene/homolog/{query}: %v", doc.Paths.InMatchingOrder())
+	}
+	if q := p.Get.Parameters.GetByInAndName("path", "query"); q == nil || q.Example != "HEXB" {
+		t.Errorf("path parameter query: %+v, want its example HEXB from the section's curl", q)
+	}
+}

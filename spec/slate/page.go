@@ -16,6 +16,7 @@ type Page struct {
 	Warnings []Diagnostic
 
 	cands  [][]candidate     // per section, while the page is read
+	shown  [][]candidate     // per section, the endpoints its code examples call
 	labels map[string]string // labelKind of each label read
 }
 

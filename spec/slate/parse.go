@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -634,6 +635,7 @@ func (p *Page) finishSection(s *sectionState) {
 		return
 	}
 	p.Sections = append(p.Sections, s.Section)
+	p.shown = append(p.shown, s.shown)
 	if len(s.cands) == 0 {
 		s.cands = s.shown
 	}
@@ -655,6 +657,7 @@ func (p *Page) finishSection(s *sectionState) {
 //     line) is one unless another section documents it, as it is or as a
 //     template it is an instance of.
 func (p *Page) resolveEndpoints() {
+	p.retargetRepeatedEndpoints()
 	primary := make([]string, len(p.Sections))
 	// Where each template is documented, for the copy-error check (the
 	// first two sections suffice to find one other than a given section).
@@ -750,7 +753,132 @@ func (p *Page) resolveEndpoints() {
 			s.Endpoints = append(s.Endpoints, c.Endpoint)
 		}
 	}
-	p.cands = nil
+	p.cands, p.shown = nil, nil
+}
+
+// retargetRepeatedEndpoints reads an endpoint line that repeats another
+// section's (the same method and path shape, written by copying) as the
+// path the section's own code examples call, when they call one the line
+// does not match: cendr's "Query gene homologs" documents
+// "GET /api/gene/lookup/<query>", as "Lookup Gene" does, and its curl calls
+// "/api/gene/homolog/HEXB"; it is "GET /api/gene/homolog/{query}" (issue 17).
+// The line's templates stay where they are; the example gives the literal
+// segments. The copy may come before the section it copies. Two sections
+// that nothing tells apart stay as they are (the model keeps one of them,
+// spec/generate).
+func (p *Page) retargetRepeatedEndpoints() {
+	shapes := map[string]string{} // template -> "METHOD shape" key, computed once
+	keyOf := func(method, template string) string {
+		k, ok := shapes[method+" "+template]
+		if !ok {
+			k = method + " " + shapeOf(template)
+			shapes[method+" "+template] = k
+		}
+		return k
+	}
+	docs := map[string][]int{} // "METHOD shape" -> the sections documenting it, in page order
+	for k, cs := range p.cands {
+		for _, c := range cs {
+			if key := keyOf(c.Method, c.Template); !c.shown {
+				if ks := docs[key]; len(ks) == 0 || ks[len(ks)-1] != k {
+					docs[key] = append(ks, k)
+				}
+			}
+		}
+	}
+	matcher := templateMatcher{}
+	for k, cs := range p.cands {
+		for i := range cs {
+			c := &cs[i]
+			if c.shown || k >= len(p.shown) {
+				continue
+			}
+			// Which section it repeats (an earlier one, or a later one
+			// when this is the copy that comes first).
+			key := keyOf(c.Method, c.Template)
+			j := otherSection(docs[key], k)
+			if j < 0 {
+				continue
+			}
+			matched := false
+			for _, e := range p.shown[k] {
+				if e.Method == c.Method && (e.Template == c.Template || matcher.match(c.Template, e.Path) != nil) {
+					matched = true // the section calls its own line's path
+					break
+				}
+			}
+			if matched {
+				continue
+			}
+			for _, e := range p.shown[k] {
+				if e.Method != c.Method {
+					continue
+				}
+				t, path := retarget(c.Endpoint, e.Path)
+				if t == "" || len(docs[keyOf(c.Method, t)]) > 0 {
+					continue
+				}
+				s := &p.Sections[k]
+				o := p.Sections[j]
+				p.warn(s.File, c.Line, "section %q: endpoint %s %s (line %d) repeats section %q's (line %d); its example calls %s %s (line %d), so it is read as %s %s",
+					s.Title, c.Method, c.Path, c.Line, o.Title, o.Line, e.Method, e.Path, e.Line, c.Method, t)
+				old := c.Endpoint
+				for i2 := range cs {
+					// This line and any other of the section giving it.
+					if c2 := &cs[i2]; !c2.shown && c2.Method == old.Method && c2.Template == old.Template {
+						c2.Template, c2.Path = t, path
+						c2.URL = strings.Replace(c2.URL, old.Path, path, 1)
+					}
+				}
+				for _, ep := range []*Endpoint{s.Endpoint, s.HTTPRequest} {
+					if ep != nil && ep.Method == old.Method && ep.Template == old.Template {
+						ep.Template, ep.Path = t, path
+						ep.URL = strings.Replace(ep.URL, old.Path, path, 1)
+					}
+				}
+				s.URLs = append(s.URLs, Ref{Text: e.Path, Line: e.Line})
+				docs[key] = slices.DeleteFunc(docs[key], func(x int) bool { return x == k })
+				docs[keyOf(c.Method, t)] = []int{k}
+				break
+			}
+		}
+	}
+}
+
+// retarget is ep's template and path with their literal segments taken
+// from a concrete path an example calls (aligned on their last segments:
+// the example may add a base path); "" when the example has fewer
+// segments, shares no literal segment with the template, or changes
+// nothing.
+func retarget(ep Endpoint, called string) (template, path string) {
+	ts := strings.Split(ep.Template, "/")
+	ps := strings.Split(ep.Path, "/")
+	cs := strings.Split(strings.TrimSuffix(called, "/"), "/")
+	if len(cs) < len(ts) {
+		return "", ""
+	}
+	cs = cs[len(cs)-len(ts):]
+	if len(ps) != len(ts) {
+		ps = ts
+	}
+	common, changed := 0, false
+	for i := range ts {
+		if strings.Contains(ts[i], "{") || ts[i] == "" {
+			continue
+		}
+		if ts[i] == cs[i] {
+			common++
+			continue
+		}
+		if cs[i] == "" {
+			return "", ""
+		}
+		ts[i], ps[i], changed = cs[i], cs[i], true
+	}
+	if common == 0 || !changed {
+		return "", ""
+	}
+	return strings.Join(ts, "/"), strings.Join(ps, "/")
 }
 
 func hasResponse(s Section) bool {
