@@ -128,7 +128,7 @@
 //
 // With Config.Proxy, the operations not in Proxy.MockOperations are
 // forwarded to Proxy.Upstream, and each exchange gets the checks the
-// conformance suite makes on one exchange (package conformance/check): it
+// conformance suite makes on one exchange (package internal/contractcheck): it
 // is journaled with its violations and answered with
 // X-Contract-Violations: N; with Proxy.Strict a breaking answer becomes a
 // 502 JSON-RPC error listing them. An upstream that is down is a 502, one

@@ -14,14 +14,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nebeus/nebeus-contract/conformance/check"
+	"github.com/nebeus/nebeus-contract/internal/contractcheck"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
 // Proxy makes the mock a validation proxy in front of a real backend
 // (issue 13): every operation not in MockOperations is forwarded to
 // Upstream, and each exchange gets the checks the conformance suite makes
-// on one exchange (package conformance/check), is journaled with its
+// on one exchange (package internal/contractcheck), is journaled with its
 // violations, and is answered with X-Contract-Violations: N.
 type Proxy struct {
 	// Upstream is the backend's base URL (no trailing slash needed); the
@@ -59,7 +59,7 @@ type proxy struct {
 	Proxy
 	base    *url.URL
 	client  *http.Client
-	checker *check.Checker
+	checker *contractcheck.Checker
 }
 
 func newProxy(p Proxy, c *schemas.Contract) (*proxy, error) {
@@ -98,7 +98,7 @@ func newProxy(p Proxy, c *schemas.Contract) (*proxy, error) {
 		client: &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse // a redirect is the upstream's answer, judged as such
 		}},
-		checker: &check.Checker{Contract: c},
+		checker: &contractcheck.Checker{Contract: c},
 	}, nil
 }
 
@@ -184,11 +184,11 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 			return
 		}
 
-		cex := &check.Exchange{Op: op.ID, Status: resp.status, Header: resp.header, Body: resp.body}
+		cex := &contractcheck.Exchange{Op: op.ID, Status: resp.status, Header: resp.header, Body: resp.body}
 		if obj, ok := v.(map[string]any); ok {
 			cex.ID, cex.HasID = obj["id"]
 		}
-		var t check.Tally
+		var t contractcheck.Tally
 		p.checker.Judge(&t, cex, call)
 		fails := t.Failures()
 		hidden := s.exchangeSecrets(r, v, resp)
@@ -219,27 +219,27 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 	})
 }
 
-// judgedCall is what the checks need of the request (check.Call): whether
+// judgedCall is what the checks need of the request (contractcheck.Call): whether
 // it is a call the contract describes, and its arguments' failures.
-func (s *Server) judgedCall(op *operation, r *http.Request, v any, parseErr *rpcError) check.Call {
+func (s *Server) judgedCall(op *operation, r *http.Request, v any, parseErr *rpcError) contractcheck.Call {
 	if r.Method != op.Method {
-		return check.Call{}
+		return contractcheck.Call{}
 	}
 	if !op.JSONRPC() {
-		return check.Call{WellFormed: true}
+		return contractcheck.Call{WellFormed: true}
 	}
 	if parseErr != nil || !isJSON(r.Header.Get("Content-Type")) || r.Header.Get("Content-Encoding") != "" {
-		return check.Call{}
+		return contractcheck.Call{}
 	}
 	vs, err := s.contract.ValidateRequest(op.ID, v)
 	if err != nil {
-		return check.Call{}
+		return contractcheck.Call{}
 	}
 	fails := schemas.Failures(vs)
 	if fromViolations(fails) != nil {
-		return check.Call{}
+		return contractcheck.Call{}
 	}
-	return check.Call{WellFormed: true, Failures: paramFailures(fails)}
+	return contractcheck.Call{WellFormed: true, Failures: paramFailures(fails)}
 }
 
 // nonEmpty is b, or nil for no bytes (a journal entry's "no body").

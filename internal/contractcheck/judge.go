@@ -1,4 +1,4 @@
-package check
+package contractcheck
 
 import (
 	"github.com/nebeus/nebeus-contract/schemas"
