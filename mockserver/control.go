@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/mockserver/state"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
@@ -23,7 +24,7 @@ type controlError struct {
 }
 
 func controlFail(w http.ResponseWriter, status int, msg string) {
-	encode(w, status, controlError{Error: msg})
+	wire.Encode(w, status, controlError{Error: msg})
 }
 
 // controlAuth lets a request through when it comes from a loopback address
@@ -42,7 +43,7 @@ func (s *Server) controlAuth(next http.Handler) http.Handler {
 		}
 		token := s.tokenOK(r)
 		if !token && !hostAllowed(r) {
-			controlFail(w, http.StatusForbidden, "control API: Host "+echo(r.Host)+
+			controlFail(w, http.StatusForbidden, "control API: Host "+wire.Echo(r.Host)+
 				" is not an address the mock listens on; use localhost, 127.0.0.1 or the address it listens on (DNS rebinding protection)")
 			return
 		}
@@ -89,7 +90,7 @@ func (s *Server) controlNS(w http.ResponseWriter, r *http.Request, f func(name s
 	// A read takes no namespace slot: handlers Peek, and only those that
 	// change state (an account, a fault) create the namespace.
 	if _, err := s.store.Peek(name); err != nil {
-		controlFail(w, http.StatusBadRequest, errText(err))
+		controlFail(w, http.StatusBadRequest, wire.ErrText(err))
 		return
 	}
 	f(name)
@@ -105,7 +106,7 @@ func (s *Server) handleReset() http.Handler {
 			s.store.ResetAll()
 			s.faults.clearAll()
 			s.tracker.reset("", true)
-			encode(w, http.StatusOK, map[string]any{"reset": "all"})
+			wire.Encode(w, http.StatusOK, map[string]any{"reset": "all"})
 			return
 		}
 		name, ok := s.controlNamespace(w, r)
@@ -115,13 +116,13 @@ func (s *Server) handleReset() http.Handler {
 		s.store.Reset(name)
 		s.faults.clear(name, "")
 		s.tracker.reset(name, false)
-		encode(w, http.StatusOK, map[string]any{"reset": name})
+		wire.Encode(w, http.StatusOK, map[string]any{"reset": name})
 	})
 }
 
 func (s *Server) handleNamespaces() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		encode(w, http.StatusOK, map[string]any{"namespaces": s.store.Namespaces()})
+		wire.Encode(w, http.StatusOK, map[string]any{"namespaces": s.store.Namespaces()})
 	})
 }
 
@@ -130,7 +131,7 @@ func (s *Server) handleAccounts() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
 			ns, _ := s.store.Peek(name)
-			encode(w, http.StatusOK, map[string]any{"namespace": name, "accounts": ns.Accounts()})
+			wire.Encode(w, http.StatusOK, map[string]any{"namespace": name, "accounts": ns.Accounts()})
 		})
 	})
 }
@@ -165,21 +166,21 @@ func (s *Server) handleCreateAccount() http.Handler {
 			if len(errs) == 0 && err == nil {
 				var acc state.Account
 				if acc, err = ns.Signup(in); err == nil {
-					encode(w, http.StatusCreated, acc)
+					wire.Encode(w, http.StatusCreated, acc)
 					return
 				}
 			}
 			if state.Failure(err) != nil { // the store's, not the account's (issue 19)
 				s.log.Warn("store failure", "control", "create account", "err", err)
-				w.Header().Set("Retry-After", retryAfter)
-				controlFail(w, http.StatusServiceUnavailable, errStore(err).Message)
+				w.Header().Set("Retry-After", wire.RetryAfter)
+				controlFail(w, http.StatusServiceUnavailable, wire.ErrStore(err).Message)
 				return
 			}
 			if len(errs) == 0 {
 				errs = map[string]fieldError{}
 				addErr(errs, op.ErrorKey(argLogin), signupErrorMessage(err))
 			}
-			encode(w, http.StatusUnprocessableEntity, controlError{Error: "the account breaks signup's rules (S5)", Errors: errs})
+			wire.Encode(w, http.StatusUnprocessableEntity, controlError{Error: "the account breaks signup's rules (S5)", Errors: errs})
 		})
 	})
 }
@@ -192,7 +193,7 @@ func (s *Server) controlBody(w http.ResponseWriter, r *http.Request) (any, bool)
 	}
 	v, err := schemas.Decode(b)
 	if err != nil {
-		controlFail(w, http.StatusBadRequest, "body is not JSON: "+errText(err))
+		controlFail(w, http.StatusBadRequest, "body is not JSON: "+wire.ErrText(err))
 		return nil, false
 	}
 	return v, true
@@ -202,7 +203,7 @@ func (s *Server) handleSessions() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
 			ns, _ := s.store.Peek(name)
-			encode(w, http.StatusOK, map[string]any{"namespace": name, "sessions": ns.Sessions()})
+			wire.Encode(w, http.StatusOK, map[string]any{"namespace": name, "sessions": ns.Sessions()})
 		})
 	})
 }
@@ -211,7 +212,7 @@ func (s *Server) handleJournal() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
 			ns, _ := s.store.Peek(name)
-			encode(w, http.StatusOK, map[string]any{"namespace": name, "entries": s.journalEntries(ns.Journal())})
+			wire.Encode(w, http.StatusOK, map[string]any{"namespace": name, "entries": s.journalEntries(ns.Journal())})
 		})
 	})
 }
@@ -222,7 +223,7 @@ func (s *Server) handleClearJournal() http.Handler {
 			ns, _ := s.store.Peek(name)
 			n := ns.Journal().Len()
 			ns.Journal().Clear()
-			encode(w, http.StatusOK, map[string]any{"namespace": name, "cleared": n})
+			wire.Encode(w, http.StatusOK, map[string]any{"namespace": name, "cleared": n})
 		})
 	})
 }
@@ -231,7 +232,7 @@ func (s *Server) handleOutbox() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
 			ns, _ := s.store.Peek(name)
-			encode(w, http.StatusOK, map[string]any{"namespace": name, "messages": ns.Outbox()})
+			wire.Encode(w, http.StatusOK, map[string]any{"namespace": name, "messages": ns.Outbox()})
 		})
 	})
 }
@@ -245,12 +246,12 @@ func (s *Server) handleSetFault() http.Handler {
 			dec.DisallowUnknownFields()
 			var f Fault
 			if err := dec.Decode(&f); err != nil {
-				controlFail(w, http.StatusBadRequest, "fault: "+errText(err))
+				controlFail(w, http.StatusBadRequest, "fault: "+wire.ErrText(err))
 				return
 			}
 			f.Namespace = name
 			if err := s.checkFault(&f); err != nil {
-				controlFail(w, http.StatusBadRequest, "fault: "+errText(err))
+				controlFail(w, http.StatusBadRequest, "fault: "+wire.ErrText(err))
 				return
 			}
 			if _, e := s.namespaceNamed(name, true); e != nil { // a fault puts it in use
@@ -259,12 +260,12 @@ func (s *Server) handleSetFault() http.Handler {
 			}
 			if err := s.faults.set(f); err != nil { // not set: never a 201 for it (issue 19)
 				s.log.Warn("store failure", "control", "set fault", "err", err)
-				w.Header().Set("Retry-After", retryAfter)
-				controlFail(w, http.StatusServiceUnavailable, errStore(err).Message)
+				w.Header().Set("Retry-After", wire.RetryAfter)
+				controlFail(w, http.StatusServiceUnavailable, wire.ErrStore(err).Message)
 				return
 			}
 			f.Remaining = f.Count
-			encode(w, http.StatusCreated, f)
+			wire.Encode(w, http.StatusCreated, f)
 		})
 	})
 }
@@ -272,7 +273,7 @@ func (s *Server) handleSetFault() http.Handler {
 func (s *Server) handleFaults() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
-			encode(w, http.StatusOK, map[string]any{"namespace": name, "faults": s.faults.list(name)})
+			wire.Encode(w, http.StatusOK, map[string]any{"namespace": name, "faults": s.faults.list(name)})
 		})
 	})
 }
@@ -285,6 +286,6 @@ func (s *Server) handleClearFaults() http.Handler {
 			return
 		}
 		n := s.faults.clear(name, r.URL.Query().Get("operation"))
-		encode(w, http.StatusOK, map[string]any{"namespace": name, "cleared": n})
+		wire.Encode(w, http.StatusOK, map[string]any{"namespace": name, "cleared": n})
 	})
 }

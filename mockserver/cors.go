@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
@@ -123,7 +124,7 @@ func allDigits(s string) bool {
 // origins get no CORS headers, so the browser blocks the answer.
 func (s *Server) cors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		origin := header(r.Header, "Origin")
+		origin := wire.Header(r.Header, "Origin")
 		h := w.Header()
 		if origin != "" {
 			h.Add("Vary", "Origin")
@@ -133,7 +134,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 			h.Set("Access-Control-Allow-Origin", origin)
 			h.Set("Access-Control-Allow-Credentials", "true")
 		}
-		if r.Method == http.MethodOptions && header(r.Header, "Access-Control-Request-Method") != "" {
+		if r.Method == http.MethodOptions && wire.Header(r.Header, "Access-Control-Request-Method") != "" {
 			h.Add("Vary", "Access-Control-Request-Method")
 			h.Add("Vary", "Access-Control-Request-Headers")
 			methods := s.opMethods
@@ -164,8 +165,8 @@ func (s *Server) cors(next http.Handler) http.Handler {
 // page only "Failed to fetch", so the log line becomes a warning naming the
 // flag that fixes it, and the console shows it as a notice.
 func (s *Server) refusedPreflight(w http.ResponseWriter, r *http.Request, origin string) {
-	origin = cutAt(origin, maxOrigin) // the header is the client's; the message stays short
-	msg := "CORS preflight from origin " + origin + " refused (" + cut(r.Header.Get("Access-Control-Request-Method")) + " " + cut(r.URL.Path) +
+	origin = wire.CutAt(origin, maxOrigin) // the header is the client's; the message stays short
+	msg := "CORS preflight from origin " + origin + " refused (" + wire.Cut(r.Header.Get("Access-Control-Request-Method")) + " " + wire.Cut(r.URL.Path) +
 		"): the origin is not allowed; add it to --cors-origins (NEBEUS_MOCK_CORS_ORIGINS): --cors-origins '" +
 		strings.Join(append(slices.Clone(s.cfg.CORSOrigins), origin), ",") + "'"
 	infoOf(w).outcome = "preflight_refused"

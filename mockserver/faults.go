@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/mockserver/state"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
 // Fault is a failure the control API injects into an operation of one
@@ -252,11 +253,11 @@ func (t *faultTable) clearAll() {
 func (s *Server) checkFault(f *Fault) error {
 	op, ok := s.ops[f.Operation]
 	if !ok {
-		return fmt.Errorf("operation %s is not in the contract", echo(f.Operation))
+		return fmt.Errorf("operation %s is not in the contract", wire.Echo(f.Operation))
 	}
 	if f.Variant != "" {
 		if _, ok := op.Variant(f.Variant); !ok {
-			return fmt.Errorf("%s has no variant %s (have %v)", f.Operation, echo(f.Variant), variantNames(op))
+			return fmt.Errorf("%s has no variant %s (have %v)", f.Operation, wire.Echo(f.Variant), variantNames(op))
 		}
 	}
 	if f.Status != 0 && (f.Status < 500 || f.Status > 599) {
@@ -272,8 +273,8 @@ func (s *Server) checkFault(f *Fault) error {
 }
 
 // faultError is the JSON-RPC-style body of a fault's 5xx.
-func faultError(f Fault) *rpcError {
-	return &rpcError{Status: f.Status, Code: CodeInternalError,
+func faultError(f Fault) *wire.Error {
+	return &wire.Error{Status: f.Status, Code: wire.CodeInternalError,
 		Message: "Internal error (fault injected by the mock: HTTP " + strconv.Itoa(f.Status) + " " + http.StatusText(f.Status) + ")"}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
@@ -29,12 +30,12 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 		want := op.Method
 		if r.Method != want && !(r.Method == http.MethodHead && want == http.MethodGet) {
 			w.Header().Set("Allow", want)
-			ex.fail(w, nullID, errMethodOf(r.Method, []string{want}))
+			ex.fail(w, wire.NullID, wire.ErrMethodOf(r.Method, []string{want}))
 			return
 		}
 		form, rerr := s.formFields(w, r, op.Operation)
 		if rerr != nil {
-			ex.fail(w, nullID, rerr)
+			ex.fail(w, wire.NullID, rerr)
 			return
 		}
 		args := httpArguments(op.Operation, r, form)
@@ -43,16 +44,16 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 		vs, err := s.contract.Validate(op.Request, args)
 		if err != nil {
 			s.log.Error("validating request", "op", op.ID, "err", err)
-			ex.fail(w, nullID, errInternal())
+			ex.fail(w, wire.NullID, wire.ErrInternal())
 			return
 		}
 		ex.violations = schemas.Failures(vs)
 		if n := len(ex.violations); n > 0 {
 			w.Header().Set("X-Mock-Violations", strconv.Itoa(n))
-			ex.fail(w, nullID, errArguments(violationText(ex.violations)))
+			ex.fail(w, wire.NullID, wire.ErrArguments(violationText(ex.violations)))
 			return
 		}
-		pref, ok := s.accept(w, r, ex, nullID)
+		pref, ok := s.accept(w, r, ex, wire.NullID)
 		if !ok {
 			return
 		}
@@ -76,9 +77,9 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 			ex.writeBinary(w, r, vr.MediaType)
 			return
 		}
-		out, err := op.encode(vr, vr.Shape, nullID, nil)
+		out, err := op.encode(vr, vr.Shape, wire.NullID, nil)
 		if err != nil {
-			ex.fail(w, nullID, errInternal())
+			ex.fail(w, wire.NullID, wire.ErrInternal())
 			return
 		}
 		ex.write(w, http.StatusOK, out)
@@ -104,12 +105,12 @@ func (ex *exchange) writeBinary(w http.ResponseWriter, r *http.Request, mediaTyp
 // 17: its RequestMediaType), url-encoded or multipart as the request's
 // Content-Type says, read within the body limit (T5: 413 above it); nil
 // for an operation without one.
-func (s *Server) formFields(w http.ResponseWriter, r *http.Request, o model.Operation) (url.Values, *rpcError) {
+func (s *Server) formFields(w http.ResponseWriter, r *http.Request, o model.Operation) (url.Values, *wire.Error) {
 	if o.RequestMediaType == "" || r.Body == nil {
 		return nil, nil
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
-	mt, _, _ := mime.ParseMediaType(header(r.Header, "Content-Type"))
+	mt, _, _ := mime.ParseMediaType(wire.Header(r.Header, "Content-Type"))
 	var err error
 	switch mt {
 	case model.MediaMultipart:
@@ -125,9 +126,9 @@ func (s *Server) formFields(w http.ResponseWriter, r *http.Request, o model.Oper
 		return url.Values{}, nil // no fields: the request schema names those missing
 	}
 	if _, big := errors.AsType[*http.MaxBytesError](err); big {
-		return nil, errTooLarge(s.cfg.MaxBody)
+		return nil, wire.ErrTooLarge(s.cfg.MaxBody)
 	}
-	return nil, errArguments("the form body cannot be read: " + errText(err))
+	return nil, wire.ErrArguments("the form body cannot be read: " + wire.ErrText(err))
 }
 
 // httpArguments are a plain HTTP operation's arguments: its path values,

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/nebeus/nebeus-contract/mockserver/state"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
@@ -46,10 +47,10 @@ func newSecrets(m *model.Contract) secrets {
 	for _, name := range m.Secrets() {
 		if !s.tokens[name] && !s.hidden[name] {
 			s.hidden[name] = true
-			s.quoted = append(s.quoted, appendString(nil, name))
+			s.quoted = append(s.quoted, wire.AppendString(nil, name))
 		}
 	}
-	s.mask = appendString(nil, redacted)
+	s.mask = wire.AppendString(nil, redacted)
 	return s
 }
 
@@ -160,7 +161,7 @@ func (s secrets) maskValues(raw []byte, decoded any) ([]byte, bool) {
 	out := bytes.Clone(raw)
 	mask := s.mask
 	for _, v := range values {
-		q := appendString(nil, v)
+		q := wire.AppendString(nil, v)
 		if !bytes.Contains(out, q) {
 			return nil, false
 		}
@@ -275,7 +276,7 @@ func (s secrets) redactBody(b json.RawMessage, answer bool) json.RawMessage {
 		err = errors.New("data after the JSON value")
 	}
 	text := out.String() + " … (not JSON after byte " + strconv.FormatInt(r.dec.InputOffset(), 10) + " of " + strconv.Itoa(len(b)) + ": " + err.Error() + ")"
-	q, _ := marshal(text)
+	q, _ := wire.Marshal(text)
 	return q
 }
 
@@ -384,7 +385,7 @@ func (r *redactor) skip(tok json.Token) error {
 }
 
 func (r *redactor) scalar(v any) {
-	b, err := marshal(v)
+	b, err := wire.Marshal(v)
 	if err != nil {
 		b = []byte("null")
 	}

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"embed"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -160,7 +161,7 @@ func (s *Server) handleLanding(ops *opRouter) http.Handler {
 			s.renderPage(w, "landing.html", s.landing())
 			return
 		}
-		encode(w, http.StatusOK, s.landing())
+		wire.Encode(w, http.StatusOK, s.landing())
 	})
 }
 

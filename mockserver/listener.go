@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"bytes"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"net"
 	"net/http"
 	"strconv"
@@ -155,8 +156,8 @@ func ambiguousFraming(r *http.Request) bool {
 }
 
 // errFraming: a request with both Content-Length and Transfer-Encoding.
-func errFraming() *rpcError {
-	return &rpcError{Status: http.StatusBadRequest, Code: CodeInvalidRequest,
+func errFraming() *wire.Error {
+	return &wire.Error{Status: http.StatusBadRequest, Code: wire.CodeInvalidRequest,
 		Message: "Invalid Request: both Content-Length and Transfer-Encoding; send one (RFC 9112 6.1); the connection is closed"}
 }
 
@@ -190,27 +191,27 @@ func replaceRefusal(b []byte) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	var e *rpcError
+	var e *wire.Error
 	switch {
 	case code == http.StatusNotImplemented && reason == "Unsupported transfer encoding":
-		e = errTransferEncoding()
+		e = wire.ErrTransferEncoding()
 	case code == http.StatusRequestHeaderFieldsTooLarge:
-		e = &rpcError{Status: code, Code: CodeInvalidRequest, Message: "Invalid Request: header fields too large"}
+		e = &wire.Error{Status: code, Code: wire.CodeInvalidRequest, Message: "Invalid Request: header fields too large"}
 	case code >= 400:
 		// 400 with or without a reason ("400 Bad Request: missing required
 		// Host header"), 505 for an unsupported version: all the client's.
 		msg := "Invalid Request: malformed HTTP request"
 		if _, why, ok := bytes.Cut(line, []byte(": ")); ok {
-			msg += ": " + cut(string(why))
+			msg += ": " + wire.Cut(string(why))
 		}
-		e = &rpcError{Status: http.StatusBadRequest, Code: CodeInvalidRequest, Message: msg}
+		e = &wire.Error{Status: http.StatusBadRequest, Code: wire.CodeInvalidRequest, Message: msg}
 	default:
 		return nil, false
 	}
-	body := encodeError(nullID, e)
+	body := wire.EncodeError(wire.NullID, e)
 	var out bytes.Buffer
 	out.WriteString(proto + strconv.Itoa(e.Status) + " " + http.StatusText(e.Status) + "\r\n")
-	out.WriteString("Content-Type: " + contentTypeJSON + "\r\n")
+	out.WriteString("Content-Type: " + wire.ContentTypeJSON + "\r\n")
 	out.WriteString("Content-Length: " + strconv.Itoa(len(body)) + "\r\n")
 	out.WriteString("X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n")
 	out.Write(body)

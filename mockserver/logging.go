@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/mockserver/state"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
 // requestInfo is what the handlers tell the log line and the metrics about
@@ -93,7 +94,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path,
 					"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if sw.status == 0 {
-					writeError(sw, nullID, errInternal())
+					wire.WriteError(sw, wire.NullID, wire.ErrInternal())
 				}
 				info.outcome = outcomeProtocolError
 			}
@@ -102,7 +103,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if ambiguousFraming(r) { // RFC 9112 6.1: answer, then close (listener.go)
 			info.outcome = outcomeProtocolError
 			sw.Header().Set("Connection", "close")
-			writeError(sw, nullID, errFraming())
+			wire.WriteError(sw, wire.NullID, errFraming())
 			return
 		}
 		next.ServeHTTP(sw, r)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/nebeus/nebeus-contract/mockserver/state"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
 // NamespaceHeader names the isolated state a request works on; absent or
@@ -29,8 +30,8 @@ func validNamespace(name string) bool {
 	return true
 }
 
-func errNamespace(name string) *rpcError {
-	return errInvalidRequest(NamespaceHeader + " must be 1 to 64 characters of A-Z a-z 0-9 . _ -")
+func errNamespace(name string) *wire.Error {
+	return wire.ErrInvalidRequest(NamespaceHeader + " must be 1 to 64 characters of A-Z a-z 0-9 . _ -")
 }
 
 // peekNamespace returns the namespace the request names, without creating
@@ -39,12 +40,12 @@ func errNamespace(name string) *rpcError {
 // admit makes it a namespace in use once the request is accepted. The
 // session trace and the operation both ask: the request's info keeps the
 // answer.
-func (s *Server) peekNamespace(w http.ResponseWriter, r *http.Request) (*state.Namespace, *rpcError) {
+func (s *Server) peekNamespace(w http.ResponseWriter, r *http.Request) (*state.Namespace, *wire.Error) {
 	info := infoOf(w)
 	if info.peeked != nil {
 		return info.peeked, nil
 	}
-	name := header(r.Header, NamespaceHeader) // canonical (TestNamespaceHeaderIsCanonical)
+	name := wire.Header(r.Header, NamespaceHeader) // canonical (TestNamespaceHeaderIsCanonical)
 	if name != "" && !validNamespace(name) {
 		return nil, errNamespace(name)
 	}
@@ -61,11 +62,11 @@ func (s *Server) peekNamespace(w http.ResponseWriter, r *http.Request) (*state.N
 // marked used.
 // wait: the operation needs the store (operation.needsStore); one that
 // does not leaves the store's bookkeeping beside it (NamespaceNoWait).
-func (s *Server) admit(ns *state.Namespace, wait bool) (*state.Namespace, *rpcError) {
+func (s *Server) admit(ns *state.Namespace, wait bool) (*state.Namespace, *wire.Error) {
 	return s.namespaceNamed(ns.Name(), wait)
 }
 
-func (s *Server) namespaceNamed(name string, wait bool) (*state.Namespace, *rpcError) {
+func (s *Server) namespaceNamed(name string, wait bool) (*state.Namespace, *wire.Error) {
 	if name != "" && !validNamespace(name) {
 		return nil, errNamespace(name)
 	}
@@ -76,7 +77,7 @@ func (s *Server) namespaceNamed(name string, wait bool) (*state.Namespace, *rpcE
 	ns, err := get(name)
 	if err != nil {
 		if errors.Is(err, state.ErrTooManyNamespaces) {
-			e := errInvalidRequest("too many namespaces in use; reset some with POST /_mock/reset")
+			e := wire.ErrInvalidRequest("too many namespaces in use; reset some with POST /_mock/reset")
 			e.Status = http.StatusTooManyRequests
 			return nil, e
 		}

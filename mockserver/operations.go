@@ -16,6 +16,7 @@ import (
 
 	"github.com/nebeus/nebeus-contract/fixtures"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
@@ -29,7 +30,7 @@ type operation struct {
 	body []byte
 	// layouts are its variants' fields arranged for result, by variant
 	// name, built once.
-	layouts map[string]*layout
+	layouts map[string]*wire.Layout
 }
 
 // logic is the mock's business logic of one operation.
@@ -77,13 +78,13 @@ func (op *operation) encode(vr model.Variant, shape string, id json.RawMessage, 
 		if op.JSONRPC() {
 			shape = schemas.ShapeEnvelope
 		}
-		return wrap(shape, id, func(dst []byte) ([]byte, error) { return append(dst, "{}"...), nil })
+		return wire.Wrap(shape, id, func(dst []byte) ([]byte, error) { return append(dst, "{}"...), nil })
 	}
 	l := op.layouts[vr.Name]
 	if l == nil {
-		l = newLayout(vr)
+		l = wire.NewLayout(vr)
 	}
-	return wrap(shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, l.example, known) })
+	return wire.Wrap(shape, id, func(dst []byte) ([]byte, error) { return l.AppendResult(dst, l.Example, known) })
 }
 
 // call is one operation request, after the protocol checks.
@@ -162,9 +163,9 @@ func (s *Server) logicFor(o schemas.Operation) logic {
 func (s *Server) buildOperations() error {
 	s.ops = map[string]*operation{}
 	for _, o := range s.contract.Operations() {
-		op := &operation{Operation: o, logic: s.logicFor(o), layouts: map[string]*layout{}}
+		op := &operation{Operation: o, logic: s.logicFor(o), layouts: map[string]*wire.Layout{}}
 		for _, vr := range o.Variants {
-			op.layouts[vr.Name] = newLayout(vr)
+			op.layouts[vr.Name] = wire.NewLayout(vr)
 		}
 		if _, ok := o.Variant(variantSuccess); !ok && op.run != nil {
 			return fmt.Errorf("mockserver: operation %s has no %q variant", o.ID, variantSuccess)
@@ -198,42 +199,42 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			// The page's method (a REST page's PUT or PATCH read without
 			// our overlay, issue 17), POST for ours (T1).
 			w.Header().Set("Allow", m)
-			ex.fail(w, nullID, errMethodOf(r.Method, []string{m}))
+			ex.fail(w, wire.NullID, wire.ErrMethodOf(r.Method, []string{m}))
 			return
 		}
-		if ct := header(r.Header, "Content-Type"); !isJSON(ct) {
-			ex.fail(w, nullID, errMediaType(ct))
+		if ct := wire.Header(r.Header, "Content-Type"); !isJSON(ct) {
+			ex.fail(w, wire.NullID, wire.ErrMediaType(ct))
 			return
 		}
-		if ce := header(r.Header, "Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
-			ex.fail(w, nullID, errContentEncoding(ce))
+		if ce := wire.Header(r.Header, "Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+			ex.fail(w, wire.NullID, wire.ErrContentEncoding(ce))
 			return
 		}
 		body, v, rerr := s.readCall(w, r)
 		ex.reqRaw = body
 		if rerr != nil {
-			ex.fail(w, nullID, rerr)
+			ex.fail(w, wire.NullID, rerr)
 			return
 		}
 		ex.reqDecoded = v
-		id := rawID(v)
+		id := wire.RawID(v)
 		if m, ok := v.(map[string]any); ok && op.RPCMethod != "" && m["method"] != op.RPCMethod {
 			// The call's method selects the operation (issue 17): one
 			// that names another is not this operation's call.
-			ex.fail(w, id, errUnknownMethod(m["method"]))
+			ex.fail(w, id, wire.ErrUnknownMethod(m["method"]))
 			return
 		}
 		vs, err := s.contract.ValidateRequest(op.ID, v)
 		if err != nil {
 			s.log.Error("validating request", "op", op.ID, "err", err)
-			ex.fail(w, id, errInternal())
+			ex.fail(w, id, wire.ErrInternal())
 			return
 		}
 		ex.violations = schemas.Failures(vs)
 		if n := len(ex.violations); n > 0 {
 			w.Header().Set("X-Mock-Violations", strconv.Itoa(n))
 		}
-		if e := fromViolations(ex.violations); e != nil {
+		if e := wire.FromViolations(ex.violations); e != nil {
 			ex.fail(w, id, e)
 			return
 		}
@@ -276,7 +277,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			return
 		}
 		if faulted && fault.Status != 0 {
-			ex.write(w, fault.Status, encodeError(id, faultError(fault)))
+			ex.write(w, fault.Status, wire.EncodeError(id, faultError(fault)))
 			return
 		}
 		if len(pref.applied) > 0 {
@@ -284,7 +285,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		}
 
 		if obj == nil { // the schema's type check answers first (T5); a second guard
-			ex.fail(w, id, errInvalidRequest("the body is not a JSON object"))
+			ex.fail(w, id, wire.ErrInvalidRequest("the body is not a JSON object"))
 			return
 		}
 		c := &call{s: s, op: op, r: r, ns: ns, id: id, read: read}
@@ -319,7 +320,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 				rep = c.forced(vr.Name)
 				break
 			}
-			ex.fail(w, id, errArguments(violationText(c.bizVs)))
+			ex.fail(w, id, wire.ErrArguments(violationText(c.bizVs)))
 			return
 		default:
 			rep = c.forced(documentedAnswer(op.Operation))
@@ -343,7 +344,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			vr, _ := op.Variant(rep.variant)
 			if out, err = op.encode(vr, vr.Shape, id, rep.known); err != nil {
 				s.log.Error("encoding response", "op", op.ID, "err", err)
-				ex.fail(w, id, errInternal())
+				ex.fail(w, id, wire.ErrInternal())
 				return
 			}
 		}
@@ -438,14 +439,14 @@ const (
 func (ex *exchange) write(w http.ResponseWriter, status int, b []byte) {
 	ex.status, ex.resp = status, b
 	ex.record()
-	writeJSON(w, status, b)
+	wire.WriteJSON(w, status, b)
 }
 
-func (ex *exchange) fail(w http.ResponseWriter, id json.RawMessage, e *rpcError) {
+func (ex *exchange) fail(w http.ResponseWriter, id json.RawMessage, e *wire.Error) {
 	if ex.info.outcome == "" {
 		ex.info.outcome = outcomeProtocolError
 	}
-	ex.write(w, e.Status, encodeError(id, e))
+	ex.write(w, e.Status, wire.EncodeError(id, e))
 }
 
 // failStore answers a store failure (issue 19): 503 with Retry-After and
@@ -456,14 +457,14 @@ func (ex *exchange) failStore(w http.ResponseWriter, id json.RawMessage, err err
 		ex.s.log.Warn("store failure", "op", ex.op.ID, "namespace", ex.ns.Name(), "err", err)
 	}
 	ex.info.outcome = outcomeStore
-	w.Header().Set("Retry-After", retryAfter)
-	ex.fail(w, id, errStore(err))
+	w.Header().Set("Retry-After", wire.RetryAfter)
+	ex.fail(w, id, wire.ErrStore(err))
 }
 
 // fail answers a protocol error outside an exchange (a bad namespace).
-func (s *Server) fail(w http.ResponseWriter, info *requestInfo, e *rpcError) {
+func (s *Server) fail(w http.ResponseWriter, info *requestInfo, e *wire.Error) {
 	info.outcome = outcomeProtocolError
-	writeError(w, nullID, e)
+	wire.WriteError(w, wire.NullID, e)
 }
 
 // record appends the exchange to the journal, once (write does, before
@@ -488,7 +489,7 @@ func isJSON(ct string) bool {
 // readCall reads and decodes a call's body, once: when the router
 // (byArguments) or the session trace did already, their result is taken
 // (decodedOf).
-func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, *rpcError) {
+func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, *wire.Error) {
 	d := decodedOf(w, r)
 	if d == nil {
 		d = s.keepBody(w, r)
@@ -506,7 +507,7 @@ func (s *Server) withBody(w http.ResponseWriter, r *http.Request) (*http.Request
 	if d := decodedOf(w, r); d != nil {
 		return r, d
 	}
-	if r.Body == nil || r.Method != http.MethodPost || !isJSON(header(r.Header, "Content-Type")) || header(r.Header, "Content-Encoding") != "" {
+	if r.Body == nil || r.Method != http.MethodPost || !isJSON(wire.Header(r.Header, "Content-Type")) || wire.Header(r.Header, "Content-Encoding") != "" {
 		return r, nil
 	}
 	if _, ok := w.(*statusWriter); ok {
@@ -542,7 +543,7 @@ func decodedOf(w http.ResponseWriter, r *http.Request) *decodedBody {
 type decodedBody struct {
 	raw []byte
 	v   any
-	err *rpcError
+	err *wire.Error
 }
 
 type decodedKey struct{}
@@ -559,15 +560,15 @@ func (s *Server) decodedBody(w http.ResponseWriter, r *http.Request) decodedBody
 	}
 	v, err := schemas.Decode(body)
 	if err != nil {
-		return decodedBody{raw: body, err: errParse(errText(err))}
+		return decodedBody{raw: body, err: wire.ErrParse(wire.ErrText(err))}
 	}
 	return decodedBody{raw: body, v: v}
 }
 
 // readBody reads at most limit bytes (T5: 413 above).
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *rpcError) {
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *wire.Error) {
 	if r.ContentLength > limit {
-		return nil, errTooLarge(limit)
+		return nil, wire.ErrTooLarge(limit)
 	}
 	var b []byte
 	var err error
@@ -587,9 +588,9 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *rpc
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return nil, errTooLarge(limit)
+			return nil, wire.ErrTooLarge(limit)
 		}
-		return nil, errInvalidRequest("reading the body: " + errText(err))
+		return nil, wire.ErrInvalidRequest("reading the body: " + wire.ErrText(err))
 	}
 	return b, nil
 }
@@ -756,7 +757,7 @@ func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]an
 	if !bad["country"] {
 		id, ok := intArg(p["country"])
 		if !ok || !s.activeIDs[id] {
-			addErr(errs, op.ErrorKey("country"), "country "+cut(fmt.Sprint(p["country"]))+" is not the id of an active country")
+			addErr(errs, op.ErrorKey("country"), "country "+wire.Cut(fmt.Sprint(p["country"]))+" is not the id of an active country")
 		}
 		in.Country = id
 	}

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"context"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"net/http"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ type preference struct {
 // the value optionally double-quoted. variant and delay are the mock's;
 // others (Prism's code and example, RFC 7240's return, wait...) are ignored
 // as RFC 7240 asks.
-func parsePrefer(values []string, op *operation) (preference, *rpcError) {
+func parsePrefer(values []string, op *operation) (preference, *wire.Error) {
 	var p preference
 	for _, h := range values {
 		for _, item := range strings.FieldsFunc(h, func(r rune) bool { return r == ',' || r == ';' }) {
@@ -37,7 +38,7 @@ func parsePrefer(values []string, op *operation) (preference, *rpcError) {
 			case "delay":
 				d, err := parseDelay(val)
 				if err != nil {
-					return p, errInvalidRequest("Prefer: " + err.Error())
+					return p, wire.ErrInvalidRequest("Prefer: " + err.Error())
 				}
 				p.delay = d
 				p.applied = append(p.applied, "delay="+d.String())
@@ -47,12 +48,12 @@ func parsePrefer(values []string, op *operation) (preference, *rpcError) {
 	return p, nil
 }
 
-func errUnknownVariant(op *operation, name string) *rpcError {
+func errUnknownVariant(op *operation, name string) *wire.Error {
 	names := variantNames(op)
-	return &rpcError{
+	return &wire.Error{
 		Status:  http.StatusBadRequest,
-		Code:    CodeInvalidRequest,
-		Message: "Invalid Request: " + op.ID + " has no variant " + echo(name) + "; its documented variants are " + strings.Join(names, ", "),
+		Code:    wire.CodeInvalidRequest,
+		Message: "Invalid Request: " + op.ID + " has no variant " + wire.Echo(name) + "; its documented variants are " + strings.Join(names, ", "),
 		Data:    map[string]any{"operation": op.ID, "variants": names},
 	}
 }
@@ -76,17 +77,17 @@ func parseDelay(s string) (time.Duration, error) {
 	var d time.Duration
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		if n < 0 || n > MaxDelay.Milliseconds() {
-			return 0, delayError("delay " + echo(s) + " is outside 0.." + MaxDelay.String())
+			return 0, delayError("delay " + wire.Echo(s) + " is outside 0.." + MaxDelay.String())
 		}
 		d = time.Duration(n) * time.Millisecond
 	} else {
 		d, err = time.ParseDuration(s)
 		if err != nil {
-			return 0, delayError("delay " + echo(s) + " is not a duration like 250ms or a number of milliseconds")
+			return 0, delayError("delay " + wire.Echo(s) + " is not a duration like 250ms or a number of milliseconds")
 		}
 	}
 	if d < 0 || d > MaxDelay {
-		return 0, delayError("delay " + echo(s) + " is outside 0.." + MaxDelay.String())
+		return 0, delayError("delay " + wire.Echo(s) + " is outside 0.." + MaxDelay.String())
 	}
 	return d, nil
 }

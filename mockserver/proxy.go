@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/internal/contractcheck"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
@@ -107,8 +108,8 @@ func (p *proxy) forwards(id string) bool { return p != nil && !slices.Contains(p
 
 // errUpstream: the upstream could not be reached or broke off (502), or
 // did not answer within the timeout (504).
-func errUpstream(status int, msg string) *rpcError {
-	return &rpcError{Status: status, Code: CodeInternalError, Message: "Upstream error: " + msg}
+func errUpstream(status int, msg string) *wire.Error {
+	return &wire.Error{Status: status, Code: wire.CodeInternalError, Message: "Upstream error: " + msg}
 }
 
 // hopHeaders are not forwarded in either direction (RFC 9110 7.6.1), nor
@@ -138,11 +139,11 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 		// to it is judged (T5).
 		body, v, rerr := s.readCall(w, r)
 		ex.reqRaw, ex.reqDecoded = nonEmpty(body), v
-		if rerr != nil && rerr.Code != CodeParseError {
-			ex.fail(w, nullID, rerr)
+		if rerr != nil && rerr.Code != wire.CodeParseError {
+			ex.fail(w, wire.NullID, rerr)
 			return
 		}
-		id := rawID(v)
+		id := wire.RawID(v)
 		call := s.judgedCall(op, r, v, rerr)
 		// Forwarded: now it takes a namespace slot. The proxy's answer
 		// comes from the upstream: a store failure never holds it up
@@ -168,7 +169,7 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 				return
 			}
 			if fault.Status != 0 {
-				ex.write(w, fault.Status, encodeError(id, faultError(fault)))
+				ex.write(w, fault.Status, wire.EncodeError(id, faultError(fault)))
 				return
 			}
 		}
@@ -180,7 +181,7 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 				return
 			}
 			info.outcome = "upstream_error"
-			ex.write(w, rerr.Status, encodeError(id, rerr))
+			ex.write(w, rerr.Status, wire.EncodeError(id, rerr))
 			return
 		}
 
@@ -201,7 +202,7 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 		}
 		if p.Strict && len(fails) > 0 {
 			w.Header().Set(ViolationsHeader, strconv.Itoa(len(fails)))
-			ex.write(w, http.StatusBadGateway, encodeError(id, strictError(ex.violations)))
+			ex.write(w, http.StatusBadGateway, wire.EncodeError(id, strictError(ex.violations)))
 			return
 		}
 		h := w.Header()
@@ -221,7 +222,7 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 
 // judgedCall is what the checks need of the request (contractcheck.Call): whether
 // it is a call the contract describes, and its arguments' failures.
-func (s *Server) judgedCall(op *operation, r *http.Request, v any, parseErr *rpcError) contractcheck.Call {
+func (s *Server) judgedCall(op *operation, r *http.Request, v any, parseErr *wire.Error) contractcheck.Call {
 	if r.Method != op.Method {
 		return contractcheck.Call{}
 	}
@@ -236,7 +237,7 @@ func (s *Server) judgedCall(op *operation, r *http.Request, v any, parseErr *rpc
 		return contractcheck.Call{}
 	}
 	fails := schemas.Failures(vs)
-	if fromViolations(fails) != nil {
+	if wire.FromViolations(fails) != nil {
 		return contractcheck.Call{}
 	}
 	return contractcheck.Call{WellFormed: true, Failures: paramFailures(fails)}
@@ -259,7 +260,7 @@ type upstreamAnswer struct {
 
 // forward sends the request to the upstream and reads its answer, within
 // the timeout and the response body limit.
-func (p *proxy) forward(r *http.Request, body []byte) (*upstreamAnswer, *rpcError) {
+func (p *proxy) forward(r *http.Request, body []byte) (*upstreamAnswer, *wire.Error) {
 	ctx, cancel := context.WithTimeout(r.Context(), p.Timeout)
 	defer cancel()
 	u := *p.base
@@ -272,7 +273,7 @@ func (p *proxy) forward(r *http.Request, body []byte) (*upstreamAnswer, *rpcErro
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, u.String(), rd)
 	if err != nil {
-		return nil, errUpstream(http.StatusBadGateway, "cannot build the request: "+errText(err))
+		return nil, errUpstream(http.StatusBadGateway, "cannot build the request: "+wire.ErrText(err))
 	}
 	for k, vs := range r.Header {
 		if !slices.ContainsFunc(hopHeaders, func(h string) bool { return strings.EqualFold(h, k) }) &&
@@ -315,13 +316,13 @@ func (p *proxy) forward(r *http.Request, body []byte) (*upstreamAnswer, *rpcErro
 }
 
 // upstreamFailure: 504 past the timeout, else 502.
-func upstreamFailure(err error, timeout time.Duration) *rpcError {
+func upstreamFailure(err error, timeout time.Duration) *wire.Error {
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		return errUpstream(http.StatusGatewayTimeout, "no answer within "+timeout.String())
 	}
 	// The error names the upstream's URL, never the request's body.
-	return errUpstream(http.StatusBadGateway, errText(err))
+	return errUpstream(http.StatusBadGateway, wire.ErrText(err))
 }
 
 // headerBytes is the size of h as written on the wire ("Key: value\r\n").
@@ -349,7 +350,7 @@ func forwardedHeader(k string) bool {
 
 // strictError is --strict's answer to a response that breaks the
 // contract: a 502 JSON-RPC error listing the violations.
-func strictError(vs []schemas.Violation) *rpcError {
+func strictError(vs []schemas.Violation) *wire.Error {
 	type item struct {
 		Decision string `json:"decision"`
 		Pointer  string `json:"pointer,omitempty"`
@@ -359,7 +360,7 @@ func strictError(vs []schemas.Violation) *rpcError {
 	for i, v := range vs {
 		items[i] = item{v.Decision, v.Pointer, v.Message}
 	}
-	return &rpcError{Status: http.StatusBadGateway, Code: CodeInternalError,
+	return &wire.Error{Status: http.StatusBadGateway, Code: wire.CodeInternalError,
 		Message: "Upstream answer breaks the contract: " + strconv.Itoa(len(vs)) + " violation(s)",
 		Data:    map[string]any{"violations": items}}
 }

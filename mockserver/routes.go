@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec"
 )
@@ -32,7 +33,7 @@ func (s *Server) routes() http.Handler {
 		{"GET", "/readyz", s.handleHealth()},
 		{"GET", "/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})},
 		{"GET", "/openapi.yaml", serveBytes("application/yaml; charset=utf-8", yamlDoc)},
-		{"GET", "/openapi.json", serveBytes(contentTypeJSON, jsonDoc)},
+		{"GET", "/openapi.json", serveBytes(wire.ContentTypeJSON, jsonDoc)},
 		{"GET", "/schemas/{$}", s.handleSchemaList()},
 		{"GET", "/schemas/{file}", s.handleSchema()},
 	}
@@ -79,7 +80,7 @@ func (s *Server) routes() http.Handler {
 			return
 		}
 		infoOf(w).outcome = outcomeProtocolError
-		writeError(w, nullID, errUnknownPath(r.URL.Path))
+		wire.WriteError(w, wire.NullID, wire.ErrUnknownPath(r.URL.Path))
 	})
 	mux.Handle("/", catchAll)
 
@@ -122,7 +123,7 @@ func directOps(mux *http.ServeMux, catchAll http.Handler, ops *opRouter) http.Ha
 func (s *Server) handleHealth() http.Handler {
 	body := []byte(`{"status":"ok"}`)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, body)
+		wire.WriteJSON(w, http.StatusOK, body)
 	})
 }
 
@@ -144,7 +145,7 @@ func (s *Server) handleSchemaList() http.Handler {
 		for i, n := range names {
 			urls[i] = base + n + ".json"
 		}
-		encode(w, http.StatusOK, map[string]any{"schemas": urls, "index": base + "index.json"})
+		wire.Encode(w, http.StatusOK, map[string]any{"schemas": urls, "index": base + "index.json"})
 	})
 }
 
@@ -154,15 +155,15 @@ func (s *Server) handleSchema() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name, ok := strings.CutSuffix(r.PathValue("file"), ".json")
 		if ok && name == "index" {
-			encode(w, http.StatusOK, s.contract.Index())
+			wire.Encode(w, http.StatusOK, s.contract.Index())
 			return
 		}
 		b, found := s.contract.Raw(name)
 		if !ok || !found {
-			writeError(w, nullID, errUnknownPath(r.URL.Path))
+			wire.WriteError(w, wire.NullID, wire.ErrUnknownPath(r.URL.Path))
 			return
 		}
-		writeJSON(w, http.StatusOK, b)
+		wire.WriteJSON(w, http.StatusOK, b)
 	})
 }
 

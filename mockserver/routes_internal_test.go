@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -60,7 +61,7 @@ func TestDirectOpsRouteAsTheMuxWould(t *testing.T) {
 func TestNamespaceHeaderIsCanonical(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, "/", nil)
 	r.Header.Set("x-mock-namespace", "team")
-	if got := header(r.Header, NamespaceHeader); got != "team" {
+	if got := wire.Header(r.Header, NamespaceHeader); got != "team" {
 		t.Errorf("header(%q) = %q: the constant is not canonical", NamespaceHeader, got)
 	}
 }

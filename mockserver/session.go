@@ -5,6 +5,7 @@ import (
 	"net/textproto"
 	"time"
 
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
@@ -78,7 +79,7 @@ func (s session) ids(r *http.Request, params map[string]any) []string {
 		}
 	}
 	if s.Header != "" {
-		add(header(r.Header, s.headerKey))
+		add(wire.Header(r.Header, s.headerKey))
 	}
 	if s.Cookie != "" {
 		for _, c := range r.CookiesNamed(s.Cookie) {

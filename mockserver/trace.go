@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/mockserver/state"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
 // Journal fields of the session a request carried (S2), and the hint when
@@ -86,7 +87,7 @@ func (s *Server) carried(w http.ResponseWriter, r *http.Request, ns *state.Names
 	if sw, ok := w.(*statusWriter); ok && sw.info.trace == nil {
 		t = &sw.info.traceVal // allocated with the request's info
 	}
-	*t = sessionTrace{origin: cutAt(header(r.Header, "Origin"), maxOrigin)}
+	*t = sessionTrace{origin: wire.CutAt(wire.Header(r.Header, "Origin"), maxOrigin)}
 	var kinds []string
 	add := func(kind, id string) {
 		if id == "" {
@@ -106,7 +107,7 @@ func (s *Server) carried(w http.ResponseWriter, r *http.Request, ns *state.Names
 		add(carrierParams, s.peekArgument(w, r))
 	}
 	if s.session.Header != "" {
-		add(carrierHeader, header(r.Header, s.session.headerKey))
+		add(carrierHeader, wire.Header(r.Header, s.session.headerKey))
 	}
 	if s.session.Cookie != "" {
 		for _, c := range r.CookiesNamed(s.session.Cookie) {

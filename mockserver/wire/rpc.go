@@ -1,4 +1,4 @@
-package mockserver
+package wire
 
 import (
 	"encoding/json"
@@ -21,96 +21,96 @@ const (
 	CodeInternalError  = -32603
 )
 
-// rpcError is a protocol error: the JSON-RPC error object and the HTTP status
+// Error is a protocol error: the JSON-RPC error object and the HTTP status
 // the mock answers it with (T5). It is the package's one error type.
-type rpcError struct {
+type Error struct {
 	Status  int    `json:"-"`
 	Code    int    `json:"code"`
 	Message string `json:"message"`
 	Data    any    `json:"data,omitempty"`
 }
 
-func (e *rpcError) Error() string { return e.Message }
+func (e *Error) Error() string { return e.Message }
 
 // The status of each protocol error, in one place (T5).
-func errParse(msg string) *rpcError {
-	return &rpcError{Status: http.StatusBadRequest, Code: CodeParseError, Message: "Parse error: " + msg}
+func ErrParse(msg string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: CodeParseError, Message: "Parse error: " + msg}
 }
 
-func errInvalidRequest(msg string) *rpcError {
-	return &rpcError{Status: http.StatusBadRequest, Code: CodeInvalidRequest, Message: "Invalid Request: " + msg}
+func ErrInvalidRequest(msg string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: CodeInvalidRequest, Message: "Invalid Request: " + msg}
 }
 
-func errUnknownPath(path string) *rpcError {
-	return &rpcError{Status: http.StatusNotFound, Code: CodeMethodNotFound, Message: "Method not found: no operation at " + echo(path)}
+func ErrUnknownPath(path string) *Error {
+	return &Error{Status: http.StatusNotFound, Code: CodeMethodNotFound, Message: "Method not found: no operation at " + Echo(path)}
 }
 
-// errUnknownMethod: a call at a URL several JSON-RPC methods share whose
+// ErrUnknownMethod: a call at a URL several JSON-RPC methods share whose
 // "method" names none of them (issue 17; T5's -32601).
-func errUnknownMethod(method any) *rpcError {
+func ErrUnknownMethod(method any) *Error {
 	name, _ := method.(string)
-	return &rpcError{Status: http.StatusNotFound, Code: CodeMethodNotFound, Message: "Method not found: " + echo(name)}
+	return &Error{Status: http.StatusNotFound, Code: CodeMethodNotFound, Message: "Method not found: " + Echo(name)}
 }
 
-// errMethodOf: a method the operation at the path does not take (T1, T5).
-func errMethodOf(method string, allowed []string) *rpcError {
-	return &rpcError{Status: http.StatusMethodNotAllowed, Code: CodeInvalidRequest, Message: "Invalid Request: method " + echo(method) + " not allowed, the operation takes " + strings.Join(allowed, ", ") + " (T1)"}
+// ErrMethodOf: a method the operation at the path does not take (T1, T5).
+func ErrMethodOf(method string, allowed []string) *Error {
+	return &Error{Status: http.StatusMethodNotAllowed, Code: CodeInvalidRequest, Message: "Invalid Request: method " + Echo(method) + " not allowed, the operation takes " + strings.Join(allowed, ", ") + " (T1)"}
 }
 
-// errArguments: a plain HTTP operation's path or query arguments break its
+// ErrArguments: a plain HTTP operation's path or query arguments break its
 // request schema.
-func errArguments(msg string) *rpcError {
-	return &rpcError{Status: http.StatusBadRequest, Code: CodeInvalidParams, Message: "Invalid params: " + msg}
+func ErrArguments(msg string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: CodeInvalidParams, Message: "Invalid params: " + msg}
 }
 
-// errMediaType: T2 says the body is application/json. A wrong Content-Type is
+// ErrMediaType: T2 says the body is application/json. A wrong Content-Type is
 // answered 415 with -32600 (the request, not its params, is wrong), so a
 // client sees both the HTTP reason and a JSON-RPC error it can parse.
-func errMediaType(ct string) *rpcError {
-	return &rpcError{Status: http.StatusUnsupportedMediaType, Code: CodeInvalidRequest, Message: "Invalid Request: Content-Type " + echo(ct) + " is not application/json (T2)"}
+func ErrMediaType(ct string) *Error {
+	return &Error{Status: http.StatusUnsupportedMediaType, Code: CodeInvalidRequest, Message: "Invalid Request: Content-Type " + Echo(ct) + " is not application/json (T2)"}
 }
 
-// errContentEncoding: a body compressed (Content-Encoding: gzip...) is not
+// ErrContentEncoding: a body compressed (Content-Encoding: gzip...) is not
 // the JSON T2 asks for; 415 says which coding the mock does not take.
-func errContentEncoding(ce string) *rpcError {
-	return &rpcError{Status: http.StatusUnsupportedMediaType, Code: CodeInvalidRequest, Message: "Invalid Request: Content-Encoding " + echo(ce) + " is not supported; send the JSON body uncompressed (T2)"}
+func ErrContentEncoding(ce string) *Error {
+	return &Error{Status: http.StatusUnsupportedMediaType, Code: CodeInvalidRequest, Message: "Invalid Request: Content-Encoding " + Echo(ce) + " is not supported; send the JSON body uncompressed (T2)"}
 }
 
-// errTransferEncoding answers a Transfer-Encoding net/http does not read
+// ErrTransferEncoding answers a Transfer-Encoding net/http does not read
 // (anything but chunked alone): the body's length cannot be known.
-func errTransferEncoding() *rpcError {
-	return &rpcError{Status: http.StatusBadRequest, Code: CodeInvalidRequest, Message: "Invalid Request: Transfer-Encoding not supported; send the body with Content-Length, or with Transfer-Encoding: chunked alone (T2)"}
+func ErrTransferEncoding() *Error {
+	return &Error{Status: http.StatusBadRequest, Code: CodeInvalidRequest, Message: "Invalid Request: Transfer-Encoding not supported; send the body with Content-Length, or with Transfer-Encoding: chunked alone (T2)"}
 }
 
 // maxEcho bounds what an error message repeats of a request (a path, a
 // header, a method): an answer never grows with what a client sends.
 const maxEcho = 64
 
-// echo quotes s for an error message, cut to maxEcho bytes.
-func echo(s string) string {
+// Echo quotes s for an error message, cut to maxEcho bytes.
+func Echo(s string) string {
 	if len(s) > maxEcho {
-		return strconv.Quote(cut(s)) + "…"
+		return strconv.Quote(Cut(s)) + "…"
 	}
 	return strconv.Quote(s)
 }
 
-// cut is s's first maxEcho bytes, on a rune boundary.
-func cut(s string) string { return cutAt(s, maxEcho) }
+// Cut is s's first maxEcho bytes, on a rune boundary.
+func Cut(s string) string { return CutAt(s, maxEcho) }
 
 // maxReason bounds an error's text built from another error (a decoder's,
 // which may quote the request): errText.
 const maxReason = 256
 
-// errText is err's text, cut to maxReason bytes.
-func errText(err error) string {
+// ErrText is err's text, cut to maxReason bytes.
+func ErrText(err error) string {
 	s := err.Error()
 	if len(s) > maxReason {
-		return cutAt(s, maxReason) + "…"
+		return CutAt(s, maxReason) + "…"
 	}
 	return s
 }
 
-func cutAt(s string, n int) string {
+func CutAt(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
@@ -120,8 +120,8 @@ func cutAt(s string, n int) string {
 	return s[:n]
 }
 
-func errTooLarge(limit int64) *rpcError {
-	return &rpcError{Status: http.StatusRequestEntityTooLarge, Code: CodeInvalidRequest, Message: "Invalid Request: body larger than " + strconv.FormatInt(limit, 10) + " bytes"}
+func ErrTooLarge(limit int64) *Error {
+	return &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeInvalidRequest, Message: "Invalid Request: body larger than " + strconv.FormatInt(limit, 10) + " bytes"}
 }
 
 // CodeStoreUnavailable is the JSON-RPC error of a call the mock cannot
@@ -129,14 +129,14 @@ func errTooLarge(limit int64) *rpcError {
 // which T5 leaves to a deployment (-32000..-32099).
 const CodeStoreUnavailable = -32000
 
-// retryAfter is the Retry-After of a store failure, in seconds: the store
+// RetryAfter is the Retry-After of a store failure, in seconds: the store
 // is probed every 100 ms, so a second is enough for a short outage.
-const retryAfter = "1"
+const RetryAfter = "1"
 
-// errStore: the store failed (state.Failure): 503, the failure's kind in
+// ErrStore: the store failed (state.Failure): 503, the failure's kind in
 // data.store ("unavailable", "deadline", "full", "corrupt"), and a text
 // that names no host, key or library.
-func errStore(err error) *rpcError {
+func ErrStore(err error) *Error {
 	kind, text := "unavailable", "the mock's store is unavailable"
 	switch state.Failure(err) {
 	case state.ErrDeadline:
@@ -146,18 +146,18 @@ func errStore(err error) *rpcError {
 	case state.ErrCorrupt:
 		kind, text = "corrupt", "the mock's store holds damaged data"
 	}
-	return &rpcError{Status: http.StatusServiceUnavailable, Code: CodeStoreUnavailable,
+	return &Error{Status: http.StatusServiceUnavailable, Code: CodeStoreUnavailable,
 		Message: "Service unavailable: " + text + "; retry later", Data: map[string]string{"store": kind}}
 }
 
-func errInternal() *rpcError {
-	return &rpcError{Status: http.StatusInternalServerError, Code: CodeInternalError, Message: "Internal error"}
+func ErrInternal() *Error {
+	return &Error{Status: http.StatusInternalServerError, Code: CodeInternalError, Message: "Internal error"}
 }
 
-// fromViolations turns the envelope violations of a request (those with a
+// FromViolations turns the envelope violations of a request (those with a
 // JSON-RPC code, T5) into one error: -32600 when the request object itself
 // is wrong, else -32602 for params that are not an object.
-func fromViolations(vs []schemas.Violation) *rpcError {
+func FromViolations(vs []schemas.Violation) *Error {
 	var first *schemas.Violation
 	for i := range vs {
 		v := &vs[i]
@@ -175,7 +175,7 @@ func fromViolations(vs []schemas.Violation) *rpcError {
 	if ptr == "" {
 		ptr = "/"
 	}
-	e := &rpcError{Status: http.StatusBadRequest, Code: first.Code}
+	e := &Error{Status: http.StatusBadRequest, Code: first.Code}
 	switch first.Code {
 	case CodeInvalidParams:
 		e.Message = "Invalid params: " + ptr + ": " + first.Message
@@ -185,36 +185,36 @@ func fromViolations(vs []schemas.Violation) *rpcError {
 	return e
 }
 
-// rawID is the request id to echo (T3): its JSON text when it is a string,
+// RawID is the request id to echo (T3): its JSON text when it is a string,
 // number or null, else null (T5: a bad id is answered with id null).
-func rawID(body any) json.RawMessage {
+func RawID(body any) json.RawMessage {
 	obj, ok := body.(map[string]any)
 	if !ok {
-		return nullID
+		return NullID
 	}
 	switch id := obj["id"].(type) {
 	case json.Number:
 		if !schemas.Checkable(id) {
-			return nullID // refused as -32600 (schemas.Checkable): not echoed
+			return NullID // refused as -32600 (schemas.Checkable): not echoed
 		}
 		return json.RawMessage(id)
 	case string:
 		b, err := json.Marshal(id)
 		if err != nil {
-			return nullID
+			return NullID
 		}
 		return b
 	}
-	return nullID
+	return NullID
 }
 
-var nullID = json.RawMessage("null")
+var NullID = json.RawMessage("null")
 
 // errorBody is a JSON-RPC error response (T5).
 type errorBody struct {
 	JSONRPC string          `json:"jsonrpc"`
 	ID      json.RawMessage `json:"id"`
-	Error   *rpcError       `json:"error"`
+	Error   *Error          `json:"error"`
 }
 
 // envelope is a JSON-RPC response carrying a result, fields in the page's
@@ -225,12 +225,12 @@ type envelope struct {
 	Result  any             `json:"result"`
 }
 
-// wrap writes a variant's answer in its shape (T4): a JSON array holding
+// Wrap writes a variant's answer in its shape (T4): a JSON array holding
 // one envelope, a bare envelope, or the result itself, which appendResult
 // appends. The envelope's keys are in envelope's order (encode.go).
-func wrap(shape string, id json.RawMessage, appendResult func([]byte) ([]byte, error)) ([]byte, error) {
+func Wrap(shape string, id json.RawMessage, appendResult func([]byte) ([]byte, error)) ([]byte, error) {
 	if id == nil {
-		id = nullID
+		id = NullID
 	}
 	dst := make([]byte, 0, 512)
 	if shape == schemas.ShapeBare {
@@ -253,17 +253,17 @@ func wrap(shape string, id json.RawMessage, appendResult func([]byte) ([]byte, e
 	return dst, nil
 }
 
-// contentTypeJSON is the media type of every answer (T3): application/json
+// ContentTypeJSON is the media type of every answer (T3): application/json
 // without a charset parameter. JSON text is UTF-8 by definition (RFC 8259
 // §8.1) and the media type defines no charset parameter (RFC 8259 §11), so
 // strict tools (Dredd) refuse an answer carrying one.
-const contentTypeJSON = "application/json"
+const ContentTypeJSON = "application/json"
 
 // Header values shared by every answer, so that writing one allocates
 // nothing. Their capacity is their length: an Add to the same header
 // copies rather than writes into them.
 var (
-	contentTypeJSONValue = []string{contentTypeJSON}[:1:1]
+	contentTypeJSONValue = []string{ContentTypeJSON}[:1:1]
 	nosniffValue         = []string{"nosniff"}[:1:1]
 )
 
@@ -289,8 +289,8 @@ func contentLength(n int) []string {
 	return v
 }
 
-// writeJSON writes b with status.
-func writeJSON(w http.ResponseWriter, status int, b []byte) {
+// WriteJSON writes b with status.
+func WriteJSON(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
 	h["Content-Type"] = contentTypeJSONValue
 	h["Content-Length"] = contentLength(len(b))
@@ -299,30 +299,30 @@ func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	_, _ = w.Write(b)
 }
 
-// encodeError encodes a JSON-RPC error response.
-func encodeError(id json.RawMessage, e *rpcError) []byte {
+// EncodeError encodes a JSON-RPC error response.
+func EncodeError(id json.RawMessage, e *Error) []byte {
 	if id == nil {
-		id = nullID
+		id = NullID
 	}
-	b, err := marshal(errorBody{JSONRPC: "2.0", ID: id, Error: e})
+	b, err := Marshal(errorBody{JSONRPC: "2.0", ID: id, Error: e})
 	if err != nil { // only an unencodable Data could do this
-		b, _ = marshal(errorBody{JSONRPC: "2.0", ID: nullID, Error: &rpcError{Code: e.Code, Message: e.Message}})
+		b, _ = Marshal(errorBody{JSONRPC: "2.0", ID: NullID, Error: &Error{Code: e.Code, Message: e.Message}})
 	}
 	return b
 }
 
-// writeError writes a protocol error (T5).
-func writeError(w http.ResponseWriter, id json.RawMessage, e *rpcError) {
-	writeJSON(w, e.Status, encodeError(id, e))
+// WriteError writes a protocol error (T5).
+func WriteError(w http.ResponseWriter, id json.RawMessage, e *Error) {
+	WriteJSON(w, e.Status, EncodeError(id, e))
 }
 
-// encode writes v as JSON with status (the control API and the contract
+// Encode writes v as JSON with status (the control API and the contract
 // routes).
-func encode(w http.ResponseWriter, status int, v any) {
-	b, err := marshal(v)
+func Encode(w http.ResponseWriter, status int, v any) {
+	b, err := Marshal(v)
 	if err != nil {
-		writeError(w, nullID, errInternal())
+		WriteError(w, NullID, ErrInternal())
 		return
 	}
-	writeJSON(w, status, b)
+	WriteJSON(w, status, b)
 }

@@ -1,4 +1,4 @@
-package mockserver
+package wire
 
 import (
 	"slices"
@@ -7,12 +7,12 @@ import (
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
-// layout is a variant's documented fields arranged for result: the
+// Layout is a variant's documented fields arranged for result: the
 // example decoded, the fields by pointer and under each pointer, built once
 // per variant (operation.layouts), so an answer is composed without
 // decoding or scanning the model again.
-type layout struct {
-	example  any
+type Layout struct {
+	Example  any
 	fields   map[string]model.Field
 	children map[string][]model.Field // the fields directly under a pointer ("*" items apart)
 	branch   map[string]bool          // pointers at or above a documented field
@@ -42,8 +42,8 @@ type child struct {
 	node     *node
 }
 
-func newLayout(vr model.Variant) *layout {
-	l := &layout{example: vr.Result(), fields: map[string]model.Field{}, children: map[string][]model.Field{}, branch: map[string]bool{"": true},
+func NewLayout(vr model.Variant) *Layout {
+	l := &Layout{Example: vr.Result(), fields: map[string]model.Field{}, children: map[string][]model.Field{}, branch: map[string]bool{"": true},
 		nodes: map[string]*node{}}
 	for _, f := range vr.Fields {
 		l.fields[f.Pointer] = f
@@ -70,7 +70,7 @@ func newLayout(vr model.Variant) *layout {
 		n.items = l.nodes[p+"/*"]
 		for _, f := range l.children[p] {
 			name := unescapePointer(f.Name())
-			n.children = append(n.children, child{required: f.Required, name: name, key: append(appendString(nil, name), ':'), node: l.nodes[f.Pointer]})
+			n.children = append(n.children, child{required: f.Required, name: name, key: append(AppendString(nil, name), ':'), node: l.nodes[f.Pointer]})
 		}
 		slices.SortFunc(n.children, func(a, b child) int { return strings.Compare(a.name, b.name) })
 	}
@@ -78,7 +78,7 @@ func newLayout(vr model.Variant) *layout {
 	return l
 }
 
-// appendResult appends a documented variant's result under ptr as the
+// AppendResult appends a documented variant's result under ptr as the
 // mock sends it: exactly the documented fields (T6), each with its fixed
 // text where the contract fixes one (S1's failure text, the statuses), else
 // the value the business logic knows, else the page's example. So a field
@@ -86,12 +86,12 @@ func newLayout(vr model.Variant) *layout {
 // change here. It writes JSON as marshal would write the composed value
 // (compose, in the tests: TestAppendResultIsMarshalOfCompose) without
 // building it.
-func (l *layout) appendResult(dst []byte, example, known any) ([]byte, error) {
+func (l *Layout) AppendResult(dst []byte, example, known any) ([]byte, error) {
 	return l.appendNode(dst, l.root, example, known)
 }
 
 // appendNode writes the part of the result at n.
-func (l *layout) appendNode(dst []byte, n *node, example, known any) ([]byte, error) {
+func (l *Layout) appendNode(dst []byte, n *node, example, known any) ([]byte, error) {
 	if n.field != nil && n.field.Const != nil {
 		return appendJSON(dst, n.field.Const)
 	}
@@ -139,7 +139,7 @@ func (l *layout) appendNode(dst []byte, n *node, example, known any) ([]byte, er
 // appendItems writes an array whose items are documented at items: each
 // value of vals, with example(v) as its example (or as its known value,
 // when asKnown is false: the example's own items).
-func (l *layout) appendItems(dst []byte, items *node, vals []any, example func(any) any, asKnown bool) ([]byte, error) {
+func (l *Layout) appendItems(dst []byte, items *node, vals []any, example func(any) any, asKnown bool) ([]byte, error) {
 	dst = append(dst, '[')
 	for i, v := range vals {
 		if i > 0 {
@@ -160,7 +160,7 @@ func (l *layout) appendItems(dst []byte, items *node, vals []any, example func(a
 
 // appendOpen writes an object whose keys are data (S5's errors): the
 // documented children and every key the logic reports, sorted together.
-func (l *layout) appendOpen(dst []byte, n *node, em, km map[string]any) ([]byte, error) {
+func (l *Layout) appendOpen(dst []byte, n *node, em, km map[string]any) ([]byte, error) {
 	children := n.children
 	type entry struct {
 		name string
@@ -183,7 +183,7 @@ func (l *layout) appendOpen(dst []byte, n *node, em, km map[string]any) ([]byte,
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, e.name)
+		dst = AppendString(dst, e.name)
 		dst = append(dst, ':')
 		c := e.node
 		if c == nil {

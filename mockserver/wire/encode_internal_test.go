@@ -1,4 +1,4 @@
-package mockserver
+package wire
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func reference(v any) ([]byte, error) {
 
 func sameAsReference(t *testing.T, v any) {
 	t.Helper()
-	got, gerr := marshal(v)
+	got, gerr := Marshal(v)
 	want, werr := reference(v)
 	if (gerr == nil) != (werr == nil) || !bytes.Equal(got, want) {
 		t.Fatalf("marshal(%#v) = %s, %v; encoding/json: %s, %v", v, got, gerr, want, werr)
@@ -39,8 +39,8 @@ func TestMarshalWritesWhatEncodingJSONWrites(t *testing.T) {
 		map[string]any{"b": 1, "a": []any{"x", nil, map[string]any{}}, "é": "<"}, []any{}, []any(nil), map[string]any(nil),
 		envelope{ID: json.RawMessage("1"), JSONRPC: "2.0", Result: map[string]any{"status": "success"}},
 		[1]envelope{{ID: json.RawMessage(`"a<b"`), JSONRPC: "2.0", Result: []any{1}}},
-		[1]envelope{{ID: nullID, JSONRPC: "2.0", Result: nil}},
-		errorBody{JSONRPC: "2.0", ID: nullID, Error: &rpcError{Code: -32600, Message: "m <"}},
+		[1]envelope{{ID: NullID, JSONRPC: "2.0", Result: nil}},
+		errorBody{JSONRPC: "2.0", ID: NullID, Error: &Error{Code: -32600, Message: "m <"}},
 		struct{ A string }{"x"},
 	} {
 		sameAsReference(t, v)

@@ -1,4 +1,4 @@
-package mockserver
+package wire
 
 import (
 	"bytes"
@@ -9,12 +9,12 @@ import (
 	"unicode/utf8"
 )
 
-// marshal is json.Marshal without HTML escaping: responses are read by
+// Marshal is json.Marshal without HTML escaping: responses are read by
 // programs, and "<" in a name should stay "<". The values the mock builds
 // (maps, slices, strings, numbers, its envelopes) are written directly,
 // byte for byte as encoding/json writes them (TestMarshalWritesWhatEncodingJSONWrites,
 // FuzzMarshal); anything else goes through encoding/json.
-func marshal(v any) ([]byte, error) {
+func Marshal(v any) ([]byte, error) {
 	return appendJSON(make([]byte, 0, 256), v)
 }
 
@@ -25,7 +25,7 @@ func appendJSON(dst []byte, v any) ([]byte, error) {
 	case bool:
 		return strconv.AppendBool(dst, x), nil
 	case string:
-		return appendString(dst, x), nil
+		return AppendString(dst, x), nil
 	case json.Number:
 		if x != "" && plainNumber(string(x)) {
 			return append(dst, x...), nil
@@ -52,7 +52,7 @@ func appendJSON(dst []byte, v any) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, k)
+			dst = AppendString(dst, k)
 			dst = append(dst, ':')
 			var err error
 			if dst, err = appendJSON(dst, x[k]); err != nil {
@@ -107,7 +107,7 @@ func appendEnvelopeHead(dst []byte, id json.RawMessage, version string) ([]byte,
 		return nil, err
 	}
 	dst = append(dst, `,"jsonrpc":`...)
-	dst = appendString(dst, version)
+	dst = AppendString(dst, version)
 	return append(dst, `,"result":`...), nil
 }
 
@@ -169,8 +169,8 @@ func plainNumber(s string) bool {
 
 const hexDigits = "0123456789abcdef"
 
-// appendString quotes s as encoding/json does with HTML escaping off.
-func appendString(dst []byte, s string) []byte {
+// AppendString quotes s as encoding/json does with HTML escaping off.
+func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {

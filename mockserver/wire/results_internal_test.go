@@ -1,4 +1,4 @@
-package mockserver
+package wire
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 )
 
 // TestAppendResultIsMarshalOfCompose: the answer written straight from a
-// layout (appendResult, wrap) is, byte for byte, the answer compose
+// Layout (AppendResult, Wrap) is, byte for byte, the answer compose
 // builds and wrapValue encodes; for every variant of the contract and of
 // synthetic ones (fixed texts, open objects, documented items), with known
 // values drawn from each variant's example (T4, T6, S5).
@@ -30,7 +30,7 @@ func TestAppendResultIsMarshalOfCompose(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	ids := []json.RawMessage{nil, json.RawMessage(`7`), json.RawMessage(`"x"`), json.RawMessage(`{ "a" : [1, 2] }`)}
 	for _, vr := range variants {
-		l := newLayout(vr)
+		l := NewLayout(vr)
 		knowns := []any{nil, vr.Result()}
 		for range 40 {
 			knowns = append(knowns, perturb(rng, vr.Result(), 0))
@@ -39,7 +39,7 @@ func TestAppendResultIsMarshalOfCompose(t *testing.T) {
 			for _, shape := range []string{vr.Shape, schemas.ShapeBare, schemas.ShapeEnvelope, schemas.ShapeArray} {
 				id := ids[i%len(ids)]
 				want, werr := wrapValue(shape, id, l.result(known))
-				got, gerr := wrap(shape, id, func(dst []byte) ([]byte, error) { return l.appendResult(dst, l.example, known) })
+				got, gerr := Wrap(shape, id, func(dst []byte) ([]byte, error) { return l.AppendResult(dst, l.Example, known) })
 				if (werr != nil) != (gerr != nil) || !bytes.Equal(got, want) {
 					t.Fatalf("variant %s, shape %s, known %#v:\n got %s (%v)\nwant %s (%v)", vr.Name, shape, known, got, gerr, want, werr)
 				}
@@ -52,25 +52,25 @@ func TestAppendResultIsMarshalOfCompose(t *testing.T) {
 // variant's shape (T4) with envelope's keys in its order.
 func wrapValue(shape string, id json.RawMessage, result any) ([]byte, error) {
 	if id == nil {
-		id = nullID
+		id = NullID
 	}
 	switch shape {
 	case schemas.ShapeBare:
-		return marshal(result)
+		return Marshal(result)
 	case schemas.ShapeEnvelope:
-		return marshal(envelope{ID: id, JSONRPC: "2.0", Result: result})
+		return Marshal(envelope{ID: id, JSONRPC: "2.0", Result: result})
 	default: // schemas.ShapeArray
-		return marshal([1]envelope{{ID: id, JSONRPC: "2.0", Result: result}})
+		return Marshal([1]envelope{{ID: id, JSONRPC: "2.0", Result: result}})
 	}
 }
 
 // compose is the result appendResult writes, built as a value: the
 // specification appendResult is held to.
-func (l *layout) result(known any) any {
-	return l.compose("", l.example, known)
+func (l *Layout) result(known any) any {
+	return l.compose("", l.Example, known)
 }
 
-func (l *layout) compose(ptr string, example, known any) any {
+func (l *Layout) compose(ptr string, example, known any) any {
 	if f, ok := l.fields[ptr]; ok && f.Const != nil {
 		return f.Const
 	}
@@ -199,7 +199,10 @@ func leaf(rng *rand.Rand) any {
 	case 4:
 		return []any{true, "x"}
 	case 5:
-		return fieldError{Field: "f", Message: "m"}
+		return struct {
+			Field   string `json:"field"`
+			Message string `json:"message"`
+		}{Field: "f", Message: "m"} // the shape of signup's field error
 	default:
 		return map[string]any{"z": 1, "a": []any{}}
 	}

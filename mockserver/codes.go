@@ -1,0 +1,15 @@
+package mockserver
+
+import "github.com/nebeus/nebeus-contract/mockserver/wire"
+
+// The JSON-RPC error codes the mock answers with (T5), declared with the
+// wire format (package wire) and repeated here so that callers of the mock
+// need not know its rooms.
+const (
+	CodeParseError       = wire.CodeParseError
+	CodeInvalidRequest   = wire.CodeInvalidRequest
+	CodeMethodNotFound   = wire.CodeMethodNotFound
+	CodeInvalidParams    = wire.CodeInvalidParams
+	CodeInternalError    = wire.CodeInternalError
+	CodeStoreUnavailable = wire.CodeStoreUnavailable
+)
