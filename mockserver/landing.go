@@ -2,11 +2,12 @@ package mockserver
 
 import (
 	"embed"
-	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"strings"
+
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
 // web holds the landing page, the API reference, the console and their

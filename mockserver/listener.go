@@ -2,12 +2,13 @@ package mockserver
 
 import (
 	"bytes"
-	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"net"
 	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
 // Listener wraps ln so that the requests net/http refuses before any

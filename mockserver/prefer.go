@@ -2,11 +2,12 @@ package mockserver
 
 import (
 	"context"
-	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
 // preference is what a request's Prefer header asks for (see doc.go).

@@ -1,10 +1,11 @@
 package mockserver
 
 import (
-	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
 // TestDirectOpsRouteAsTheMuxWould: the shortcut to the operations' handler
