@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/hostcheck"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -42,7 +43,7 @@ func (s *Server) controlAuth(next http.Handler) http.Handler {
 			return
 		}
 		token := s.tokenOK(r)
-		if !token && !hostAllowed(r) {
+		if !token && !hostcheck.Allowed(r) {
 			controlFail(w, http.StatusForbidden, "control API: Host "+wire.Echo(r.Host)+
 				" is not an address the mock listens on; use localhost, 127.0.0.1 or the address it listens on (DNS rebinding protection)")
 			return

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec/model"
@@ -69,9 +70,9 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 			ex.status, info.status = statusClientGone, statusClientGone
 			return
 		}
-		info.outcome = outcomeSuccess
+		info.outcome = metrics.OutcomeSuccess
 		if vr.Error {
-			info.outcome = outcomeError
+			info.outcome = metrics.OutcomeError
 		}
 		if len(op.Variants) > 0 && (vr.Shape == model.ShapeBinary || !strings.Contains(vr.MediaType, "json")) {
 			ex.writeBinary(w, r, vr.MediaType)

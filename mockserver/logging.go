@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
@@ -15,7 +16,7 @@ import (
 // one request.
 type requestInfo struct {
 	op        string // the operation, "" for other routes
-	outcome   string // see metrics.go
+	outcome   string // see package metrics
 	namespace string
 	status    int // a pseudo status when no answer was written (operations.go)
 	// trace is the session the request carried (trace.go), for the
@@ -90,18 +91,18 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				}
 				// Nothing a client sends may cause a 5xx (T5); reaching
 				// this is a bug, which the tests and the fuzz target hunt.
-				s.metrics.panics.Inc()
+				s.metrics.Panics.Inc()
 				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path,
 					"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					wire.WriteError(sw, wire.NullID, wire.ErrInternal())
 				}
-				info.outcome = outcomeProtocolError
+				info.outcome = metrics.OutcomeProtocolError
 			}
 			s.finish(r, info, sw, start)
 		}()
 		if ambiguousFraming(r) { // RFC 9112 6.1: answer, then close (listener.go)
-			info.outcome = outcomeProtocolError
+			info.outcome = metrics.OutcomeProtocolError
 			sw.Header().Set("Connection", "close")
 			wire.WriteError(sw, wire.NullID, errFraming())
 			return
@@ -117,7 +118,7 @@ func (s *Server) finish(r *http.Request, info *requestInfo, sw *statusWriter, st
 		status = info.status
 	}
 	if info.op != "" {
-		s.metrics.observe(info.op, info.outcome, d)
+		s.metrics.Observe(info.op, info.outcome, d)
 	}
 	if info.op != "" && s.feed != nil {
 		s.feed.poke() // the operation wrote its journal entry: wake the console
@@ -128,12 +129,12 @@ func (s *Server) finish(r *http.Request, info *requestInfo, sw *statusWriter, st
 		level = slog.LevelWarn
 	}
 	switch {
-	case info.outcome == outcomeStore:
+	case info.outcome == metrics.OutcomeStore:
 		// The documented answer to a store failure (issue 19), whose
 		// cause the store's availability log said once: one per
 		// request during an outage would bury it.
 		level = slog.LevelWarn
-	case status >= 500 && info.outcome != outcomeFault:
+	case status >= 500 && info.outcome != metrics.OutcomeFault:
 		level = slog.LevelError
 	}
 	if !s.log.Enabled(r.Context(), level) {

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -261,7 +262,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			return
 		}
 		if faulted {
-			info.outcome = outcomeFault
+			info.outcome = metrics.OutcomeFault
 			w.Header().Set("X-Mock-Fault", "true") // so devtools show why
 		}
 		delay := min(pref.delay+fault.Delay.D(), MaxDelay)
@@ -335,7 +336,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			// report as a PDF"): the file, as the suite built from the same
 			// page expects (issue 17, T3).
 			if !faulted {
-				info.outcome = outcomeSuccess
+				info.outcome = metrics.OutcomeSuccess
 			}
 			ex.writeBinary(w, r, vr.MediaType)
 			return
@@ -355,9 +356,9 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			http.SetCookie(w, rep.cookie)
 		}
 		if !faulted {
-			info.outcome = outcomeSuccess
+			info.outcome = metrics.OutcomeSuccess
 			if vr, _ := op.Variant(rep.variant); vr.Error {
-				info.outcome = outcomeError
+				info.outcome = metrics.OutcomeError
 			}
 		}
 		ex.write(w, http.StatusOK, out)
@@ -444,7 +445,7 @@ func (ex *exchange) write(w http.ResponseWriter, status int, b []byte) {
 
 func (ex *exchange) fail(w http.ResponseWriter, id json.RawMessage, e *wire.Error) {
 	if ex.info.outcome == "" {
-		ex.info.outcome = outcomeProtocolError
+		ex.info.outcome = metrics.OutcomeProtocolError
 	}
 	ex.write(w, e.Status, wire.EncodeError(id, e))
 }
@@ -456,14 +457,14 @@ func (ex *exchange) failStore(w http.ResponseWriter, id json.RawMessage, err err
 	if !errors.Is(err, state.ErrDown) { // a store known down was logged when it went down
 		ex.s.log.Warn("store failure", "op", ex.op.ID, "namespace", ex.ns.Name(), "err", err)
 	}
-	ex.info.outcome = outcomeStore
+	ex.info.outcome = metrics.OutcomeStore
 	w.Header().Set("Retry-After", wire.RetryAfter)
 	ex.fail(w, id, wire.ErrStore(err))
 }
 
 // fail answers a protocol error outside an exchange (a bad namespace).
 func (s *Server) fail(w http.ResponseWriter, info *requestInfo, e *wire.Error) {
-	info.outcome = outcomeProtocolError
+	info.outcome = metrics.OutcomeProtocolError
 	wire.WriteError(w, wire.NullID, e)
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/internal/contractcheck"
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -157,7 +158,7 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 
 		fault, faulted, _ := s.faults.ahead(ns.Name(), op.ID, true).take()
 		if faulted {
-			info.outcome = outcomeFault
+			info.outcome = metrics.OutcomeFault
 			w.Header().Set("X-Mock-Fault", "true")
 			if d := min(fault.Delay.D(), MaxDelay); d > 0 && !sleep(r.Context(), d) {
 				ex.status, info.status = statusClientGone, statusClientGone

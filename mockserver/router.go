@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -163,7 +164,7 @@ func (rt *opRouter) handler(r *http.Request) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		infoOf(w).outcome = outcomeProtocolError
+		infoOf(w).outcome = metrics.OutcomeProtocolError
 		wire.WriteError(w, wire.NullID, wire.ErrMethodOf(req.Method, allow))
 	})
 }

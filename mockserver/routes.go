@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec"
@@ -79,7 +80,7 @@ func (s *Server) routes() http.Handler {
 			s.traced(w, r, h) // the session it carried, for the journal (trace.go)
 			return
 		}
-		infoOf(w).outcome = outcomeProtocolError
+		infoOf(w).outcome = metrics.OutcomeProtocolError
 		wire.WriteError(w, wire.NullID, wire.ErrUnknownPath(r.URL.Path))
 	})
 	mux.Handle("/", catchAll)

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -83,7 +84,7 @@ type Server struct {
 	faults   *faultTable
 	origins  *corsPolicy
 	log      *slog.Logger
-	metrics  *metrics
+	metrics  *metrics.Requests
 	registry *prometheus.Registry
 	now      func() time.Time
 
@@ -183,7 +184,7 @@ func (s *Server) build() error {
 		for _, o := range s.contract.Operations() {
 			opNames = append(opNames, o.ID)
 		}
-		if s.metrics, err = newMetrics(s.registry, opNames); err != nil {
+		if s.metrics, err = metrics.New(s.registry, opNames); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nebeus/nebeus-contract/mockserver/hostcheck"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
@@ -303,9 +304,9 @@ func (tr *sessionTracker) hint(s *Server, r *http.Request, ns, origin string) *s
 	mock := scheme + "://" + r.Host
 	others := s.otherCarriers()
 	when := in.at.UTC().Format(time.TimeOnly)
-	if site(page.Scheme, hostOnly(page.Host)) != site(scheme, hostOnly(r.Host)) {
+	if site(page.Scheme, hostcheck.HostOnly(page.Host)) != site(scheme, hostcheck.HostOnly(r.Host)) {
 		return &state.Hint{Code: HintCrossSite, Message: "No session arrived, although signin from " + origin +
-			" started one at " + when + " UTC. The page (" + hostOnly(page.Host) + ") and the mock (" + hostOnly(r.Host) +
+			" started one at " + when + " UTC. The page (" + hostcheck.HostOnly(page.Host) + ") and the mock (" + hostcheck.HostOnly(r.Host) +
 			") are different sites, so the browser neither keeps nor sends the " + s.session.Cookie + " cookie (SameSite=" +
 			firstNonEmpty(s.session.SameSite, "Lax") + ") between them. Fix: open the page and call the mock under the same host name " +
 			"(both localhost or both 127.0.0.1; ports may differ), e.g. " + sameHostSuggestion(page, mock) + others + "."}

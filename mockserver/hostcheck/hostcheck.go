@@ -1,4 +1,4 @@
-package mockserver
+package hostcheck
 
 import (
 	"net"
@@ -7,14 +7,14 @@ import (
 	"strings"
 )
 
-// hostAllowed is the control API's and the console's defence against DNS
+// Allowed is the control API's and the console's defence against DNS
 // rebinding: a page on another site that gets its host name pointed at the
 // mock's address sends that name in Host, and is refused. Allowed are the
 // localhost names (localhost, *.localhost), loopback addresses, and the
 // address the connection arrived on (the address the mock listens on, when
 // it listens on all of them).
-func hostAllowed(r *http.Request) bool {
-	host := hostOnly(r.Host)
+func Allowed(r *http.Request) bool {
+	host := HostOnly(r.Host)
 	if host == "" {
 		return false
 	}
@@ -37,9 +37,9 @@ func hostAllowed(r *http.Request) bool {
 	return false
 }
 
-// hostOnly is a Host header's host name or address, without port,
+// HostOnly is a Host header's host name or address, without port,
 // brackets or a trailing dot, in lower case.
-func hostOnly(hostport string) string {
+func HostOnly(hostport string) string {
 	h := hostport
 	if host, _, err := net.SplitHostPort(hostport); err == nil {
 		h = host

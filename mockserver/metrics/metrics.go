@@ -1,4 +1,4 @@
-package mockserver
+package metrics
 
 import (
 	"fmt"
@@ -10,17 +10,18 @@ import (
 // Outcomes of an operation request, the outcome label of
 // nebeus_mock_requests_total.
 const (
-	outcomeSuccess       = "success"        // a success variant (T3)
-	outcomeError         = "error"          // a documented error variant (T3)
-	outcomeProtocolError = "protocol_error" // a JSON-RPC error, 4xx (T5)
-	outcomeFault         = "fault"          // a fault of the control API applied
-	outcomeStore         = "store_failure"  // the store failed: 503 (issue 19)
+	OutcomeSuccess       = "success"        // a success variant (T3)
+	OutcomeError         = "error"          // a documented error variant (T3)
+	OutcomeProtocolError = "protocol_error" // a JSON-RPC error, 4xx (T5)
+	OutcomeFault         = "fault"          // a fault of the control API applied
+	OutcomeStore         = "store_failure"  // the store failed: 503 (issue 19)
 )
 
-type metrics struct {
+// Requests are the mock's Prometheus metrics of operation requests.
+type Requests struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
-	panics   prometheus.Counter
+	Panics   prometheus.Counter
 
 	// Resolved children for the contract's operations, so the hot path
 	// does no label hashing; read-only after newMetrics.
@@ -28,8 +29,10 @@ type metrics struct {
 	observers map[string]prometheus.Observer
 }
 
-func newMetrics(reg *prometheus.Registry, ops []string) (*metrics, error) {
-	m := &metrics{
+// New registers the metrics with reg, with a child of each label pair
+// resolved for the operations ops.
+func New(reg *prometheus.Registry, ops []string) (*Requests, error) {
+	m := &Requests{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nebeus_mock_requests_total",
 			Help: "Operation requests answered, by operation and outcome (success, error, protocol_error, fault).",
@@ -41,12 +44,12 @@ func newMetrics(reg *prometheus.Registry, ops []string) (*metrics, error) {
 			// longest forced delay (MaxDelay).
 			Buckets: []float64{.00005, .0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"operation"}),
-		panics: prometheus.NewCounter(prometheus.CounterOpts{
+		Panics: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "nebeus_mock_panics_total",
 			Help: "Requests that hit a bug (recovered panics); always 0 in a healthy mock.",
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.panics} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.Panics} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("mockserver: metrics: %w", err)
 		}
@@ -54,7 +57,7 @@ func newMetrics(reg *prometheus.Registry, ops []string) (*metrics, error) {
 	m.counters = map[[2]string]prometheus.Counter{}
 	m.observers = map[string]prometheus.Observer{}
 	for _, op := range ops {
-		for _, o := range []string{outcomeSuccess, outcomeError, outcomeProtocolError, outcomeFault} {
+		for _, o := range []string{OutcomeSuccess, OutcomeError, OutcomeProtocolError, OutcomeFault} {
 			m.counters[[2]string{op, o}] = m.requests.WithLabelValues(op, o)
 		}
 		m.observers[op] = m.duration.WithLabelValues(op)
@@ -62,9 +65,11 @@ func newMetrics(reg *prometheus.Registry, ops []string) (*metrics, error) {
 	return m, nil
 }
 
-func (m *metrics) observe(op, outcome string, d time.Duration) {
+// Observe counts one request of op with outcome ("" is a protocol error)
+// and records how long it took.
+func (m *Requests) Observe(op, outcome string, d time.Duration) {
 	if outcome == "" {
-		outcome = outcomeProtocolError
+		outcome = OutcomeProtocolError
 	}
 	if c, ok := m.counters[[2]string{op, outcome}]; ok {
 		c.Inc()
