@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/nebeus/nebeus-contract/mockserver/framing"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
@@ -101,10 +102,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 			s.finish(r, info, sw, start)
 		}()
-		if ambiguousFraming(r) { // RFC 9112 6.1: answer, then close (listener.go)
+		if framing.AmbiguousFraming(r) { // RFC 9112 6.1: answer, then close (listener.go)
 			info.outcome = metrics.OutcomeProtocolError
 			sw.Header().Set("Connection", "close")
-			wire.WriteError(sw, wire.NullID, errFraming())
+			wire.WriteError(sw, wire.NullID, framing.ErrFraming())
 			return
 		}
 		next.ServeHTTP(sw, r)

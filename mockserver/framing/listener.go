@@ -1,4 +1,4 @@
-package mockserver
+package framing
 
 import (
 	"bytes"
@@ -143,11 +143,11 @@ func (h *headScan) scan(b []byte) bool {
 	return found
 }
 
-// ambiguousFraming reports whether r was read on a Listener connection
+// AmbiguousFraming reports whether r was read on a Listener connection
 // that saw a request head with both Content-Length and Transfer-Encoding
 // (net/http has dropped the Content-Length by now): the mock answers it
 // 400 and closes the connection (see Listener).
-func ambiguousFraming(r *http.Request) bool {
+func AmbiguousFraming(r *http.Request) bool {
 	if len(r.TransferEncoding) == 0 {
 		return false
 	}
@@ -156,8 +156,8 @@ func ambiguousFraming(r *http.Request) bool {
 	return ok && c.(*conn).both.Load()
 }
 
-// errFraming: a request with both Content-Length and Transfer-Encoding.
-func errFraming() *wire.Error {
+// ErrFraming: a request with both Content-Length and Transfer-Encoding.
+func ErrFraming() *wire.Error {
 	return &wire.Error{Status: http.StatusBadRequest, Code: wire.CodeInvalidRequest,
 		Message: "Invalid Request: both Content-Length and Transfer-Encoding; send one (RFC 9112 6.1); the connection is closed"}
 }
