@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/session"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
@@ -26,7 +27,7 @@ type corsPolicy struct {
 
 // allowedHeaders are the request headers a browser may send: the contract's
 // (T2, and S2's session header from the model) and the mock's own.
-func allowedHeaders(ses session) string {
+func allowedHeaders(ses session.Rules) string {
 	h := "Content-Type, Accept, X-Mock-Namespace, Prefer, Authorization"
 	if ses.Header != "" {
 		h = "Content-Type, Accept, " + ses.Header + ", X-Mock-Namespace, Prefer, Authorization"

@@ -16,8 +16,9 @@ const module = "github.com/nebeus/nebeus-contract/"
 // way and the packages of one layer stand beside each other. A new package
 // under mockserver/ must be placed here.
 var layers = [][]string{
-	{"mockserver/state"},
+	{"mockserver/state", "mockserver/hostcheck", "mockserver/metrics"},
 	{"mockserver/wire"},
+	{"mockserver/framing", "mockserver/session"},
 	{"mockserver"},
 	{"mockserver/browsertest", "mockserver/loadtest"},
 }

@@ -649,18 +649,18 @@ func (c *call) signin() reply {
 	if err != nil { // the account vanished between the two calls (a reset)
 		return fail
 	}
-	return reply{variant: variantSuccess, known: c.signinResult(acc, sess.ID), cookie: c.s.session.cookie(sess.ID)}
+	return reply{variant: variantSuccess, known: c.signinResult(acc, sess.ID), cookie: c.s.session.CookieFor(sess.ID)}
 }
 
 // logout (S3): ends the session the request carries, always succeeds, clears
 // the cookie.
 func (c *call) logout() reply {
-	for _, id := range c.s.session.ids(c.r, c.params) {
+	for _, id := range c.s.session.IDs(c.r, c.params) {
 		if _, err := c.ns.EndSessionErr(id); err != nil {
 			return reply{err: err} // the session may still be live: no cleared cookie
 		}
 	}
-	return reply{variant: variantSuccess, cookie: c.s.session.cleared()}
+	return reply{variant: variantSuccess, cookie: c.s.session.Cleared()}
 }
 
 // resetPassword (S4): success for any well-formed email, existing or not

@@ -394,7 +394,7 @@ func (s *Server) exchangeSecrets(r *http.Request, v any, resp *upstreamAnswer) [
 	walk(v, 0)
 	obj, _ := v.(map[string]any)
 	params, _ := obj["params"].(map[string]any)
-	out = append(out, s.session.ids(r, params)...)
+	out = append(out, s.session.IDs(r, params)...)
 	if rv, err := schemas.Decode(resp.body); err == nil {
 		walk(rv, 0)
 	}

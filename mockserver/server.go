@@ -12,6 +12,7 @@ import (
 
 	"github.com/nebeus/nebeus-contract/fixtures"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/session"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -91,7 +92,7 @@ type Server struct {
 	ops       map[string]*operation // by name
 	countries []byte                // the active countries, encoded once (S6)
 	secrets   secrets               // what the journal redacts (M4, S2)
-	session   session               // how a session travels (S2)
+	session   session.Rules         // how a session travels (S2)
 	// corsHeaders and opMethods answer a preflight (S2's header, the
 	// operations' methods).
 	corsHeaders, opMethods string
@@ -163,7 +164,7 @@ func (s *Server) build() error {
 		}
 	}
 	s.secrets = newSecrets(s.contract.Model())
-	s.session = newSession(s.contract.Model())
+	s.session = session.New(s.contract.Model())
 	s.corsHeaders, s.opMethods = allowedHeaders(s.session), operationMethods(s.contract.Model())
 	s.activeIDs = make(map[int]bool, len(s.fixtures.Active))
 	for _, c := range s.fixtures.Active {

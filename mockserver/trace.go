@@ -108,7 +108,7 @@ func (s *Server) carried(w http.ResponseWriter, r *http.Request, ns *state.Names
 		add(carrierParams, s.peekArgument(w, r))
 	}
 	if s.session.Header != "" {
-		add(carrierHeader, wire.Header(r.Header, s.session.headerKey))
+		add(carrierHeader, wire.Header(r.Header, s.session.HeaderKey))
 	}
 	if s.session.Cookie != "" {
 		for _, c := range r.CookiesNamed(s.session.Cookie) {

@@ -1,4 +1,4 @@
-package mockserver
+package session
 
 import (
 	"net/http"
@@ -9,22 +9,23 @@ import (
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
-// session is how the contract says a session travels (S2), from the model;
+// Rules is how the contract says a session travels (S2), from the model;
 // the zero value (a contract without sessions) sets no cookie and reads no
 // carrier.
-type session struct {
+type Rules struct {
 	model.Session
-	headerKey string // Header in canonical form, for header()
+	HeaderKey string // Header in canonical form, for wire.Header
 }
 
-func newSession(m *model.Contract) session {
+// New reads the rules of the contract m.
+func New(m *model.Contract) Rules {
 	if m.Session == nil {
-		return session{}
+		return Rules{}
 	}
-	return session{Session: *m.Session, headerKey: textproto.CanonicalMIMEHeaderKey(m.Session.Header)}
+	return Rules{Session: *m.Session, HeaderKey: textproto.CanonicalMIMEHeaderKey(m.Session.Header)}
 }
 
-func (s session) sameSite() http.SameSite {
+func (s Rules) sameSite() http.SameSite {
 	switch s.SameSite {
 	case "Lax":
 		return http.SameSiteLaxMode
@@ -36,31 +37,31 @@ func (s session) sameSite() http.SameSite {
 	return http.SameSiteDefaultMode
 }
 
-// cookie is S2's cookie for session id (with the contract's attributes:
+// CookieFor is S2's cookie for session id (with the contract's attributes:
 // HttpOnly so scripts cannot read it, SameSite=Lax so it goes along from
 // localhost:3000 to localhost:8080, Path=/ for every operation); nil when
 // the contract names none.
-func (s session) cookie(id string) *http.Cookie {
+func (s Rules) CookieFor(id string) *http.Cookie {
 	if s.Cookie == "" {
 		return nil
 	}
 	return &http.Cookie{Name: s.Cookie, Value: id, Path: s.Path, HttpOnly: s.HttpOnly, SameSite: s.sameSite()}
 }
 
-// cleared expires the cookie (S3), with the same name, path and attributes,
+// Cleared expires the cookie (S3), with the same name, path and attributes,
 // so a browser drops the one it keeps.
-func (s session) cleared() *http.Cookie {
-	c := s.cookie("")
+func (s Rules) Cleared() *http.Cookie {
+	c := s.CookieFor("")
 	if c != nil {
 		c.MaxAge, c.Expires = -1, time.Unix(0, 0)
 	}
 	return c
 }
 
-// ids returns the distinct session ids a request carries (S2), in order:
+// IDs returns the distinct session ids a request carries (S2), in order:
 // the argument, the header, the cookie. logout ends them all, since it
 // clears the cookie either way (S3).
-func (s session) ids(r *http.Request, params map[string]any) []string {
+func (s Rules) IDs(r *http.Request, params map[string]any) []string {
 	var ids []string
 	add := func(id string) {
 		if id == "" {
@@ -79,7 +80,7 @@ func (s session) ids(r *http.Request, params map[string]any) []string {
 		}
 	}
 	if s.Header != "" {
-		add(wire.Header(r.Header, s.headerKey))
+		add(wire.Header(r.Header, s.HeaderKey))
 	}
 	if s.Cookie != "" {
 		for _, c := range r.CookiesNamed(s.Cookie) {
