@@ -213,7 +213,7 @@ func (s *Server) handleJournal() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
 			ns, _ := s.store.Peek(name)
-			wire.Encode(w, http.StatusOK, map[string]any{"namespace": name, "entries": s.journalEntries(ns.Journal())})
+			wire.Encode(w, http.StatusOK, map[string]any{"namespace": name, "entries": s.secrets.Entries(ns.Journal())})
 		})
 	})
 }

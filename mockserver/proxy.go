@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/internal/contractcheck"
+	"github.com/nebeus/nebeus-contract/mockserver/journal"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -374,13 +375,13 @@ func (s *Server) exchangeSecrets(r *http.Request, v any, resp *upstreamAnswer) [
 	var out []string
 	var walk func(x any, depth int)
 	walk = func(x any, depth int) {
-		if depth > maxRedactDepth {
+		if depth > journal.MaxDepth {
 			return
 		}
 		switch t := x.(type) {
 		case map[string]any:
 			for k, e := range t {
-				if str, ok := e.(string); ok && (s.secrets.hidden[k] || s.secrets.tokens[k]) && str != "" {
+				if str, ok := e.(string); ok && s.secrets.Secret(k) && str != "" {
 					out = append(out, str)
 				}
 				walk(e, depth+1)
@@ -416,9 +417,9 @@ func scrub(text string, secrets []string) string {
 		if sec == "" {
 			continue
 		}
-		text = strings.ReplaceAll(text, sec, redacted)
+		text = strings.ReplaceAll(text, sec, journal.Redacted)
 		if q := strconv.Quote(sec); len(q) > 2 {
-			text = strings.ReplaceAll(text, q[1:len(q)-1], redacted)
+			text = strings.ReplaceAll(text, q[1:len(q)-1], journal.Redacted)
 		}
 	}
 	return text

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/mockserver/journal"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/session"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
@@ -91,7 +92,7 @@ type Server struct {
 
 	ops       map[string]*operation // by name
 	countries []byte                // the active countries, encoded once (S6)
-	secrets   secrets               // what the journal redacts (M4, S2)
+	secrets   journal.Secrets       // what the journal redacts (M4, S2)
 	session   session.Rules         // how a session travels (S2)
 	// corsHeaders and opMethods answer a preflight (S2's header, the
 	// operations' methods).
@@ -163,7 +164,7 @@ func (s *Server) build() error {
 			return err
 		}
 	}
-	s.secrets = newSecrets(s.contract.Model())
+	s.secrets = journal.New(s.contract.Model())
 	s.session = session.New(s.contract.Model())
 	s.corsHeaders, s.opMethods = allowedHeaders(s.session), operationMethods(s.contract.Model())
 	s.activeIDs = make(map[int]bool, len(s.fixtures.Active))

@@ -227,4 +227,4 @@ func (st *stream) flushNew() error {
 
 // consoleEntry is an entry as the console shows it: redacted exactly as
 // GET /_mock/journal shows it (M4, S2).
-func (s *Server) consoleEntry(e state.Entry) state.Entry { return s.journalView(e) }
+func (s *Server) consoleEntry(e state.Entry) state.Entry { return s.secrets.View(e) }
