@@ -1,0 +1,426 @@
+package mockserver
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/state"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
+	"github.com/nebeus/nebeus-contract/schemas"
+	"github.com/nebeus/nebeus-contract/spec/model"
+)
+
+// operationHandler serves a JSON-RPC operation at its path (T1): protocol checks (T2,
+// T5), request validation, Prefer and faults, the business logic, the
+// response in the documented shape (T3, T4), the journal.
+func (s *Server) operationHandler(op *operation) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ex, ok := s.beginExchange(w, r, op)
+		if !ok {
+			return
+		}
+		defer ex.record()
+		info, ns := ex.info, ex.ns
+
+		if m := op.CallMethod(); r.Method != m {
+			// The page's method (a REST page's PUT or PATCH read without
+			// our overlay, issue 17), POST for ours (T1).
+			w.Header().Set("Allow", m)
+			ex.fail(w, wire.NullID, wire.ErrMethodOf(r.Method, []string{m}))
+			return
+		}
+		if ct := wire.Header(r.Header, "Content-Type"); !isJSON(ct) {
+			ex.fail(w, wire.NullID, wire.ErrMediaType(ct))
+			return
+		}
+		if ce := wire.Header(r.Header, "Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+			ex.fail(w, wire.NullID, wire.ErrContentEncoding(ce))
+			return
+		}
+		body, v, rerr := s.readCall(w, r)
+		ex.reqRaw = body
+		if rerr != nil {
+			ex.fail(w, wire.NullID, rerr)
+			return
+		}
+		ex.reqDecoded = v
+		id := wire.RawID(v)
+		if m, ok := v.(map[string]any); ok && op.RPCMethod != "" && m["method"] != op.RPCMethod {
+			// The call's method selects the operation (issue 17): one
+			// that names another is not this operation's call.
+			ex.fail(w, id, wire.ErrUnknownMethod(m["method"]))
+			return
+		}
+		vs, err := s.contract.ValidateRequest(op.ID, v)
+		if err != nil {
+			s.log.Error("validating request", "op", op.ID, "err", err)
+			ex.fail(w, id, wire.ErrInternal())
+			return
+		}
+		ex.violations = schemas.Failures(vs)
+		if n := len(ex.violations); n > 0 {
+			w.Header().Set("X-Mock-Violations", strconv.Itoa(n))
+		}
+		if e := wire.FromViolations(ex.violations); e != nil {
+			ex.fail(w, id, e)
+			return
+		}
+		pref, ok := s.accept(w, r, ex, id)
+		if !ok {
+			return
+		}
+		ns = ex.ns
+		// The fault check and the reads the logic will make go out
+		// together (state/readahead.go): one round trip to a shared store.
+		faults := s.faults.ahead(ns.Name(), op.ID, !op.needsStore())
+		obj, _ := v.(map[string]any)
+		params, _ := obj["params"].(map[string]any)
+		if list, ok := obj["params"].([]any); ok && op.ParamsByPosition {
+			params = op.Named(list) // by position (JSON-RPC 2.0's array)
+		}
+		var read *state.AccountRead
+		if op.readAhead != nil && len(ex.violations) == 0 {
+			read = op.readAhead(ns, params)
+		}
+		fault, faulted, ferr := faults.take()
+		if ferr != nil {
+			ex.failStore(w, id, ferr)
+			return
+		}
+		if faulted {
+			info.outcome = metrics.OutcomeFault
+			w.Header().Set("X-Mock-Fault", "true") // so devtools show why
+		}
+		delay := min(pref.delay+fault.Delay.D(), MaxDelay)
+		if delay > 0 && !sleep(r.Context(), delay) {
+			ex.status = statusClientGone
+			info.status = statusClientGone
+			return // the client went away; nobody reads an answer
+		}
+		if faulted && fault.Close {
+			ex.status = statusClosed
+			info.status = statusClosed
+			closeConnection(w)
+			return
+		}
+		if faulted && fault.Status != 0 {
+			ex.write(w, fault.Status, wire.EncodeError(id, faultError(fault)))
+			return
+		}
+		if len(pref.applied) > 0 {
+			w.Header().Set("Preference-Applied", strings.Join(pref.applied, ", "))
+		}
+
+		if obj == nil { // the schema's type check answers first (T5); a second guard
+			ex.fail(w, id, wire.ErrInvalidRequest("the body is not a JSON object"))
+			return
+		}
+		c := &call{s: s, op: op, r: r, ns: ns, id: id, read: read}
+		c.params = params
+		c.bizVs = paramFailures(ex.violations)
+		if c.params == nil {
+			c.params = map[string]any{}
+			if !op.ParamsOptional {
+				// T2: params missing where the operation takes arguments is
+				// reported like missing arguments, each under its field.
+				norm := make(map[string]any, len(obj)+1)
+				for k, x := range obj {
+					norm[k] = x
+				}
+				norm["params"] = c.params
+				nvs, _ := s.contract.ValidateRequest(op.ID, norm)
+				c.bizVs = paramFailures(schemas.Failures(nvs))
+			}
+		}
+
+		var rep reply
+		switch variant := firstNonEmpty(pref.variant, fault.Variant); {
+		case variant != "":
+			rep = c.forced(variant) // never touches state
+		case op.run != nil:
+			rep = op.run(c)
+		case len(c.bizVs) > 0:
+			// No business rules known: arguments that break the request
+			// schema get the documented error variant, or a clean -32602
+			// rejection when the page documents none (T5).
+			if vr, ok := firstError(op.Operation); ok {
+				rep = c.forced(vr.Name)
+				break
+			}
+			ex.fail(w, id, wire.ErrArguments(violationText(c.bizVs)))
+			return
+		default:
+			rep = c.forced(documentedAnswer(op.Operation))
+		}
+		if rep.err != nil {
+			ex.failStore(w, id, rep.err)
+			return
+		}
+		out := rep.raw
+		if vr, _ := op.Variant(rep.variant); out == nil && vr.Shape == model.ShapeBinary {
+			// A JSON-RPC call the page says returns a file ("returns the
+			// report as a PDF"): the file, as the suite built from the same
+			// page expects (issue 17, T3).
+			if !faulted {
+				info.outcome = metrics.OutcomeSuccess
+			}
+			ex.writeBinary(w, r, vr.MediaType)
+			return
+		}
+		if out == nil {
+			vr, _ := op.Variant(rep.variant)
+			if out, err = op.encode(vr, vr.Shape, id, rep.known); err != nil {
+				s.log.Error("encoding response", "op", op.ID, "err", err)
+				ex.fail(w, id, wire.ErrInternal())
+				return
+			}
+		}
+		if rep.cookie != nil {
+			if t := info.trace; t != nil {
+				t.cookie = rep.cookie
+			}
+			http.SetCookie(w, rep.cookie)
+		}
+		if !faulted {
+			info.outcome = metrics.OutcomeSuccess
+			if vr, _ := op.Variant(rep.variant); vr.Error {
+				info.outcome = metrics.OutcomeError
+			}
+		}
+		ex.write(w, http.StatusOK, out)
+	})
+}
+
+// beginExchange starts the journaled exchange of one operation request:
+// the request's info and its namespace, peeked at so that a request the
+// mock then rejects takes no namespace slot (admit takes one once the
+// request is accepted). false: the namespace was refused, and answered.
+func (s *Server) beginExchange(w http.ResponseWriter, r *http.Request, op *operation) (*exchange, bool) {
+	info := infoOf(w)
+	info.op = op.ID
+	ns, rerr := s.peekNamespace(w, r)
+	if rerr != nil {
+		s.fail(w, info, rerr)
+		return nil, false
+	}
+	info.namespace = ns.Name()
+	ex := &info.exchangeVal
+	if ex.s != nil { // a second exchange in one request: its own
+		ex = &exchange{}
+	}
+	*ex = exchange{s: s, op: op, ns: ns, info: info}
+	return ex, true
+}
+
+// accept reads the request's Prefer header and admits its namespace, which
+// takes a slot now that the request is accepted (peekNamespace). false:
+// refused, and answered.
+func (s *Server) accept(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage) (preference, bool) {
+	pref, rerr := parsePrefer(r.Header.Values("Prefer"), ex.op)
+	var ns *state.Namespace
+	if rerr == nil {
+		ns, rerr = s.admit(ex.ns, ex.op.needsStore())
+	}
+	if rerr != nil {
+		ex.fail(w, id, rerr) // journaled under the namespace peeked at
+		return pref, false
+	}
+	ex.ns = ns
+	return pref, true
+}
+
+// exchange collects what the journal and the metrics need of one operation
+// request.
+type exchange struct {
+	s          *Server
+	op         *operation
+	ns         *state.Namespace
+	info       *requestInfo
+	reqRaw     []byte
+	reqDecoded any
+	violations []schemas.Violation
+	status     int
+	resp       []byte
+	recorded   bool
+}
+
+// Pseudo statuses for the journal and the log: no HTTP answer was sent.
+const (
+	statusClientGone = 499 // the client went away during a delay
+	statusClosed     = 0   // a fault closed the connection
+)
+
+// write records the exchange, then answers: a client that has its answer
+// finds it in the journal.
+func (ex *exchange) write(w http.ResponseWriter, status int, b []byte) {
+	ex.status, ex.resp = status, b
+	ex.record()
+	wire.WriteJSON(w, status, b)
+}
+
+func (ex *exchange) fail(w http.ResponseWriter, id json.RawMessage, e *wire.Error) {
+	if ex.info.outcome == "" {
+		ex.info.outcome = metrics.OutcomeProtocolError
+	}
+	ex.write(w, e.Status, wire.EncodeError(id, e))
+}
+
+// failStore answers a store failure (issue 19): 503 with Retry-After and
+// the failure's kind, never a business answer and never the store's own
+// text, which goes to the log (redacted by the store: no URL password).
+func (ex *exchange) failStore(w http.ResponseWriter, id json.RawMessage, err error) {
+	if !errors.Is(err, state.ErrDown) { // a store known down was logged when it went down
+		ex.s.log.Warn("store failure", "op", ex.op.ID, "namespace", ex.ns.Name(), "err", err)
+	}
+	ex.info.outcome = metrics.OutcomeStore
+	w.Header().Set("Retry-After", wire.RetryAfter)
+	ex.fail(w, id, wire.ErrStore(err))
+}
+
+// fail answers a protocol error outside an exchange (a bad namespace).
+func (s *Server) fail(w http.ResponseWriter, info *requestInfo, e *wire.Error) {
+	info.outcome = metrics.OutcomeProtocolError
+	wire.WriteError(w, wire.NullID, e)
+}
+
+// record appends the exchange to the journal, once (write does, before
+// answering; a deferred call covers the requests answered otherwise).
+func (ex *exchange) record() {
+	if ex.recorded {
+		return
+	}
+	ex.recorded = true
+	ex.s.journalAppend(ex)
+}
+
+// isJSON: T2's Content-Type, application/json with any parameters.
+func isJSON(ct string) bool {
+	if ct == "application/json" || ct == "application/json; charset=utf-8" {
+		return true // what clients send, without parsing
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
+}
+
+// readCall reads and decodes a call's body, once: when the router
+// (byArguments) or the session trace did already, their result is taken
+// (decodedOf).
+func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, *wire.Error) {
+	d := decodedOf(w, r)
+	if d == nil {
+		d = s.keepBody(w, r)
+	}
+	return d.raw, d.v, d.err
+}
+
+// withBody reads and decodes a call's body ahead of its operation handler
+// (for the router's byArguments, the session trace), once: the handler
+// takes it from the request's info (readCall, decodedOf), or from the
+// returned request's context when the handler runs outside the mock's
+// middleware (observe). A request the handler refuses before reading its
+// body (not a POST of JSON) is left unread, and nil returned.
+func (s *Server) withBody(w http.ResponseWriter, r *http.Request) (*http.Request, *decodedBody) {
+	if d := decodedOf(w, r); d != nil {
+		return r, d
+	}
+	if r.Body == nil || r.Method != http.MethodPost || !isJSON(wire.Header(r.Header, "Content-Type")) || wire.Header(r.Header, "Content-Encoding") != "" {
+		return r, nil
+	}
+	if _, ok := w.(*statusWriter); ok {
+		return r, s.keepBody(w, r) // no new request: the info is the request's already
+	}
+	d := s.decodeBody(w, r)
+	return r.WithContext(context.WithValue(r.Context(), decodedKey{}, d)), d
+}
+
+// keepBody reads and decodes the body into the request's info, where
+// decodedOf finds it (outside the middleware, a body of its own).
+func (s *Server) keepBody(w http.ResponseWriter, r *http.Request) *decodedBody {
+	sw, ok := w.(*statusWriter)
+	if !ok || sw.info.body != nil {
+		return s.decodeBody(w, r)
+	}
+	d := &sw.info.bodyVal // allocated with the info
+	*d = s.decodedBody(w, r)
+	sw.info.body = d
+	return d
+}
+
+// decodedOf is the body withBody decoded, or nil.
+func decodedOf(w http.ResponseWriter, r *http.Request) *decodedBody {
+	if sw, ok := w.(*statusWriter); ok && sw.info.body != nil {
+		return sw.info.body
+	}
+	d, _ := r.Context().Value(decodedKey{}).(*decodedBody)
+	return d
+}
+
+// decodedBody is a request body read and decoded.
+type decodedBody struct {
+	raw []byte
+	v   any
+	err *wire.Error
+}
+
+type decodedKey struct{}
+
+func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request) *decodedBody {
+	d := s.decodedBody(w, r)
+	return &d
+}
+
+func (s *Server) decodedBody(w http.ResponseWriter, r *http.Request) decodedBody {
+	body, rerr := readBody(w, r, s.cfg.MaxBody)
+	if rerr != nil {
+		return decodedBody{raw: body, err: rerr}
+	}
+	v, err := schemas.Decode(body)
+	if err != nil {
+		return decodedBody{raw: body, err: wire.ErrParse(wire.ErrText(err))}
+	}
+	return decodedBody{raw: body, v: v}
+}
+
+// readBody reads at most limit bytes (T5: 413 above).
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *wire.Error) {
+	if r.ContentLength > limit {
+		return nil, wire.ErrTooLarge(limit)
+	}
+	var b []byte
+	var err error
+	if n := r.ContentLength; n > 0 {
+		// The length is known: one buffer of that size, and a check
+		// that nothing follows.
+		b = make([]byte, n)
+		if _, err = io.ReadFull(r.Body, b); err == nil {
+			var one [1]byte
+			if m, _ := r.Body.Read(one[:]); m > 0 {
+				err = errors.New("body longer than its Content-Length")
+			}
+		}
+	} else {
+		b, err = io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	}
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, wire.ErrTooLarge(limit)
+		}
+		return nil, wire.ErrInvalidRequest("reading the body: " + wire.ErrText(err))
+	}
+	return b, nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
