@@ -3,6 +3,8 @@ package mockserver
 import (
 	"net/http"
 	"strings"
+
+	"github.com/nebeus/nebeus-contract/mockserver/ops"
 )
 
 // consoleConfig is what the console's script is given (html/template
@@ -30,7 +32,7 @@ type consoleOp struct {
 func (s *Server) consoleConfig() consoleConfig {
 	m := s.contract.Model()
 	c := consoleConfig{Title: m.Title, Decisions: map[string]string{}, Events: eventsPath, Control: controlPrefix,
-		Namespace: NamespaceHeader, MaxDelay: MaxDelay.String()}
+		Namespace: NamespaceHeader, MaxDelay: ops.MaxDelay.String()}
 	for _, o := range m.Operations {
 		op := consoleOp{ID: o.ID, Method: o.Method, Path: o.Path}
 		for _, v := range o.Variants {

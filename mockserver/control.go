@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/mockserver/hostcheck"
+	"github.com/nebeus/nebeus-contract/mockserver/ops"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -20,8 +21,8 @@ const controlPrefix = "/_mock/"
 
 // controlError is the control API's error body.
 type controlError struct {
-	Error  string                `json:"error"`
-	Errors map[string]fieldError `json:"errors,omitempty"`
+	Error  string                    `json:"error"`
+	Errors map[string]ops.FieldError `json:"errors,omitempty"`
 }
 
 func controlFail(w http.ResponseWriter, status int, msg string) {
@@ -143,7 +144,7 @@ func (s *Server) handleAccounts() http.Handler {
 func (s *Server) handleCreateAccount() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
-			op := s.accountOperation()
+			op := s.ops.AccountOperation()
 			if op == nil {
 				controlFail(w, http.StatusNotFound, "the contract has no operation that creates accounts")
 				return
@@ -163,7 +164,7 @@ func (s *Server) handleCreateAccount() http.Handler {
 				return
 			}
 			ns, _ := s.store.Namespace(name)
-			errs, in, err := s.checkSignup(op, ns, pm, paramFailures(schemas.Failures(vs)))
+			errs, in, err := s.ops.CheckSignup(op, ns, pm, ops.ParamFailures(schemas.Failures(vs)))
 			if len(errs) == 0 && err == nil {
 				var acc state.Account
 				if acc, err = ns.Signup(in); err == nil {
@@ -178,8 +179,8 @@ func (s *Server) handleCreateAccount() http.Handler {
 				return
 			}
 			if len(errs) == 0 {
-				errs = map[string]fieldError{}
-				addErr(errs, op.ErrorKey(argLogin), signupErrorMessage(err))
+				errs = map[string]ops.FieldError{}
+				ops.AddErr(errs, op.ErrorKey(ops.ArgLogin), ops.SignupErrorMessage(err))
 			}
 			wire.Encode(w, http.StatusUnprocessableEntity, controlError{Error: "the account breaks signup's rules (S5)", Errors: errs})
 		})

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nebeus/nebeus-contract/mockserver/ops"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
@@ -52,7 +53,7 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 		}
 		s = n.String()
 	}
-	v, err := parseDelay(s)
+	v, err := ops.ParseDelay(s)
 	if err != nil {
 		return err
 	}
@@ -251,13 +252,13 @@ func (t *faultTable) clearAll() {
 
 // check validates a fault against the contract.
 func (s *Server) checkFault(f *Fault) error {
-	op, ok := s.ops[f.Operation]
+	op, ok := s.ops.ByID[f.Operation]
 	if !ok {
 		return fmt.Errorf("operation %s is not in the contract", wire.Echo(f.Operation))
 	}
 	if f.Variant != "" {
 		if _, ok := op.Variant(f.Variant); !ok {
-			return fmt.Errorf("%s has no variant %s (have %v)", f.Operation, wire.Echo(f.Variant), variantNames(op))
+			return fmt.Errorf("%s has no variant %s (have %v)", f.Operation, wire.Echo(f.Variant), ops.VariantNames(op))
 		}
 	}
 	if f.Status != 0 && (f.Status < 500 || f.Status > 599) {

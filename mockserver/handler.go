@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/ops"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -20,7 +21,7 @@ import (
 // operationHandler serves a JSON-RPC operation at its path (T1): protocol checks (T2,
 // T5), request validation, Prefer and faults, the business logic, the
 // response in the documented shape (T3, T4), the journal.
-func (s *Server) operationHandler(op *operation) http.Handler {
+func (s *Server) operationHandler(op *ops.Operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex, ok := s.beginExchange(w, r, op)
 		if !ok {
@@ -79,15 +80,15 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 		ns = ex.ns
 		// The fault check and the reads the logic will make go out
 		// together (state/readahead.go): one round trip to a shared store.
-		faults := s.faults.ahead(ns.Name(), op.ID, !op.needsStore())
+		faults := s.faults.ahead(ns.Name(), op.ID, !op.NeedsStore())
 		obj, _ := v.(map[string]any)
 		params, _ := obj["params"].(map[string]any)
 		if list, ok := obj["params"].([]any); ok && op.ParamsByPosition {
 			params = op.Named(list) // by position (JSON-RPC 2.0's array)
 		}
 		var read *state.AccountRead
-		if op.readAhead != nil && len(ex.violations) == 0 {
-			read = op.readAhead(ns, params)
+		if op.ReadAhead != nil && len(ex.violations) == 0 {
+			read = op.ReadAhead(ns, params)
 		}
 		fault, faulted, ferr := faults.take()
 		if ferr != nil {
@@ -98,8 +99,8 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			info.outcome = metrics.OutcomeFault
 			w.Header().Set("X-Mock-Fault", "true") // so devtools show why
 		}
-		delay := min(pref.delay+fault.Delay.D(), MaxDelay)
-		if delay > 0 && !sleep(r.Context(), delay) {
+		delay := min(pref.Delay+fault.Delay.D(), ops.MaxDelay)
+		if delay > 0 && !ops.Sleep(r.Context(), delay) {
 			ex.status = statusClientGone
 			info.status = statusClientGone
 			return // the client went away; nobody reads an answer
@@ -114,19 +115,19 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			ex.write(w, fault.Status, wire.EncodeError(id, faultError(fault)))
 			return
 		}
-		if len(pref.applied) > 0 {
-			w.Header().Set("Preference-Applied", strings.Join(pref.applied, ", "))
+		if len(pref.Applied) > 0 {
+			w.Header().Set("Preference-Applied", strings.Join(pref.Applied, ", "))
 		}
 
 		if obj == nil { // the schema's type check answers first (T5); a second guard
 			ex.fail(w, id, wire.ErrInvalidRequest("the body is not a JSON object"))
 			return
 		}
-		c := &call{s: s, op: op, r: r, ns: ns, id: id, read: read}
-		c.params = params
-		c.bizVs = paramFailures(ex.violations)
-		if c.params == nil {
-			c.params = map[string]any{}
+		c := &ops.Call{Set: s.ops, Op: op, R: r, NS: ns, ID: id, Read: read}
+		c.Params = params
+		c.BizVs = ops.ParamFailures(ex.violations)
+		if c.Params == nil {
+			c.Params = map[string]any{}
 			if !op.ParamsOptional {
 				// T2: params missing where the operation takes arguments is
 				// reported like missing arguments, each under its field.
@@ -134,37 +135,37 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 				for k, x := range obj {
 					norm[k] = x
 				}
-				norm["params"] = c.params
+				norm["params"] = c.Params
 				nvs, _ := s.contract.ValidateRequest(op.ID, norm)
-				c.bizVs = paramFailures(schemas.Failures(nvs))
+				c.BizVs = ops.ParamFailures(schemas.Failures(nvs))
 			}
 		}
 
-		var rep reply
-		switch variant := firstNonEmpty(pref.variant, fault.Variant); {
+		var rep ops.Reply
+		switch variant := firstNonEmpty(pref.Variant, fault.Variant); {
 		case variant != "":
-			rep = c.forced(variant) // never touches state
-		case op.run != nil:
-			rep = op.run(c)
-		case len(c.bizVs) > 0:
+			rep = c.Forced(variant) // never touches state
+		case op.Run != nil:
+			rep = op.Run(c)
+		case len(c.BizVs) > 0:
 			// No business rules known: arguments that break the request
 			// schema get the documented error variant, or a clean -32602
 			// rejection when the page documents none (T5).
-			if vr, ok := firstError(op.Operation); ok {
-				rep = c.forced(vr.Name)
+			if vr, ok := ops.FirstError(op.Operation); ok {
+				rep = c.Forced(vr.Name)
 				break
 			}
-			ex.fail(w, id, wire.ErrArguments(violationText(c.bizVs)))
+			ex.fail(w, id, wire.ErrArguments(ops.ViolationText(c.BizVs)))
 			return
 		default:
-			rep = c.forced(documentedAnswer(op.Operation))
+			rep = c.Forced(ops.DocumentedAnswer(op.Operation))
 		}
-		if rep.err != nil {
-			ex.failStore(w, id, rep.err)
+		if rep.Err != nil {
+			ex.failStore(w, id, rep.Err)
 			return
 		}
-		out := rep.raw
-		if vr, _ := op.Variant(rep.variant); out == nil && vr.Shape == model.ShapeBinary {
+		out := rep.Raw
+		if vr, _ := op.Variant(rep.Variant); out == nil && vr.Shape == model.ShapeBinary {
 			// A JSON-RPC call the page says returns a file ("returns the
 			// report as a PDF"): the file, as the suite built from the same
 			// page expects (issue 17, T3).
@@ -175,22 +176,22 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 			return
 		}
 		if out == nil {
-			vr, _ := op.Variant(rep.variant)
-			if out, err = op.encode(vr, vr.Shape, id, rep.known); err != nil {
+			vr, _ := op.Variant(rep.Variant)
+			if out, err = op.Encode(vr, vr.Shape, id, rep.Known); err != nil {
 				s.log.Error("encoding response", "op", op.ID, "err", err)
 				ex.fail(w, id, wire.ErrInternal())
 				return
 			}
 		}
-		if rep.cookie != nil {
+		if rep.Cookie != nil {
 			if t := info.trace; t != nil {
-				t.cookie = rep.cookie
+				t.cookie = rep.Cookie
 			}
-			http.SetCookie(w, rep.cookie)
+			http.SetCookie(w, rep.Cookie)
 		}
 		if !faulted {
 			info.outcome = metrics.OutcomeSuccess
-			if vr, _ := op.Variant(rep.variant); vr.Error {
+			if vr, _ := op.Variant(rep.Variant); vr.Error {
 				info.outcome = metrics.OutcomeError
 			}
 		}
@@ -202,7 +203,7 @@ func (s *Server) operationHandler(op *operation) http.Handler {
 // the request's info and its namespace, peeked at so that a request the
 // mock then rejects takes no namespace slot (admit takes one once the
 // request is accepted). false: the namespace was refused, and answered.
-func (s *Server) beginExchange(w http.ResponseWriter, r *http.Request, op *operation) (*exchange, bool) {
+func (s *Server) beginExchange(w http.ResponseWriter, r *http.Request, op *ops.Operation) (*exchange, bool) {
 	info := infoOf(w)
 	info.op = op.ID
 	ns, rerr := s.peekNamespace(w, r)
@@ -222,11 +223,11 @@ func (s *Server) beginExchange(w http.ResponseWriter, r *http.Request, op *opera
 // accept reads the request's Prefer header and admits its namespace, which
 // takes a slot now that the request is accepted (peekNamespace). false:
 // refused, and answered.
-func (s *Server) accept(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage) (preference, bool) {
-	pref, rerr := parsePrefer(r.Header.Values("Prefer"), ex.op)
+func (s *Server) accept(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage) (ops.Preference, bool) {
+	pref, rerr := ops.ParsePrefer(r.Header.Values("Prefer"), ex.op)
 	var ns *state.Namespace
 	if rerr == nil {
-		ns, rerr = s.admit(ex.ns, ex.op.needsStore())
+		ns, rerr = s.admit(ex.ns, ex.op.NeedsStore())
 	}
 	if rerr != nil {
 		ex.fail(w, id, rerr) // journaled under the namespace peeked at
@@ -240,7 +241,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, ex *exchange, id
 // request.
 type exchange struct {
 	s          *Server
-	op         *operation
+	op         *ops.Operation
 	ns         *state.Namespace
 	info       *requestInfo
 	reqRaw     []byte

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/ops"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec/model"
@@ -19,7 +20,7 @@ import (
 // an image, say): its path and query arguments are checked against its
 // request schema, and the answer is its documented variant, chosen by
 // Prefer like any other, in the variant's media type.
-func (s *Server) httpOperationHandler(op *operation) http.Handler {
+func (s *Server) httpOperationHandler(op *ops.Operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex, ok := s.beginExchange(w, r, op)
 		if !ok {
@@ -51,22 +52,22 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 		ex.violations = schemas.Failures(vs)
 		if n := len(ex.violations); n > 0 {
 			w.Header().Set("X-Mock-Violations", strconv.Itoa(n))
-			ex.fail(w, wire.NullID, wire.ErrArguments(violationText(ex.violations)))
+			ex.fail(w, wire.NullID, wire.ErrArguments(ops.ViolationText(ex.violations)))
 			return
 		}
 		pref, ok := s.accept(w, r, ex, wire.NullID)
 		if !ok {
 			return
 		}
-		name := firstNonEmpty(pref.variant, variantSuccess)
+		name := firstNonEmpty(pref.Variant, ops.VariantSuccess)
 		vr, ok := op.Variant(name)
 		if !ok && len(op.Variants) > 0 {
 			vr = op.Variants[0]
 		}
-		if len(pref.applied) > 0 {
-			w.Header().Set("Preference-Applied", strings.Join(pref.applied, ", "))
+		if len(pref.Applied) > 0 {
+			w.Header().Set("Preference-Applied", strings.Join(pref.Applied, ", "))
 		}
-		if delay := min(pref.delay, MaxDelay); delay > 0 && !sleep(r.Context(), delay) {
+		if delay := min(pref.Delay, ops.MaxDelay); delay > 0 && !ops.Sleep(r.Context(), delay) {
 			ex.status, info.status = statusClientGone, statusClientGone
 			return
 		}
@@ -78,7 +79,7 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 			ex.writeBinary(w, r, vr.MediaType)
 			return
 		}
-		out, err := op.encode(vr, vr.Shape, wire.NullID, nil)
+		out, err := op.Encode(vr, vr.Shape, wire.NullID, nil)
 		if err != nil {
 			ex.fail(w, wire.NullID, wire.ErrInternal())
 			return
@@ -90,7 +91,7 @@ func (s *Server) httpOperationHandler(op *operation) http.Handler {
 // writeBinary answers a binary variant (an image, a PDF the page
 // documents but cannot show): a placeholder of its media type (T3).
 func (ex *exchange) writeBinary(w http.ResponseWriter, r *http.Request, mediaType string) {
-	body := placeholder(mediaType)
+	body := ops.Placeholder(mediaType)
 	ex.status = http.StatusOK
 	h := w.Header()
 	h.Set("Content-Type", mediaType)

@@ -19,6 +19,7 @@ var layers = [][]string{
 	{"mockserver/state", "mockserver/hostcheck", "mockserver/metrics"},
 	{"mockserver/wire"},
 	{"mockserver/framing", "mockserver/session", "mockserver/journal"},
+	{"mockserver/ops"},
 	{"mockserver"},
 	{"mockserver/browsertest", "mockserver/loadtest"},
 }

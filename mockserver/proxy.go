@@ -17,6 +17,7 @@ import (
 	"github.com/nebeus/nebeus-contract/internal/contractcheck"
 	"github.com/nebeus/nebeus-contract/mockserver/journal"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/ops"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -123,7 +124,7 @@ var mockRequestHeaders = []string{NamespaceHeader, "Prefer"}
 
 // proxyHandler forwards one operation's requests to the upstream and
 // checks each exchange.
-func (s *Server) proxyHandler(op *operation) http.Handler {
+func (s *Server) proxyHandler(op *ops.Operation) http.Handler {
 	p := s.proxy
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex, ok := s.beginExchange(w, r, op)
@@ -161,7 +162,7 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 		if faulted {
 			info.outcome = metrics.OutcomeFault
 			w.Header().Set("X-Mock-Fault", "true")
-			if d := min(fault.Delay.D(), MaxDelay); d > 0 && !sleep(r.Context(), d) {
+			if d := min(fault.Delay.D(), ops.MaxDelay); d > 0 && !ops.Sleep(r.Context(), d) {
 				ex.status, info.status = statusClientGone, statusClientGone
 				return
 			}
@@ -224,7 +225,7 @@ func (s *Server) proxyHandler(op *operation) http.Handler {
 
 // judgedCall is what the checks need of the request (contractcheck.Call): whether
 // it is a call the contract describes, and its arguments' failures.
-func (s *Server) judgedCall(op *operation, r *http.Request, v any, parseErr *wire.Error) contractcheck.Call {
+func (s *Server) judgedCall(op *ops.Operation, r *http.Request, v any, parseErr *wire.Error) contractcheck.Call {
 	if r.Method != op.Method {
 		return contractcheck.Call{}
 	}
@@ -242,7 +243,7 @@ func (s *Server) judgedCall(op *operation, r *http.Request, v any, parseErr *wir
 	if wire.FromViolations(fails) != nil {
 		return contractcheck.Call{}
 	}
-	return contractcheck.Call{WellFormed: true, Failures: paramFailures(fails)}
+	return contractcheck.Call{WellFormed: true, Failures: ops.ParamFailures(fails)}
 }
 
 // nonEmpty is b, or nil for no bytes (a journal entry's "no body").

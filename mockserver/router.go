@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/ops"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -14,7 +15,7 @@ import (
 // route is one operation's place in the URL space (T1): its path as the
 // contract gives it, templates ({name}) matching one segment each.
 type route struct {
-	op      *operation
+	op      *ops.Operation
 	literal string         // the path, when it has no template
 	re      *regexp.Regexp // else its pattern, one group per path parameter
 	h       http.Handler
@@ -35,7 +36,7 @@ type opRouter struct {
 func (s *Server) newOpRouter() *opRouter {
 	rt := &opRouter{s: s}
 	for _, o := range s.contract.Operations() {
-		op := s.ops[o.ID]
+		op := s.ops.ByID[o.ID]
 		r := route{op: op}
 		switch {
 		case s.proxy.forwards(o.ID):

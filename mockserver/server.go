@@ -13,6 +13,7 @@ import (
 	"github.com/nebeus/nebeus-contract/fixtures"
 	"github.com/nebeus/nebeus-contract/mockserver/journal"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/ops"
 	"github.com/nebeus/nebeus-contract/mockserver/session"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -67,13 +68,17 @@ const (
 	DefaultMaxBody = 1 << 20
 )
 
+// MaxDelay bounds the latency a request may ask for (Prefer: delay=...) or a
+// fault may add, in total. A server's WriteTimeout must exceed it.
+const MaxDelay = ops.MaxDelay
+
+// MaxFieldLength is the longest free-text argument the mock stores, in
+// characters (M5: the mock's own choice, not the contract's).
+const MaxFieldLength = ops.MaxFieldLength
+
 // DefaultCORSOrigins are the origins allowed without Config.CORSOrigins: a
 // frontend dev server on any port of the local machine.
 var DefaultCORSOrigins = []string{"http://localhost:*", "http://127.0.0.1:*"}
-
-// MaxDelay bounds the latency a request may ask for (Prefer: delay=...) or a
-// fault may add, in total. A server's WriteTimeout must exceed it.
-const MaxDelay = 30 * time.Second
 
 // Server is the mock: an http.Handler serving the contract's operations, the
 // contract itself, health, metrics and (optionally) the control API. It is
@@ -90,14 +95,12 @@ type Server struct {
 	registry *prometheus.Registry
 	now      func() time.Time
 
-	ops       map[string]*operation // by name
-	countries []byte                // the active countries, encoded once (S6)
-	secrets   journal.Secrets       // what the journal redacts (M4, S2)
-	session   session.Rules         // how a session travels (S2)
+	ops     *ops.Set        // the operations and their business logic
+	secrets journal.Secrets // what the journal redacts (M4, S2)
+	session session.Rules   // how a session travels (S2)
 	// corsHeaders and opMethods answer a preflight (S2's header, the
 	// operations' methods).
 	corsHeaders, opMethods string
-	activeIDs              map[int]bool // ids of the active countries (S5)
 	handler                http.Handler
 	// The console's live feed and session tracker (routes.go sets them).
 	feed    *liveFeed
@@ -167,13 +170,14 @@ func (s *Server) build() error {
 	s.secrets = journal.New(s.contract.Model())
 	s.session = session.New(s.contract.Model())
 	s.corsHeaders, s.opMethods = allowedHeaders(s.session), operationMethods(s.contract.Model())
-	s.activeIDs = make(map[int]bool, len(s.fixtures.Active))
+	activeIDs := make(map[int]bool, len(s.fixtures.Active))
 	for _, c := range s.fixtures.Active {
-		s.activeIDs[c.ID] = true
+		activeIDs[c.ID] = true
 	}
 	// S6: the active countries never change while the mock runs, so the
 	// answer is encoded once; get_countries is then a plain write.
-	if s.countries, err = json.Marshal(s.fixtures.Active); err != nil {
+	countries, err := json.Marshal(s.fixtures.Active)
+	if err != nil {
 		return fmt.Errorf("mockserver: countries: %w", err)
 	}
 	if len(s.fixtures.Active) == 0 {
@@ -190,7 +194,8 @@ func (s *Server) build() error {
 			return err
 		}
 	}
-	if err := s.buildOperations(); err != nil {
+	if s.ops, err = ops.New(ops.Config{Contract: s.contract, Fixtures: s.fixtures, Session: s.session,
+		CompanyID: cfg.CompanyID, DB: cfg.DB, Countries: countries, ActiveIDs: activeIDs, Log: s.log}); err != nil {
 		return err
 	}
 	s.handler = s.routes()

@@ -1,4 +1,4 @@
-package mockserver
+package ops
 
 import (
 	"context"
@@ -10,20 +10,24 @@ import (
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
-// preference is what a request's Prefer header asks for (see doc.go).
-type preference struct {
-	variant string        // a documented variant of the operation; "" none
-	delay   time.Duration // extra latency
-	applied []string      // for Preference-Applied (RFC 7240)
+// MaxDelay bounds the latency a request may ask for (Prefer: delay=...) or a
+// fault may add, in total. A server's WriteTimeout must exceed it.
+const MaxDelay = 30 * time.Second
+
+// Preference is what a request's Prefer header asks for (see doc.go).
+type Preference struct {
+	Variant string        // a documented variant of the operation; "" none
+	Delay   time.Duration // extra latency
+	Applied []string      // for Preference-Applied (RFC 7240)
 }
 
-// parsePrefer reads the Prefer header values: preferences separated by
+// ParsePrefer reads the Prefer header values: preferences separated by
 // commas (or semicolons, as some clients write them), each token[=value],
 // the value optionally double-quoted. variant and delay are the mock's;
 // others (Prism's code and example, RFC 7240's return, wait...) are ignored
 // as RFC 7240 asks.
-func parsePrefer(values []string, op *operation) (preference, *wire.Error) {
-	var p preference
+func ParsePrefer(values []string, op *Operation) (Preference, *wire.Error) {
+	var p Preference
 	for _, h := range values {
 		for _, item := range strings.FieldsFunc(h, func(r rune) bool { return r == ',' || r == ';' }) {
 			key, val, _ := strings.Cut(strings.TrimSpace(item), "=")
@@ -34,23 +38,23 @@ func parsePrefer(values []string, op *operation) (preference, *wire.Error) {
 				if _, ok := op.Variant(val); !ok {
 					return p, errUnknownVariant(op, val)
 				}
-				p.variant = val
-				p.applied = append(p.applied, "variant="+val)
+				p.Variant = val
+				p.Applied = append(p.Applied, "variant="+val)
 			case "delay":
-				d, err := parseDelay(val)
+				d, err := ParseDelay(val)
 				if err != nil {
 					return p, wire.ErrInvalidRequest("Prefer: " + err.Error())
 				}
-				p.delay = d
-				p.applied = append(p.applied, "delay="+d.String())
+				p.Delay = d
+				p.Applied = append(p.Applied, "delay="+d.String())
 			}
 		}
 	}
 	return p, nil
 }
 
-func errUnknownVariant(op *operation, name string) *wire.Error {
-	names := variantNames(op)
+func errUnknownVariant(op *Operation, name string) *wire.Error {
+	names := VariantNames(op)
 	return &wire.Error{
 		Status:  http.StatusBadRequest,
 		Code:    wire.CodeInvalidRequest,
@@ -59,7 +63,8 @@ func errUnknownVariant(op *operation, name string) *wire.Error {
 	}
 }
 
-func variantNames(op *operation) []string {
+// VariantNames are op's documented variants, in the page's order.
+func VariantNames(op *Operation) []string {
 	names := make([]string, 0, len(op.Variants))
 	for _, v := range op.Variants {
 		names = append(names, v.Name)
@@ -72,9 +77,9 @@ type delayError string
 
 func (e delayError) Error() string { return string(e) }
 
-// parseDelay reads a Go duration ("250ms", "1.5s") or a whole number of
+// ParseDelay reads a Go duration ("250ms", "1.5s") or a whole number of
 // milliseconds, 0..MaxDelay.
-func parseDelay(s string) (time.Duration, error) {
+func ParseDelay(s string) (time.Duration, error) {
 	var d time.Duration
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		if n < 0 || n > MaxDelay.Milliseconds() {
@@ -93,9 +98,9 @@ func parseDelay(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// sleep waits d or until ctx ends, and reports whether it waited d: a
+// Sleep waits d or until ctx ends, and reports whether it waited d: a
 // client that goes away stops the wait.
-func sleep(ctx context.Context, d time.Duration) bool {
+func Sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -106,25 +111,25 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// forced answers a documented variant without touching state (Prefer or a
+// Forced answers a documented variant without touching state (Prefer or a
 // fault): the page's example with the contract's fixed texts, except where
 // the logic has a truer answer (the real countries list, a plausible
 // signup error under the login's key).
-func (c *call) forced(variant string) reply {
+func (c *Call) Forced(variant string) Reply {
 	const forcedMessage = "The request cannot be completed right now; please try again later"
-	vr, _ := c.op.Variant(variant)
+	vr, _ := c.Op.Variant(variant)
 	if vr.Error {
-		if _, ok := vr.Field("/errors"); ok && c.op.run != nil {
-			return reply{variant: variant, known: signupErrors(map[string]fieldError{
-				c.op.ErrorKey(argLogin): {Field: c.op.ErrorKey(argLogin), Message: "this email is already registered"},
+		if _, ok := vr.Field("/errors"); ok && c.Op.Run != nil {
+			return Reply{Variant: variant, Known: signupErrors(map[string]FieldError{
+				c.Op.ErrorKey(ArgLogin): {Field: c.Op.ErrorKey(ArgLogin), Message: "this email is already registered"},
 			})}
 		}
 		// A free-text message (S4's) gets the mock's own plausible text
 		// rather than the page's elided "...".
-		return reply{variant: variant, known: map[string]any{"message": forcedMessage}}
+		return Reply{Variant: variant, Known: map[string]any{"message": forcedMessage}}
 	}
-	if c.op.readOnly && variant == variantSuccess {
-		return c.op.run(c) // the mock's data (S6), no state touched
+	if c.Op.readOnly && variant == VariantSuccess {
+		return c.Op.Run(c) // the mock's data (S6), no state touched
 	}
-	return reply{variant: variant}
+	return Reply{Variant: variant}
 }

@@ -1,4 +1,4 @@
-package mockserver
+package ops
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 // message turns a request-schema violation of an argument into text a
 // frontend can show (S4, S5). The rule's numbers (minimum, minLength...)
 // are read from the contract model, not restated here.
-func (s *Server) message(op *operation, v schemas.Violation) string {
+func (s *Set) message(op *Operation, v schemas.Violation) string {
 	arg := v.Argument
 	if arg == "" {
 		return v.Message

@@ -1,14 +1,14 @@
-package mockserver
+package ops
 
 import (
 	"encoding/base64"
 	"mime"
 )
 
-// placeholder is the body the mock answers a binary variant with (an
+// Placeholder is the body the mock answers a binary variant with (an
 // image the page documents but cannot show): a smallest valid file of the
 // media type, so an <img> loads and a client's decoder accepts it.
-func placeholder(mediaType string) []byte {
+func Placeholder(mediaType string) []byte {
 	mt, _, err := mime.ParseMediaType(mediaType)
 	if err != nil {
 		mt = mediaType

@@ -1,9 +1,10 @@
-package mockserver
+package ops
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net/http"
 	"strings"
@@ -11,14 +12,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/mockserver/session"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
-// operation is one operation of the contract with the mock's business logic.
-type operation struct {
+// Operation is one operation of the contract with the mock's business logic.
+type Operation struct {
 	schemas.Operation
 	logic
 	// body is a read-only operation's answer, computed once (S6).
@@ -31,30 +33,30 @@ type operation struct {
 
 // logic is the mock's business logic of one operation.
 type logic struct {
-	run func(c *call) reply // nil: answer the documented example
+	Run func(c *Call) Reply // nil: answer the documented example
 	// readOnly: run touches no state, so a forced success (Prefer, a
 	// fault) may answer with it rather than with the page's example.
 	readOnly bool
-	// createsAccounts: its arguments are an account's keys, and every demo
+	// CreatesAccounts: its arguments are an account's keys, and every demo
 	// account must pass its request schema (fixtures.Set.Check).
-	createsAccounts bool
-	// readAhead starts the state reads run will make, with the fault
+	CreatesAccounts bool
+	// ReadAhead starts the state reads run will make, with the fault
 	// check (state/readahead.go); nil: none.
-	readAhead func(ns *state.Namespace, params map[string]any) *state.AccountRead
+	ReadAhead func(ns *state.Namespace, params map[string]any) *state.AccountRead
 	// decision is the one its rules implement (S1..S6), and args the
 	// arguments run reads: on a contract that does not state the decision
 	// (another API's page, issue 17), an operation that merely shares the
-	// id gets the logic only if it has them all (as the suite binds its
+	// ID gets the logic only if it has them all (as the suite binds its
 	// specs, conformance/bind.go), else its documented example.
 	decision string
 	args     []string
 }
 
-// needsStore: the operation's answer depends on the store. One that does
+// NeedsStore: the operation's answer depends on the store. One that does
 // not (get_countries, an operation answered from its example) never
 // waits for a file or Redis store, and is answered while it is down
 // (issue 19).
-func (op *operation) needsStore() bool { return op.run != nil && !op.readOnly }
+func (op *Operation) NeedsStore() bool { return op.Run != nil && !op.readOnly }
 
 // readLoginAccount reads ahead the account signin authenticates (S1).
 func readLoginAccount(ns *state.Namespace, params map[string]any) *state.AccountRead {
@@ -62,10 +64,10 @@ func readLoginAccount(ns *state.Namespace, params map[string]any) *state.Account
 	return ns.ReadAccount(login)
 }
 
-// encode is the answer of variant vr: its result, the documented fields
+// Encode is the answer of variant vr: its result, the documented fields
 // filled from known and the example (appendResult), wrapped as shape says
 // (T4). The variant's layout is built once, by name.
-func (op *operation) encode(vr model.Variant, shape string, id json.RawMessage, known any) ([]byte, error) {
+func (op *Operation) Encode(vr model.Variant, shape string, id json.RawMessage, known any) ([]byte, error) {
 	if vr.Name == "" {
 		// The page documents no usable response: the answer is JSON the
 		// suite built from the same page accepts (issue 17, T3), an empty
@@ -83,35 +85,35 @@ func (op *operation) encode(vr model.Variant, shape string, id json.RawMessage, 
 	return wire.Wrap(shape, id, func(dst []byte) ([]byte, error) { return l.AppendResult(dst, l.Example, known) })
 }
 
-// call is one operation request, after the protocol checks.
-type call struct {
-	s      *Server
-	op     *operation
-	r      *http.Request
-	ns     *state.Namespace
-	id     json.RawMessage
-	params map[string]any      // never nil
-	bizVs  []schemas.Violation // request-schema failures under /params, keyed by Field
-	read   *state.AccountRead  // started by the logic's readAhead; nil: none
+// Call is one operation request, after the protocol checks.
+type Call struct {
+	Set    *Set
+	Op     *Operation
+	R      *http.Request
+	NS     *state.Namespace
+	ID     json.RawMessage
+	Params map[string]any      // never nil
+	BizVs  []schemas.Violation // request-schema failures under /params, keyed by Field
+	Read   *state.AccountRead  // started by the logic's readAhead; nil: none
 }
 
-// reply is a business outcome (T3): always HTTP 200.
-type reply struct {
-	variant string // a documented variant of the operation
-	// known are the values the business logic knows; appendResult puts them
+// Reply is a business outcome (T3): always HTTP 200.
+type Reply struct {
+	Variant string // a documented variant of the operation
+	// Known are the values the business logic knows; appendResult puts them
 	// into the variant's documented fields (T6) with its fixed texts.
-	known any
-	raw   []byte // or the whole body, already encoded
-	// cookie is set on the answer; clear ends the session cookie (S3).
-	cookie *http.Cookie
-	// err: the store failed (state.Failure), so there is no business
+	Known any
+	Raw   []byte // or the whole body, already encoded
+	// Cookie is set on the answer; clear ends the session cookie (S3).
+	Cookie *http.Cookie
+	// Err: the store failed (state.Failure), so there is no business
 	// answer: the call is answered 503 (errStore), never a variant.
-	err error
+	Err error
 }
 
 // Variant names of the model.
 const (
-	variantSuccess = model.VariantSuccess
+	VariantSuccess = model.VariantSuccess
 	variantError   = model.VariantError
 )
 
@@ -120,17 +122,43 @@ const (
 // other operation of the contract is served from its documented example
 // (like Prism), its request still validated.
 var businessLogic = map[string]logic{
-	"signin":         {run: (*call).signin, readAhead: readLoginAccount, decision: "S1", args: []string{"login", "password"}},
-	"logout":         {run: (*call).logout, decision: "S3"},
-	"reset_password": {run: (*call).resetPassword, decision: "S4", args: []string{"login"}},
-	"signup":         {run: (*call).signup, createsAccounts: true, decision: "S5", args: []string{"login", "password", "confirm_password", "country"}},
-	"get_countries":  {run: (*call).getCountries, readOnly: true, decision: "S6"},
+	"signin":         {Run: (*Call).signin, ReadAhead: readLoginAccount, decision: "S1", args: []string{"login", "password"}},
+	"logout":         {Run: (*Call).logout, decision: "S3"},
+	"reset_password": {Run: (*Call).resetPassword, decision: "S4", args: []string{"login"}},
+	"signup":         {Run: (*Call).signup, CreatesAccounts: true, decision: "S5", args: []string{"login", "password", "confirm_password", "country"}},
+	"get_countries":  {Run: (*Call).getCountries, readOnly: true, decision: "S6"},
+}
+
+// Set is the contract's operations bound to the mock's business logic,
+// with what that logic reads besides the state: built once per contract
+// (newOpSet), read-only after.
+type Set struct {
+	contract  *schemas.Contract
+	session   session.Rules
+	companyID int
+	db        string
+	countries []byte       // the active countries, encoded once (S6)
+	activeIDs map[int]bool // ids of the active countries (S5)
+	log       *slog.Logger
+	ByID      map[string]*Operation
+}
+
+// Config is what newOpSet binds the operations with.
+type Config struct {
+	Contract  *schemas.Contract
+	Fixtures  fixtures.Set
+	Session   session.Rules
+	CompanyID int
+	DB        string
+	Countries []byte
+	ActiveIDs map[int]bool
+	Log       *slog.Logger
 }
 
 // logicFor is o's business logic: businessLogic's by id, unless the
 // contract does not state its decision and o lacks what the logic reads
 // (a success variant, a JSON-RPC call, its arguments).
-func (s *Server) logicFor(o schemas.Operation) logic {
+func (s *Set) logicFor(o schemas.Operation) logic {
 	lg, ok := businessLogic[o.ID]
 	if !ok {
 		return lg
@@ -140,7 +168,7 @@ func (s *Server) logicFor(o schemas.Operation) logic {
 			return lg
 		}
 	}
-	_, success := o.Variant(variantSuccess)
+	_, success := o.Variant(VariantSuccess)
 	fits := success && o.JSONRPC()
 	for _, a := range lg.args {
 		if _, has := o.Argument(a); !has {
@@ -154,45 +182,46 @@ func (s *Server) logicFor(o schemas.Operation) logic {
 	return lg
 }
 
-// buildOperations binds every operation of the contract (T1: the list
-// comes from the contract, never from this file) to its business logic.
-func (s *Server) buildOperations() error {
-	s.ops = map[string]*operation{}
+// New binds every operation of the contract (T1: the list comes from
+// the contract, never from this file) to its business logic.
+func New(cfg Config) (*Set, error) {
+	s := &Set{contract: cfg.Contract, session: cfg.Session, companyID: cfg.CompanyID, db: cfg.DB,
+		countries: cfg.Countries, activeIDs: cfg.ActiveIDs, log: cfg.Log, ByID: map[string]*Operation{}}
 	for _, o := range s.contract.Operations() {
-		op := &operation{Operation: o, logic: s.logicFor(o), layouts: map[string]*wire.Layout{}}
+		op := &Operation{Operation: o, logic: s.logicFor(o), layouts: map[string]*wire.Layout{}}
 		for _, vr := range o.Variants {
 			op.layouts[vr.Name] = wire.NewLayout(vr)
 		}
-		if _, ok := o.Variant(variantSuccess); !ok && op.run != nil {
-			return fmt.Errorf("mockserver: operation %s has no %q variant", o.ID, variantSuccess)
+		if _, ok := o.Variant(VariantSuccess); !ok && op.Run != nil {
+			return nil, fmt.Errorf("mockserver: operation %s has no %q variant", o.ID, VariantSuccess)
 		}
-		if op.run == nil {
+		if op.Run == nil {
 			s.log.Warn("operation has no business logic; answering its documented example", "op", o.ID)
 		}
-		if op.createsAccounts {
-			if err := s.fixtures.Check(fixtures.Rules{Contract: s.contract, Operation: o.ID}); err != nil {
-				return fmt.Errorf("mockserver: demo accounts break the contract: %w", err)
+		if op.CreatesAccounts {
+			if err := cfg.Fixtures.Check(fixtures.Rules{Contract: s.contract, Operation: o.ID}); err != nil {
+				return nil, fmt.Errorf("mockserver: demo accounts break the contract: %w", err)
 			}
 		}
-		s.ops[o.ID] = op
+		s.ByID[o.ID] = op
 	}
-	return nil
+	return s, nil
 }
 
-// documentedAnswer is the variant a valid call of an operation without
+// DocumentedAnswer is the variant a valid call of an operation without
 // business rules is answered with: its success, or, where the page shows
 // only other outcomes (an error), the first of them: an answer the suite
 // built from the same page accepts (issue 17, item 8).
-func documentedAnswer(o model.Operation) string {
-	if _, ok := o.Variant(variantSuccess); ok || len(o.Variants) == 0 {
-		return variantSuccess
+func DocumentedAnswer(o model.Operation) string {
+	if _, ok := o.Variant(VariantSuccess); ok || len(o.Variants) == 0 {
+		return VariantSuccess
 	}
 	return o.Variants[0].Name
 }
 
-// paramFailures keeps the violations of the arguments (not the envelope's,
+// ParamFailures keeps the violations of the arguments (not the envelope's,
 // T5), which the operations report as business errors (S1, S4, S5).
-func paramFailures(vs []schemas.Violation) []schemas.Violation {
+func ParamFailures(vs []schemas.Violation) []schemas.Violation {
 	var out []schemas.Violation
 	for _, v := range vs {
 		if v.Code == 0 && !v.Warning && strings.HasPrefix(v.Pointer, "/params") {
@@ -204,9 +233,9 @@ func paramFailures(vs []schemas.Violation) []schemas.Violation {
 
 // signinResult is what the mock knows of S1's success result (M1); the
 // documented fields it does not know come from the page's example.
-func (c *call) signinResult(acc state.Account, sessionID string) map[string]any {
+func (c *Call) signinResult(acc state.Account, sessionID string) map[string]any {
 	return map[string]any{
-		"company_id": c.s.cfg.CompanyID, "db": c.s.cfg.DB, "session_id": sessionID, "uid": acc.UID,
+		"company_id": c.Set.companyID, "db": c.Set.db, "session_id": sessionID, "uid": acc.UID,
 		"name": acc.Name, "surname": acc.Surname, "username": acc.Login,
 		"user_context": map[string]any{"lang": acc.Lang, "tz": acc.TZ, "uid": acc.UID},
 	}
@@ -214,75 +243,75 @@ func (c *call) signinResult(acc state.Account, sessionID string) map[string]any 
 
 // signin (S1): the same failure for an unknown login, a wrong password or
 // bad arguments; success starts a new session (S2) with the M1 fields.
-func (c *call) signin() reply {
+func (c *Call) signin() Reply {
 	// The failure's text is the contract's fixed text (S1).
-	fail := reply{variant: variantError}
-	if len(c.bizVs) > 0 {
+	fail := Reply{Variant: variantError}
+	if len(c.BizVs) > 0 {
 		return fail
 	}
-	login, _ := c.params["login"].(string)
-	password, _ := c.params["password"].(string)
-	acc, ok, err := c.ns.AuthenticateRead(c.read, login, password)
+	login, _ := c.Params["login"].(string)
+	password, _ := c.Params["password"].(string)
+	acc, ok, err := c.NS.AuthenticateRead(c.Read, login, password)
 	if err != nil { // an outage is not a wrong password (issue 19)
-		return reply{err: err}
+		return Reply{Err: err}
 	}
 	if !ok {
 		return fail
 	}
-	sess, err := c.ns.StartSessionFor(acc)
+	sess, err := c.NS.StartSessionFor(acc)
 	if state.Failure(err) != nil {
-		return reply{err: err}
+		return Reply{Err: err}
 	}
 	if err != nil { // the account vanished between the two calls (a reset)
 		return fail
 	}
-	return reply{variant: variantSuccess, known: c.signinResult(acc, sess.ID), cookie: c.s.session.CookieFor(sess.ID)}
+	return Reply{Variant: VariantSuccess, Known: c.signinResult(acc, sess.ID), Cookie: c.Set.session.CookieFor(sess.ID)}
 }
 
 // logout (S3): ends the session the request carries, always succeeds, clears
 // the cookie.
-func (c *call) logout() reply {
-	for _, id := range c.s.session.IDs(c.r, c.params) {
-		if _, err := c.ns.EndSessionErr(id); err != nil {
-			return reply{err: err} // the session may still be live: no cleared cookie
+func (c *Call) logout() Reply {
+	for _, id := range c.Set.session.IDs(c.R, c.Params) {
+		if _, err := c.NS.EndSessionErr(id); err != nil {
+			return Reply{Err: err} // the session may still be live: no cleared cookie
 		}
 	}
-	return reply{variant: variantSuccess, cookie: c.s.session.Cleared()}
+	return Reply{Variant: VariantSuccess, Cookie: c.Set.session.Cleared()}
 }
 
 // resetPassword (S4): success for any well-formed email, existing or not
 // (no account enumeration); an outbox message when the account exists.
-func (c *call) resetPassword() reply {
-	if len(c.bizVs) > 0 {
-		return reply{variant: variantError, known: map[string]any{"message": c.s.message(c.op, c.bizVs[0])}}
+func (c *Call) resetPassword() Reply {
+	if len(c.BizVs) > 0 {
+		return Reply{Variant: variantError, Known: map[string]any{"message": c.Set.message(c.Op, c.BizVs[0])}}
 	}
-	login, _ := c.params["login"].(string)
-	if _, _, err := c.ns.RequestResetErr(login); err != nil {
-		return reply{err: err}
+	login, _ := c.Params["login"].(string)
+	if _, _, err := c.NS.RequestResetErr(login); err != nil {
+		return Reply{Err: err}
 	}
-	return reply{variant: variantSuccess}
+	return Reply{Variant: VariantSuccess}
 }
 
 // getCountries (S6): the active countries, encoded once.
-func (c *call) getCountries() reply {
-	c.op.once.Do(func() {
-		vr, _ := c.op.Variant(variantSuccess)
+func (c *Call) getCountries() Reply {
+	c.Op.once.Do(func() {
+		vr, _ := c.Op.Variant(VariantSuccess)
 		var list any
-		if err := json.Unmarshal(c.s.countries, &list); err == nil {
-			c.op.body, _ = c.op.encode(vr, schemas.ShapeBare, nil, list)
+		if err := json.Unmarshal(c.Set.countries, &list); err == nil {
+			c.Op.body, _ = c.Op.Encode(vr, schemas.ShapeBare, nil, list)
 		}
 	})
-	return reply{variant: variantSuccess, raw: c.op.body}
+	return Reply{Variant: VariantSuccess, Raw: c.Op.body}
 }
 
-// fieldError is one entry of signup's errors (S5).
-type fieldError struct {
+// FieldError is one entry of signup's errors (S5).
+type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
 }
 
 // signupErrors is what the mock knows of S5's error result.
-func signupErrors(errs map[string]fieldError) map[string]any {
+func signupErrors(errs map[string]FieldError) map[string]any {
 	m := make(map[string]any, len(errs))
 	for k, e := range errs {
 		m[k] = map[string]any{"field": e.Field, "message": e.Message}
@@ -292,33 +321,33 @@ func signupErrors(errs map[string]fieldError) map[string]any {
 
 // signup (S5): every problem at once, keyed by field: first what the request
 // schema finds (keys from x-error-key), then the checks that need state.
-func (c *call) signup() reply {
-	errs, in, err := c.s.checkSignup(c.op, c.ns, c.params, c.bizVs)
+func (c *Call) signup() Reply {
+	errs, in, err := c.Set.CheckSignup(c.Op, c.NS, c.Params, c.BizVs)
 	if err != nil {
-		return reply{err: err}
+		return Reply{Err: err}
 	}
 	if len(errs) == 0 {
-		if _, err := c.ns.Signup(in); state.Failure(err) != nil {
-			return reply{err: err} // not a field's problem: the store's (issue 19)
+		if _, err := c.NS.Signup(in); state.Failure(err) != nil {
+			return Reply{Err: err} // not a field's problem: the store's (issue 19)
 		} else if err != nil {
-			errs = map[string]fieldError{}
-			addErr(errs, c.op.ErrorKey(argLogin), signupErrorMessage(err))
+			errs = map[string]FieldError{}
+			AddErr(errs, c.Op.ErrorKey(ArgLogin), SignupErrorMessage(err))
 		}
 	}
 	if len(errs) > 0 {
-		return reply{variant: variantError, known: signupErrors(errs)}
+		return Reply{Variant: variantError, Known: signupErrors(errs)}
 	}
-	return reply{variant: variantSuccess}
+	return Reply{Variant: VariantSuccess}
 }
 
-// checkSignup runs S5's checks and returns the errors by field and, when
+// CheckSignup runs S5's checks and returns the errors by field and, when
 // there are none, the account to create. The control API's account creation
 // shares it.
-func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]any, vs []schemas.Violation) (map[string]fieldError, state.NewAccount, error) {
-	errs := map[string]fieldError{}
+func (s *Set) CheckSignup(op *Operation, ns *state.Namespace, p map[string]any, vs []schemas.Violation) (map[string]FieldError, state.NewAccount, error) {
+	errs := map[string]FieldError{}
 	bad := map[string]bool{} // arguments with a schema violation
 	for _, v := range vs {
-		addErr(errs, v.Field, s.message(op, v))
+		AddErr(errs, v.Field, s.message(op, v))
 		bad[v.Argument] = true
 	}
 	str := func(k string) string { x, _ := p[k].(string); return x }
@@ -335,17 +364,17 @@ func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]an
 		}
 		k := a.Name
 		if v := str(k); !bad[k] && len(v) > MaxFieldLength && utf8.RuneCountInString(v) > MaxFieldLength {
-			addErr(errs, op.ErrorKey(k), fmt.Sprintf("longer than %d characters (the mock's limit, M5)", MaxFieldLength))
+			AddErr(errs, op.ErrorKey(k), fmt.Sprintf("longer than %d characters (the mock's limit, M5)", MaxFieldLength))
 			bad[k] = true
 		}
 	}
 	if !bad["password"] && !bad["confirm_password"] && str("password") != str("confirm_password") {
-		addErr(errs, op.ErrorKey("confirm_password"), "password and confirm_password differ")
+		AddErr(errs, op.ErrorKey("confirm_password"), "password and confirm_password differ")
 	}
 	if !bad["country"] {
 		id, ok := intArg(p["country"])
 		if !ok || !s.activeIDs[id] {
-			addErr(errs, op.ErrorKey("country"), "country "+wire.Cut(fmt.Sprint(p["country"]))+" is not the id of an active country")
+			AddErr(errs, op.ErrorKey("country"), "country "+wire.Cut(fmt.Sprint(p["country"]))+" is not the id of an active country")
 		}
 		in.Country = id
 	}
@@ -355,7 +384,7 @@ func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]an
 			return nil, state.NewAccount{}, err
 		}
 		if exists {
-			addErr(errs, op.ErrorKey(argLogin), "this email is already registered")
+			AddErr(errs, op.ErrorKey(ArgLogin), "this email is already registered")
 		}
 	}
 	if n, ok := intArg(p["timezone"]); ok && !bad["timezone"] {
@@ -374,22 +403,24 @@ func (s *Server) checkSignup(op *operation, ns *state.Namespace, p map[string]an
 // characters (M5: the mock's own choice, not the contract's).
 const MaxFieldLength = 1024
 
-// addErr keeps the first problem of each field: one message a form can show
+// AddErr keeps the first problem of each field: one message a form can show
 // under it.
-func addErr(errs map[string]fieldError, key, msg string) {
+func AddErr(errs map[string]FieldError, key, msg string) {
 	if key == "" {
 		key = "params"
 	}
 	if _, dup := errs[key]; !dup {
-		errs[key] = fieldError{Field: key, Message: msg}
+		errs[key] = FieldError{Field: key, Message: msg}
 	}
 }
 
-// argLogin is the argument signin, signup and reset_password take the
+// ArgLogin is the argument signin, signup and reset_password take the
 // account's email in: the business logic's name for it.
-const argLogin = "login"
+const ArgLogin = "login"
 
-func signupErrorMessage(err error) string {
+// SignupErrorMessage is the field error of an account the store refused
+// to create (a login registered meanwhile, S5).
+func SignupErrorMessage(err error) string {
 	if errors.Is(err, state.ErrDuplicateLogin) {
 		return "this email is already registered"
 	}
@@ -415,19 +446,19 @@ func intArg(v any) (int, bool) {
 	return int(f), true
 }
 
-// accountOperation is the operation that creates accounts (signup, S5),
+// AccountOperation is the operation that creates accounts (signup, S5),
 // by the binding table; nil when the contract has none.
-func (s *Server) accountOperation() *operation {
+func (s *Set) AccountOperation() *Operation {
 	for _, o := range s.contract.Operations() {
-		if op := s.ops[o.ID]; op.createsAccounts {
+		if op := s.ByID[o.ID]; op.CreatesAccounts {
 			return op
 		}
 	}
 	return nil
 }
 
-// firstError is the operation's first documented error variant.
-func firstError(o schemas.Operation) (schemas.Variant, bool) {
+// FirstError is the operation's first documented error variant.
+func FirstError(o schemas.Operation) (schemas.Variant, bool) {
 	for _, v := range o.Variants {
 		if v.Error {
 			return v, true
@@ -436,8 +467,8 @@ func firstError(o schemas.Operation) (schemas.Variant, bool) {
 	return schemas.Variant{}, false
 }
 
-// violationText lists violations for an error message, bounded.
-func violationText(vs []schemas.Violation) string {
+// ViolationText lists violations for an error message, bounded.
+func ViolationText(vs []schemas.Violation) string {
 	const most = 5
 	parts := make([]string, 0, most)
 	for i, v := range vs {

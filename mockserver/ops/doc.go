@@ -1,0 +1,16 @@
+// Package ops holds the operations of the contract and the mock's business
+// logic: [Set] binds every operation of the contract (T1) to its rules
+// (signin S1, logout S3, reset_password S4, signup S5, get_countries S6;
+// any other operation answers its documented example), [Call] is one
+// accepted request and [Reply] its business outcome (T3: HTTP 200), which
+// [Operation.Encode] turns into the documented shape (T4). It also holds
+// what chooses an answer without the rules: Prefer ([ParsePrefer],
+// [Call.Forced], [MaxDelay]), the body of a binary variant
+// ([Placeholder]) and the messages of argument violations (S4, S5).
+//
+// It reads and writes the state (mockserver/state) and answers in the wire
+// format (mockserver/wire); it knows nothing of HTTP routing, the journal,
+// faults, the control API, the console or the proxy. It imports only
+// mockserver/state, mockserver/wire, mockserver/session, schemas,
+// spec/model, fixtures and the standard library.
+package ops
