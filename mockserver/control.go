@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/faults"
 	"github.com/nebeus/nebeus-contract/mockserver/hostcheck"
 	"github.com/nebeus/nebeus-contract/mockserver/ops"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
@@ -106,7 +107,7 @@ func (s *Server) handleReset() http.Handler {
 		defer s.feed.poke() // the console drops what the reset removed
 		if _, one := r.URL.Query()["namespace"]; !one {
 			s.store.ResetAll()
-			s.faults.clearAll()
+			s.faults.ClearAll()
 			s.tracker.reset("", true)
 			wire.Encode(w, http.StatusOK, map[string]any{"reset": "all"})
 			return
@@ -116,7 +117,7 @@ func (s *Server) handleReset() http.Handler {
 			return
 		}
 		s.store.Reset(name)
-		s.faults.clear(name, "")
+		s.faults.Clear(name, "")
 		s.tracker.reset(name, false)
 		wire.Encode(w, http.StatusOK, map[string]any{"reset": name})
 	})
@@ -246,13 +247,13 @@ func (s *Server) handleSetFault() http.Handler {
 		s.controlNS(w, r, func(name string) {
 			dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
 			dec.DisallowUnknownFields()
-			var f Fault
+			var f faults.Fault
 			if err := dec.Decode(&f); err != nil {
 				controlFail(w, http.StatusBadRequest, "fault: "+wire.ErrText(err))
 				return
 			}
 			f.Namespace = name
-			if err := s.checkFault(&f); err != nil {
+			if err := faults.Check(s.ops, &f); err != nil {
 				controlFail(w, http.StatusBadRequest, "fault: "+wire.ErrText(err))
 				return
 			}
@@ -260,7 +261,7 @@ func (s *Server) handleSetFault() http.Handler {
 				controlFail(w, e.Status, e.Message)
 				return
 			}
-			if err := s.faults.set(f); err != nil { // not set: never a 201 for it (issue 19)
+			if err := s.faults.Set(f); err != nil { // not set: never a 201 for it (issue 19)
 				s.log.Warn("store failure", "control", "set fault", "err", err)
 				w.Header().Set("Retry-After", wire.RetryAfter)
 				controlFail(w, http.StatusServiceUnavailable, wire.ErrStore(err).Message)
@@ -275,7 +276,7 @@ func (s *Server) handleSetFault() http.Handler {
 func (s *Server) handleFaults() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.controlNS(w, r, func(name string) {
-			wire.Encode(w, http.StatusOK, map[string]any{"namespace": name, "faults": s.faults.list(name)})
+			wire.Encode(w, http.StatusOK, map[string]any{"namespace": name, "faults": s.faults.List(name)})
 		})
 	})
 }
@@ -287,7 +288,7 @@ func (s *Server) handleClearFaults() http.Handler {
 		if !ok {
 			return
 		}
-		n := s.faults.clear(name, r.URL.Query().Get("operation"))
+		n := s.faults.Clear(name, r.URL.Query().Get("operation"))
 		wire.Encode(w, http.StatusOK, map[string]any{"namespace": name, "cleared": n})
 	})
 }

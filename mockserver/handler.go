@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/faults"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/ops"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
@@ -80,7 +81,7 @@ func (s *Server) operationHandler(op *ops.Operation) http.Handler {
 		ns = ex.ns
 		// The fault check and the reads the logic will make go out
 		// together (state/readahead.go): one round trip to a shared store.
-		faults := s.faults.ahead(ns.Name(), op.ID, !op.NeedsStore())
+		fc := s.faults.Ahead(ns.Name(), op.ID, !op.NeedsStore())
 		obj, _ := v.(map[string]any)
 		params, _ := obj["params"].(map[string]any)
 		if list, ok := obj["params"].([]any); ok && op.ParamsByPosition {
@@ -90,7 +91,7 @@ func (s *Server) operationHandler(op *ops.Operation) http.Handler {
 		if op.ReadAhead != nil && len(ex.violations) == 0 {
 			read = op.ReadAhead(ns, params)
 		}
-		fault, faulted, ferr := faults.take()
+		fault, faulted, ferr := fc.Take()
 		if ferr != nil {
 			ex.failStore(w, id, ferr)
 			return
@@ -108,11 +109,11 @@ func (s *Server) operationHandler(op *ops.Operation) http.Handler {
 		if faulted && fault.Close {
 			ex.status = statusClosed
 			info.status = statusClosed
-			closeConnection(w)
+			faults.CloseConnection(w)
 			return
 		}
 		if faulted && fault.Status != 0 {
-			ex.write(w, fault.Status, wire.EncodeError(id, faultError(fault)))
+			ex.write(w, fault.Status, wire.EncodeError(id, faults.Error(fault)))
 			return
 		}
 		if len(pref.Applied) > 0 {

@@ -20,6 +20,7 @@ var layers = [][]string{
 	{"mockserver/wire"},
 	{"mockserver/framing", "mockserver/session", "mockserver/journal"},
 	{"mockserver/ops"},
+	{"mockserver/faults"},
 	{"mockserver"},
 	{"mockserver/browsertest", "mockserver/loadtest"},
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nebeus/nebeus-contract/internal/contractcheck"
+	"github.com/nebeus/nebeus-contract/mockserver/faults"
 	"github.com/nebeus/nebeus-contract/mockserver/journal"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/ops"
@@ -158,7 +159,7 @@ func (s *Server) proxyHandler(op *ops.Operation) http.Handler {
 		}
 		ex.ns = ns
 
-		fault, faulted, _ := s.faults.ahead(ns.Name(), op.ID, true).take()
+		fault, faulted, _ := s.faults.Ahead(ns.Name(), op.ID, true).Take()
 		if faulted {
 			info.outcome = metrics.OutcomeFault
 			w.Header().Set("X-Mock-Fault", "true")
@@ -168,11 +169,11 @@ func (s *Server) proxyHandler(op *ops.Operation) http.Handler {
 			}
 			if fault.Close {
 				ex.status, info.status = statusClosed, statusClosed
-				closeConnection(w)
+				faults.CloseConnection(w)
 				return
 			}
 			if fault.Status != 0 {
-				ex.write(w, fault.Status, wire.EncodeError(id, faultError(fault)))
+				ex.write(w, fault.Status, wire.EncodeError(id, faults.Error(fault)))
 				return
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/mockserver/faults"
 	"github.com/nebeus/nebeus-contract/mockserver/journal"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/ops"
@@ -88,7 +89,7 @@ type Server struct {
 	contract *schemas.Contract
 	fixtures fixtures.Set
 	store    *state.Store
-	faults   *faultTable
+	faults   *faults.Table
 	origins  *corsPolicy
 	log      *slog.Logger
 	metrics  *metrics.Requests
@@ -149,7 +150,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
-	s.faults = newFaultTable(s.store)
+	s.faults = faults.New(s.store)
 	s.feed, s.tracker = newLiveFeed(), newSessionTracker()
 	if err := s.build(); err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package mockserver
+package faults
 
 import (
 	"encoding/json"
@@ -43,7 +43,7 @@ func (d Duration) MarshalJSON() ([]byte, error) {
 	return json.Marshal(time.Duration(d).String())
 }
 
-// UnmarshalJSON reads "500ms" or 500 (milliseconds), 0..MaxDelay.
+// UnmarshalJSON reads "500ms" or 500 (milliseconds), 0..ops.MaxDelay.
 func (d *Duration) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
@@ -61,10 +61,10 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// faultTable holds the faults of every namespace, one per operation: in
+// Table holds the faults of every namespace, one per operation: in
 // the store when it has a backend (file:, redis://), so every replica
 // injects the same faults and a count is shared; else in this map.
-type faultTable struct {
+type Table struct {
 	st *state.Store
 	mu sync.Mutex
 	m  map[string]map[string]*Fault // namespace -> operation -> fault
@@ -74,7 +74,7 @@ type faultTable struct {
 }
 
 // recount refreshes n; t.mu is held.
-func (t *faultTable) recount() {
+func (t *Table) recount() {
 	var n int64
 	for _, ops := range t.m {
 		n += int64(len(ops))
@@ -82,17 +82,18 @@ func (t *faultTable) recount() {
 	t.n.Store(n)
 }
 
-func newFaultTable(st *state.Store) *faultTable {
-	t := &faultTable{m: map[string]map[string]*Fault{}}
+// New makes the table of the store st: in st when it has a backend.
+func New(st *state.Store) *Table {
+	t := &Table{m: map[string]map[string]*Fault{}}
 	if st.HasBackend() {
 		t.st = st
 	}
 	return t
 }
 
-// set replaces the fault of f's operation in f's namespace; err is the
+// Set replaces the fault of f's operation in f's namespace; err is the
 // store's failure (state.Failure): then the fault may not be set.
-func (t *faultTable) set(f Fault) error {
+func (t *Table) Set(f Fault) error {
 	f.Remaining = f.Count
 	if t.st != nil {
 		b, _ := json.Marshal(f)
@@ -110,30 +111,30 @@ func (t *faultTable) set(f Fault) error {
 	return nil
 }
 
-// faultCheck is a fault lookup started ahead (faultTable.ahead): with a
+// Lookup is a fault lookup started ahead (Table.Ahead): with a
 // shared store, its read travels with the request's other reads.
-type faultCheck struct {
-	t        *faultTable
+type Lookup struct {
+	t        *Table
 	ns, op   string
 	has      func() (bool, error) // nil: the memory table, looked up by take
 	optional bool                 // the operation does not need the store
 }
 
-// ahead starts looking up the fault of op in namespace ns; take, on its
+// Ahead starts looking up the fault of op in namespace ns; Take, on its
 // answer, applies it. optional: the operation does not need the store
 // otherwise (get_countries), so the lookup does not wait for it
 // (state.Store.FaultAhead), and a store failure reads as no fault.
-func (t *faultTable) ahead(ns, op string, optional bool) faultCheck {
-	fc := faultCheck{t: t, ns: ns, op: op, optional: optional}
+func (t *Table) Ahead(ns, op string, optional bool) Lookup {
+	fc := Lookup{t: t, ns: ns, op: op, optional: optional}
 	if t.st != nil {
 		fc.has = t.st.FaultAhead(ns, op, optional)
 	}
 	return fc
 }
 
-// take returns the fault in force for the call and counts the call; err
+// Take returns the fault in force for the call and counts the call; err
 // is the store's failure (state.Failure), never with a fault.
-func (fc faultCheck) take() (Fault, bool, error) {
+func (fc Lookup) Take() (Fault, bool, error) {
 	f, ok, err := fc.t.take(fc.ns, fc.op, fc.has)
 	if err != nil && fc.optional {
 		fc.t.st.Report(err)
@@ -144,7 +145,7 @@ func (fc faultCheck) take() (Fault, bool, error) {
 
 // take returns the fault in force for one call and counts the call; has
 // answers whether the store holds one (read ahead; only with a store).
-func (t *faultTable) take(ns, op string, has func() (bool, error)) (Fault, bool, error) {
+func (t *Table) take(ns, op string, has func() (bool, error)) (Fault, bool, error) {
 	if t.st != nil {
 		if ok, err := has(); !ok || err != nil {
 			return Fault{}, false, err
@@ -192,8 +193,8 @@ func (t *faultTable) take(ns, op string, has func() (bool, error)) (Fault, bool,
 	return out, true, nil
 }
 
-// list returns the faults of a namespace, by operation.
-func (t *faultTable) list(ns string) []Fault {
+// List returns the faults of a namespace, by operation.
+func (t *Table) List(ns string) []Fault {
 	if t.st != nil {
 		var out []Fault
 		for _, b := range t.st.Faults(ns) {
@@ -218,8 +219,8 @@ func (t *faultTable) list(ns string) []Fault {
 	return out
 }
 
-// clear removes the faults of a namespace, of one operation when op != "".
-func (t *faultTable) clear(ns, op string) int {
+// Clear removes the faults of a namespace, of one operation when op != "".
+func (t *Table) Clear(ns, op string) int {
 	if t.st != nil {
 		return t.st.ClearFaults(ns, op)
 	}
@@ -238,8 +239,8 @@ func (t *faultTable) clear(ns, op string) int {
 	return 0
 }
 
-// clearAll removes every fault (a reset of all namespaces).
-func (t *faultTable) clearAll() {
+// ClearAll removes every fault (a reset of all namespaces).
+func (t *Table) ClearAll() {
 	if t.st != nil {
 		t.st.ClearAllFaults()
 		return
@@ -250,9 +251,9 @@ func (t *faultTable) clearAll() {
 	t.mu.Unlock()
 }
 
-// check validates a fault against the contract.
-func (s *Server) checkFault(f *Fault) error {
-	op, ok := s.ops.ByID[f.Operation]
+// Check validates a fault against the contract's operations.
+func Check(set *ops.Set, f *Fault) error {
+	op, ok := set.ByID[f.Operation]
 	if !ok {
 		return fmt.Errorf("operation %s is not in the contract", wire.Echo(f.Operation))
 	}
@@ -273,16 +274,16 @@ func (s *Server) checkFault(f *Fault) error {
 	return nil
 }
 
-// faultError is the JSON-RPC-style body of a fault's 5xx.
-func faultError(f Fault) *wire.Error {
+// Error is the JSON-RPC-style body of a fault's 5xx.
+func Error(f Fault) *wire.Error {
 	return &wire.Error{Status: f.Status, Code: wire.CodeInternalError,
 		Message: "Internal error (fault injected by the mock: HTTP " + strconv.Itoa(f.Status) + " " + http.StatusText(f.Status) + ")"}
 }
 
-// closeConnection drops the connection without an answer: hijacked and
+// CloseConnection drops the connection without an answer: hijacked and
 // closed where the connection allows it (HTTP/1), else the handler is
 // aborted, which net/http turns into a closed connection or reset stream.
-func closeConnection(w http.ResponseWriter) {
+func CloseConnection(w http.ResponseWriter) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err == nil {
 		_ = conn.Close()
