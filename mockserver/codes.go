@@ -1,6 +1,9 @@
 package mockserver
 
-import "github.com/nebeus/nebeus-contract/mockserver/wire"
+import (
+	"github.com/nebeus/nebeus-contract/mockserver/namespace"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
+)
 
 // The JSON-RPC error codes the mock answers with (T5), declared with the
 // wire format (package wire) and repeated here so that callers of the mock
@@ -13,3 +16,7 @@ const (
 	CodeInternalError    = wire.CodeInternalError
 	CodeStoreUnavailable = wire.CodeStoreUnavailable
 )
+
+// NamespaceHeader names the isolated state a request works on; absent or
+// empty: the default namespace (package namespace).
+const NamespaceHeader = namespace.Header

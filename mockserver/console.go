@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/namespace"
 	"github.com/nebeus/nebeus-contract/mockserver/ops"
 )
 
@@ -32,7 +33,7 @@ type consoleOp struct {
 func (s *Server) consoleConfig() consoleConfig {
 	m := s.contract.Model()
 	c := consoleConfig{Title: m.Title, Decisions: map[string]string{}, Events: eventsPath, Control: controlPrefix,
-		Namespace: NamespaceHeader, MaxDelay: ops.MaxDelay.String()}
+		Namespace: namespace.Header, MaxDelay: ops.MaxDelay.String()}
 	for _, o := range m.Operations {
 		op := consoleOp{ID: o.ID, Method: o.Method, Path: o.Path}
 		for _, v := range o.Variants {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nebeus/nebeus-contract/mockserver/faults"
 	"github.com/nebeus/nebeus-contract/mockserver/hostcheck"
+	"github.com/nebeus/nebeus-contract/mockserver/namespace"
 	"github.com/nebeus/nebeus-contract/mockserver/ops"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
@@ -78,7 +79,7 @@ func isLoopback(remote string) bool {
 // controlNamespace reads ?namespace= (absent or empty: the default).
 func (s *Server) controlNamespace(w http.ResponseWriter, r *http.Request) (string, bool) {
 	name := r.URL.Query().Get("namespace")
-	if name != "" && !validNamespace(name) {
+	if name != "" && !namespace.Valid(name) {
 		controlFail(w, http.StatusBadRequest, "namespace must be 1 to 64 characters of A-Z a-z 0-9 . _ -")
 		return "", false
 	}
@@ -257,7 +258,7 @@ func (s *Server) handleSetFault() http.Handler {
 				controlFail(w, http.StatusBadRequest, "fault: "+wire.ErrText(err))
 				return
 			}
-			if _, e := s.namespaceNamed(name, true); e != nil { // a fault puts it in use
+			if _, e := namespace.Named(s.store, name, true); e != nil { // a fault puts it in use
 				controlFail(w, e.Status, e.Message)
 				return
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/nebeus/nebeus-contract/mockserver/faults"
 	"github.com/nebeus/nebeus-contract/mockserver/journal"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/namespace"
 	"github.com/nebeus/nebeus-contract/mockserver/ops"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -121,7 +122,7 @@ func errUpstream(status int, msg string) *wire.Error {
 var hopHeaders = []string{"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
 	"Te", "Trailer", "Transfer-Encoding", "Upgrade", "Accept-Encoding"}
 
-var mockRequestHeaders = []string{NamespaceHeader, "Prefer"}
+var mockRequestHeaders = []string{namespace.Header, "Prefer"}
 
 // proxyHandler forwards one operation's requests to the upstream and
 // checks each exchange.

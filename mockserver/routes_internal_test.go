@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/nebeus/nebeus-contract/mockserver/namespace"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
@@ -62,7 +63,7 @@ func TestDirectOpsRouteAsTheMuxWould(t *testing.T) {
 func TestNamespaceHeaderIsCanonical(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, "/", nil)
 	r.Header.Set("x-mock-namespace", "team")
-	if got := wire.Header(r.Header, NamespaceHeader); got != "team" {
-		t.Errorf("header(%q) = %q: the constant is not canonical", NamespaceHeader, got)
+	if got := wire.Header(r.Header, namespace.Header); got != "team" {
+		t.Errorf("header(%q) = %q: the constant is not canonical", namespace.Header, got)
 	}
 }
