@@ -41,7 +41,7 @@ func controlFail(w http.ResponseWriter, status int, msg string) {
 // The console (console.go) sits behind the same check.
 func (s *Server) controlAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if o := r.Header.Get("Origin"); o != "" && !s.origins.allows(o) && !sameOrigin(r, o) {
+		if o := r.Header.Get("Origin"); o != "" && !s.origins.Allows(o) && !sameOrigin(r, o) {
 			controlFail(w, http.StatusForbidden, "control API: origin not allowed")
 			return
 		}

@@ -18,7 +18,7 @@ const module = "github.com/nebeus/nebeus-contract/"
 var layers = [][]string{
 	{"mockserver/state", "mockserver/hostcheck", "mockserver/metrics"},
 	{"mockserver/wire"},
-	{"mockserver/framing", "mockserver/session", "mockserver/journal", "mockserver/namespace"},
+	{"mockserver/framing", "mockserver/session", "mockserver/journal", "mockserver/namespace", "mockserver/cors"},
 	{"mockserver/ops"},
 	{"mockserver/faults"},
 	{"mockserver"},

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/mockserver/cors"
 	"github.com/nebeus/nebeus-contract/mockserver/faults"
 	"github.com/nebeus/nebeus-contract/mockserver/journal"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
@@ -90,7 +91,7 @@ type Server struct {
 	fixtures fixtures.Set
 	store    *state.Store
 	faults   *faults.Table
-	origins  *corsPolicy
+	origins  *cors.Policy
 	log      *slog.Logger
 	metrics  *metrics.Requests
 	registry *prometheus.Registry
@@ -121,7 +122,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, contract: cfg.Contract, fixtures: *cfg.Fixtures, log: cfg.Logger, registry: cfg.Registry, now: cfg.Now}
-	s.origins, err = newCORSPolicy(cfg.CORSOrigins)
+	s.origins, err = cors.New(cfg.CORSOrigins)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +171,7 @@ func (s *Server) build() error {
 	}
 	s.secrets = journal.New(s.contract.Model())
 	s.session = session.New(s.contract.Model())
-	s.corsHeaders, s.opMethods = allowedHeaders(s.session), operationMethods(s.contract.Model())
+	s.corsHeaders, s.opMethods = cors.AllowedHeaders(s.session), cors.OperationMethods(s.contract.Model())
 	activeIDs := make(map[int]bool, len(s.fixtures.Active))
 	for _, c := range s.fixtures.Active {
 		activeIDs[c.ID] = true
