@@ -18,8 +18,8 @@ const module = "github.com/nebeus/nebeus-contract/"
 var layers = [][]string{
 	{"mockserver/state", "mockserver/hostcheck", "mockserver/metrics"},
 	{"mockserver/wire"},
-	{"mockserver/framing", "mockserver/session", "mockserver/journal", "mockserver/namespace", "mockserver/cors"},
-	{"mockserver/ops"},
+	{"mockserver/framing", "mockserver/session", "mockserver/journal", "mockserver/namespace"},
+	{"mockserver/ops", "mockserver/cors"},
 	{"mockserver/faults"},
 	{"mockserver"},
 	{"mockserver/browsertest", "mockserver/loadtest"},
