@@ -2,8 +2,8 @@ package mockserver
 
 import (
 	"net/http"
-	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/control"
 	"github.com/nebeus/nebeus-contract/mockserver/namespace"
 	"github.com/nebeus/nebeus-contract/mockserver/ops"
 )
@@ -32,7 +32,7 @@ type consoleOp struct {
 
 func (s *Server) consoleConfig() consoleConfig {
 	m := s.contract.Model()
-	c := consoleConfig{Title: m.Title, Decisions: map[string]string{}, Events: eventsPath, Control: controlPrefix,
+	c := consoleConfig{Title: m.Title, Decisions: map[string]string{}, Events: eventsPath, Control: control.Prefix,
 		Namespace: namespace.Header, MaxDelay: ops.MaxDelay.String()}
 	for _, o := range m.Operations {
 		op := consoleOp{ID: o.ID, Method: o.Method, Path: o.Path}
@@ -58,14 +58,4 @@ func (s *Server) handleConsole() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderPage(w, "console.html", s.consoleConfig())
 	})
-}
-
-// sameOrigin: the request comes from a page the mock served itself (the
-// console), under the Host it was asked by (which controlAuth checks).
-func sameOrigin(r *http.Request, origin string) bool {
-	scheme := "http://"
-	if r.TLS != nil {
-		scheme = "https://"
-	}
-	return r.Host != "" && strings.EqualFold(origin, scheme+r.Host)
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/control"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
@@ -30,7 +31,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 			h.Add("Vary", "Access-Control-Request-Method")
 			h.Add("Vary", "Access-Control-Request-Headers")
 			methods := s.opMethods
-			if strings.HasPrefix(r.URL.Path, controlPrefix) {
+			if strings.HasPrefix(r.URL.Path, control.Prefix) {
 				methods = "GET, POST, DELETE"
 			}
 			if allowed {

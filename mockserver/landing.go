@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/control"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
@@ -24,8 +25,8 @@ const swaggerUIVersion = "5.35.0"
 const (
 	assetsPrefix  = "/_assets/"
 	referencePath = "/reference/"
-	consolePath   = controlPrefix
-	eventsPath    = controlPrefix + "events"
+	consolePath   = control.Prefix
+	eventsPath    = control.Prefix + "events"
 )
 
 var pages = template.Must(template.New("").ParseFS(web, "web/*.html"))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/nebeus/nebeus-contract/mockserver/control"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -58,20 +59,23 @@ func (s *Server) routes() http.Handler {
 	if s.cfg.Control {
 		// Off by default; when off, /_mock/ falls to the catch-all below
 		// and answers exactly like an unknown path.
-		c := s.controlAuth
+		api := &control.API{Store: s.store, Faults: s.faults, Ops: s.ops, Contract: s.contract, Secrets: s.secrets,
+			Origins: s.origins, Token: s.cfg.ControlToken, MaxBody: s.cfg.MaxBody, Log: s.log,
+			Changed: s.feed.poke, ResetTrace: s.tracker.reset}
+		c := api.Auth
 		mux.Handle("GET "+consolePath+"{$}", c(s.handleConsole()))
 		mux.Handle("GET "+eventsPath, c(s.handleEvents()))
-		mux.Handle("POST /_mock/reset", c(s.handleReset()))
-		mux.Handle("GET /_mock/namespaces", c(s.handleNamespaces()))
-		mux.Handle("GET /_mock/accounts", c(s.handleAccounts()))
-		mux.Handle("POST /_mock/accounts", c(s.handleCreateAccount()))
-		mux.Handle("GET /_mock/sessions", c(s.handleSessions()))
-		mux.Handle("GET /_mock/journal", c(s.handleJournal()))
-		mux.Handle("DELETE /_mock/journal", c(s.handleClearJournal()))
-		mux.Handle("GET /_mock/outbox", c(s.handleOutbox()))
-		mux.Handle("POST /_mock/faults", c(s.handleSetFault()))
-		mux.Handle("GET /_mock/faults", c(s.handleFaults()))
-		mux.Handle("DELETE /_mock/faults", c(s.handleClearFaults()))
+		mux.Handle("POST /_mock/reset", c(api.HandleReset()))
+		mux.Handle("GET /_mock/namespaces", c(api.HandleNamespaces()))
+		mux.Handle("GET /_mock/accounts", c(api.HandleAccounts()))
+		mux.Handle("POST /_mock/accounts", c(api.HandleCreateAccount()))
+		mux.Handle("GET /_mock/sessions", c(api.HandleSessions()))
+		mux.Handle("GET /_mock/journal", c(api.HandleJournal()))
+		mux.Handle("DELETE /_mock/journal", c(api.HandleClearJournal()))
+		mux.Handle("GET /_mock/outbox", c(api.HandleOutbox()))
+		mux.Handle("POST /_mock/faults", c(api.HandleSetFault()))
+		mux.Handle("GET /_mock/faults", c(api.HandleFaults()))
+		mux.Handle("DELETE /_mock/faults", c(api.HandleClearFaults()))
 	}
 
 	// T5: anything else is an unknown operation.
@@ -171,7 +175,7 @@ func (s *Server) handleSchema() http.Handler {
 // ownPrefix is where the mock's own routes are always reachable, whatever
 // the page documents (issue 17 item 8): the control API's prefix, which no
 // page of an API documents.
-const ownPrefix = controlPrefix
+const ownPrefix = control.Prefix
 
 // ownPaths are the mock's own GET routes at the root, with the path each is
 // reachable at under ownPrefix ("" when only at the root): shadowed lists

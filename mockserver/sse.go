@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nebeus/nebeus-contract/mockserver/control"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 )
 
@@ -113,7 +114,7 @@ func (s *Server) handleEvents() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		wake, cancel := s.feed.subscribe()
 		if wake == nil {
-			controlFail(w, http.StatusServiceUnavailable, fmt.Sprintf("too many console streams (%d)", maxStreams))
+			control.Fail(w, http.StatusServiceUnavailable, fmt.Sprintf("too many console streams (%d)", maxStreams))
 			return
 		}
 		defer cancel()
