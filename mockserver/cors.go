@@ -6,11 +6,12 @@ import (
 	"strings"
 
 	"github.com/nebeus/nebeus-contract/mockserver/control"
+	"github.com/nebeus/nebeus-contract/mockserver/proxy"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
 // exposedHeaders are the response headers scripts may read.
-const exposedHeaders = "X-Mock-Violations, X-Mock-Fault, Preference-Applied, " + ViolationsHeader
+const exposedHeaders = "X-Mock-Violations, X-Mock-Fault, Preference-Applied, " + proxy.ViolationsHeader
 
 // cors wraps next: allowed origins get the CORS headers, preflights (OPTIONS
 // with Access-Control-Request-Method) are answered 204 here. Disallowed

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -38,7 +37,7 @@ func (s *Server) operationHandler(op *ops.Operation) http.Handler {
 			ex.fail(w, wire.NullID, wire.ErrMethodOf(r.Method, []string{m}))
 			return
 		}
-		if ct := wire.Header(r.Header, "Content-Type"); !isJSON(ct) {
+		if ct := wire.Header(r.Header, "Content-Type"); !wire.IsJSON(ct) {
 			ex.fail(w, wire.NullID, wire.ErrMediaType(ct))
 			return
 		}
@@ -302,15 +301,6 @@ func (ex *exchange) record() {
 	ex.s.journalAppend(ex)
 }
 
-// isJSON: T2's Content-Type, application/json with any parameters.
-func isJSON(ct string) bool {
-	if ct == "application/json" || ct == "application/json; charset=utf-8" {
-		return true // what clients send, without parsing
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == "application/json"
-}
-
 // readCall reads and decodes a call's body, once: when the router
 // (byArguments) or the session trace did already, their result is taken
 // (decodedOf).
@@ -332,7 +322,7 @@ func (s *Server) withBody(w http.ResponseWriter, r *http.Request) (*http.Request
 	if d := decodedOf(w, r); d != nil {
 		return r, d
 	}
-	if r.Body == nil || r.Method != http.MethodPost || !isJSON(wire.Header(r.Header, "Content-Type")) || wire.Header(r.Header, "Content-Encoding") != "" {
+	if r.Body == nil || r.Method != http.MethodPost || !wire.IsJSON(wire.Header(r.Header, "Content-Type")) || wire.Header(r.Header, "Content-Encoding") != "" {
 		return r, nil
 	}
 	if _, ok := w.(*statusWriter); ok {

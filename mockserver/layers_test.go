@@ -21,7 +21,7 @@ var layers = [][]string{
 	{"mockserver/framing", "mockserver/session", "mockserver/journal", "mockserver/namespace"},
 	{"mockserver/ops", "mockserver/cors"},
 	{"mockserver/faults"},
-	{"mockserver/control"},
+	{"mockserver/control", "mockserver/proxy"},
 	{"mockserver"},
 	{"mockserver/browsertest", "mockserver/loadtest"},
 }

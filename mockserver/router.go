@@ -39,7 +39,7 @@ func (s *Server) newOpRouter() *opRouter {
 		op := s.ops.ByID[o.ID]
 		r := route{op: op}
 		switch {
-		case s.proxy.forwards(o.ID):
+		case s.proxy.Forwards(o.ID):
 			r.h = s.proxyHandler(op) // proxy.go
 		case o.JSONRPC():
 			r.h = s.operationHandler(op)

@@ -16,6 +16,7 @@ import (
 	"github.com/nebeus/nebeus-contract/mockserver/journal"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/ops"
+	"github.com/nebeus/nebeus-contract/mockserver/proxy"
 	"github.com/nebeus/nebeus-contract/mockserver/session"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -107,7 +108,7 @@ type Server struct {
 	// The console's live feed and session tracker (routes.go sets them).
 	feed    *liveFeed
 	tracker *sessionTracker
-	proxy   *proxy // nil unless Config.Proxy
+	proxy   *proxy.Upstream // nil unless Config.Proxy
 	// shadowed says which of the mock's own routes the page's operations
 	// take (routes.go).
 	shadowed []string
@@ -164,13 +165,13 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) build() error {
 	cfg := s.cfg
 	var err error
+	s.secrets = journal.New(s.contract.Model())
+	s.session = session.New(s.contract.Model())
 	if cfg.Proxy != nil {
-		if s.proxy, err = newProxy(*cfg.Proxy, s.contract); err != nil {
+		if s.proxy, err = proxy.New(*cfg.Proxy, s.contract, s.secrets, s.session); err != nil {
 			return err
 		}
 	}
-	s.secrets = journal.New(s.contract.Model())
-	s.session = session.New(s.contract.Model())
 	s.corsHeaders, s.opMethods = cors.AllowedHeaders(s.session), cors.OperationMethods(s.contract.Model())
 	activeIDs := make(map[int]bool, len(s.fixtures.Active))
 	for _, c := range s.fixtures.Active {

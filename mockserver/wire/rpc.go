@@ -2,6 +2,7 @@ package wire
 
 import (
 	"encoding/json"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -325,4 +326,13 @@ func Encode(w http.ResponseWriter, status int, v any) {
 		return
 	}
 	WriteJSON(w, status, b)
+}
+
+// IsJSON: T2's Content-Type, application/json with any parameters.
+func IsJSON(ct string) bool {
+	if ct == "application/json" || ct == "application/json; charset=utf-8" {
+		return true // what clients send, without parsing
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
 }

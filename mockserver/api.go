@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"github.com/nebeus/nebeus-contract/mockserver/namespace"
+	"github.com/nebeus/nebeus-contract/mockserver/proxy"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
@@ -20,3 +21,17 @@ const (
 // NamespaceHeader names the isolated state a request works on; absent or
 // empty: the default namespace (package namespace).
 const NamespaceHeader = namespace.Header
+
+// Proxy makes the mock a validation proxy in front of a real backend
+// (issue 13): see [proxy.Config].
+type Proxy = proxy.Config
+
+// Defaults of Proxy.
+const (
+	DefaultProxyTimeout    = proxy.DefaultTimeout
+	DefaultMaxResponseBody = proxy.DefaultMaxResponseBody
+)
+
+// ViolationsHeader carries the number of contract violations of a
+// proxied exchange (package proxy).
+const ViolationsHeader = proxy.ViolationsHeader
