@@ -6,6 +6,7 @@ import (
 	"github.com/nebeus/nebeus-contract/mockserver/control"
 	"github.com/nebeus/nebeus-contract/mockserver/namespace"
 	"github.com/nebeus/nebeus-contract/mockserver/ops"
+	"github.com/nebeus/nebeus-contract/mockserver/web"
 )
 
 // consoleConfig is what the console's script is given (html/template
@@ -16,7 +17,7 @@ type consoleConfig struct {
 	Title      string            `json:"title"`
 	Operations []consoleOp       `json:"operations"`
 	Decisions  map[string]string `json:"decisions"`
-	Session    *landingCarrier   `json:"session,omitempty"`
+	Session    *web.Carrier      `json:"session,omitempty"`
 	Events     string            `json:"events"`
 	Control    string            `json:"control"`
 	Namespace  string            `json:"namespaceHeader"`
@@ -45,7 +46,7 @@ func (s *Server) consoleConfig() consoleConfig {
 		c.Decisions[d.ID] = d.Title
 	}
 	if m.Session != nil {
-		c.Session = &landingCarrier{Cookie: m.Session.Cookie, Header: m.Session.Header, Argument: m.Session.Argument}
+		c.Session = &web.Carrier{Cookie: m.Session.Cookie, Header: m.Session.Header, Argument: m.Session.Argument}
 	}
 	return c
 }
@@ -56,6 +57,6 @@ func (s *Server) consoleConfig() consoleConfig {
 // redacted).
 func (s *Server) handleConsole() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.renderPage(w, "console.html", s.consoleConfig())
+		web.Render(w, s.log, "console.html", s.consoleConfig())
 	})
 }

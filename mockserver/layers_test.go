@@ -16,7 +16,7 @@ const module = "github.com/nebeus/nebeus-contract/"
 // way and the packages of one layer stand beside each other. A new package
 // under mockserver/ must be placed here.
 var layers = [][]string{
-	{"mockserver/state", "mockserver/hostcheck", "mockserver/metrics"},
+	{"mockserver/state", "mockserver/hostcheck", "mockserver/metrics", "mockserver/web"},
 	{"mockserver/wire"},
 	{"mockserver/framing", "mockserver/session", "mockserver/journal", "mockserver/namespace"},
 	{"mockserver/ops", "mockserver/cors"},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nebeus/nebeus-contract/mockserver/control"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/web"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec"
@@ -53,8 +54,8 @@ func (s *Server) routes() http.Handler {
 
 	// The landing page, the API reference and their assets (landing.go).
 	mux.Handle("GET /{$}", s.handleLanding(ops))
-	mux.Handle("GET "+referencePath+"{$}", s.handleReference())
-	mux.Handle("GET "+assetsPrefix, handleAssets())
+	mux.Handle("GET "+web.ReferencePath+"{$}", s.handleReference())
+	mux.Handle("GET "+web.AssetsPrefix, web.Assets())
 
 	if s.cfg.Control {
 		// Off by default; when off, /_mock/ falls to the catch-all below
@@ -181,7 +182,7 @@ const ownPrefix = control.Prefix
 // reachable at under ownPrefix ("" when only at the root): shadowed lists
 // those a page's operation takes.
 var ownPaths = []struct{ path, reserved string }{
-	{"/", ""}, {referencePath, ""},
+	{"/", ""}, {web.ReferencePath, ""},
 	{"/healthz", ownPrefix + "healthz"}, {"/readyz", ownPrefix + "readyz"}, {"/metrics", ownPrefix + "metrics"},
 	{"/openapi.yaml", ownPrefix + "openapi.yaml"}, {"/openapi.json", ownPrefix + "openapi.json"},
 	{"/schemas/", ownPrefix + "schemas/"}, {"/schemas/index.json", ownPrefix + "schemas/index.json"},
