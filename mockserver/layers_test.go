@@ -42,7 +42,7 @@ func TestImportsPointOneWay(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && (d.Name() == "testdata" || d.Name() == "web") {
+		if d.IsDir() && d.Name() == "testdata" {
 			return filepath.SkipDir
 		}
 		if !d.IsDir() {
