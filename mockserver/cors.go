@@ -66,6 +66,6 @@ func (s *Server) refusedPreflight(w http.ResponseWriter, r *http.Request, origin
 	infoOf(w).outcome = "preflight_refused"
 	infoOf(w).warning = msg
 	if s.feed != nil {
-		s.feed.notify(s.now(), "cors", msg)
+		s.feed.Notify(s.now(), "cors", msg)
 	}
 }

@@ -4,16 +4,9 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/nebeus/nebeus-contract/mockserver/control"
+	"github.com/nebeus/nebeus-contract/mockserver/console"
 	"github.com/nebeus/nebeus-contract/mockserver/web"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
-)
-
-// Where the console and its event stream live: under the control API's
-// prefix, behind its check.
-const (
-	consolePath = control.Prefix
-	eventsPath  = control.Prefix + "events"
 )
 
 // landing is what GET / tells: the operations, the contract's files, and
@@ -56,7 +49,7 @@ func (s *Server) landing() landing {
 	l := landing{Title: m.Title, Reference: web.ReferencePath, Health: own + "healthz", Metrics: own + "metrics",
 		Renderer: "Swagger UI " + web.SwaggerUIVersion + " (embedded)"}
 	if s.cfg.Control {
-		l.Console = consolePath
+		l.Console = console.Path
 	}
 	for _, o := range m.Operations {
 		op := landingOp{ID: o.ID, Title: o.Title, Method: o.Method, Path: o.Path, Protocol: o.Protocol}

@@ -122,7 +122,7 @@ func (s *Server) finish(r *http.Request, info *requestInfo, sw *statusWriter, st
 		s.metrics.Observe(info.op, info.outcome, d)
 	}
 	if info.op != "" && s.feed != nil {
-		s.feed.poke() // the operation wrote its journal entry: wake the console
+		s.feed.Poke() // the operation wrote its journal entry: wake the console
 	}
 	level := slog.LevelInfo
 	hint := info.trace != nil && info.trace.hint != nil

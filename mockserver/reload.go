@@ -25,7 +25,7 @@ func (s *Server) Successor(c *schemas.Contract, openapiYAML, openapiJSON []byte)
 
 // Notify shows a notice in the console (the live feed's "notice" event),
 // kind naming what it is about ("contract" for a reload).
-func (s *Server) Notify(kind, msg string) { s.feed.notify(s.now(), kind, msg) }
+func (s *Server) Notify(kind, msg string) { s.feed.Notify(s.now(), kind, msg) }
 
 // Shadowed says which of the mock's own routes the contract's operations
 // take, and where each is still reachable (issue 17 item 8).

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/nebeus/nebeus-contract/mockserver/console"
 	"github.com/nebeus/nebeus-contract/mockserver/control"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/web"
@@ -62,10 +63,11 @@ func (s *Server) routes() http.Handler {
 		// and answers exactly like an unknown path.
 		api := &control.API{Store: s.store, Faults: s.faults, Ops: s.ops, Contract: s.contract, Secrets: s.secrets,
 			Origins: s.origins, Token: s.cfg.ControlToken, MaxBody: s.cfg.MaxBody, Log: s.log,
-			Changed: s.feed.poke, ResetTrace: s.tracker.reset}
+			Changed: s.feed.Poke, ResetTrace: s.tracker.reset}
 		c := api.Auth
-		mux.Handle("GET "+consolePath+"{$}", c(s.handleConsole()))
-		mux.Handle("GET "+eventsPath, c(s.handleEvents()))
+		con := &console.Console{Contract: s.contract, Store: s.store, Secrets: s.secrets, Feed: s.feed, Log: s.log}
+		mux.Handle("GET "+console.Path+"{$}", c(con.HandlePage()))
+		mux.Handle("GET "+console.EventsPath, c(con.HandleEvents()))
 		mux.Handle("POST /_mock/reset", c(api.HandleReset()))
 		mux.Handle("GET /_mock/namespaces", c(api.HandleNamespaces()))
 		mux.Handle("GET /_mock/accounts", c(api.HandleAccounts()))

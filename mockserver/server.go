@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/mockserver/console"
 	"github.com/nebeus/nebeus-contract/mockserver/cors"
 	"github.com/nebeus/nebeus-contract/mockserver/faults"
 	"github.com/nebeus/nebeus-contract/mockserver/journal"
@@ -106,7 +107,7 @@ type Server struct {
 	corsHeaders, opMethods string
 	handler                http.Handler
 	// The console's live feed and session tracker (routes.go sets them).
-	feed    *liveFeed
+	feed    *console.Feed
 	tracker *sessionTracker
 	proxy   *proxy.Upstream // nil unless Config.Proxy
 	// shadowed says which of the mock's own routes the page's operations
@@ -153,7 +154,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
 	s.faults = faults.New(s.store)
-	s.feed, s.tracker = newLiveFeed(), newSessionTracker()
+	s.feed, s.tracker = console.NewFeed(), newSessionTracker()
 	if err := s.build(); err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package mockserver
+package console
 
 import (
 	"encoding/json"
@@ -12,12 +12,12 @@ import (
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 )
 
-// liveFeed wakes the console's event streams when a journal may have
+// Feed wakes the console's event streams when a journal may have
 // grown, and keeps the last notices (warnings that belong to no operation,
 // like a refused CORS preflight). Waking is a non-blocking send on a
 // channel of one: a slow stream never blocks a request and costs no
 // memory; when it wakes it reads what it missed from the journals.
-type liveFeed struct {
+type Feed struct {
 	mu      sync.Mutex
 	subs    map[chan struct{}]struct{}
 	nsubs   atomic.Int32 // len(subs): a poke with no console open takes no lock
@@ -41,11 +41,12 @@ const (
 	streamWrite    = 10 * time.Second // a stream that cannot take a write for this long ends
 )
 
-func newLiveFeed() *liveFeed { return &liveFeed{subs: map[chan struct{}]struct{}{}} }
+// NewFeed makes a feed with no stream open.
+func NewFeed() *Feed { return &Feed{subs: map[chan struct{}]struct{}{}} }
 
 // subscribe returns a channel woken (coalesced) on every poke; nil when
 // maxStreams are open already.
-func (f *liveFeed) subscribe() (chan struct{}, func()) {
+func (f *Feed) subscribe() (chan struct{}, func()) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.subs) >= maxStreams {
@@ -62,7 +63,8 @@ func (f *liveFeed) subscribe() (chan struct{}, func()) {
 	}
 }
 
-func (f *liveFeed) poke() {
+// Poke wakes the open streams: a journal may have grown.
+func (f *Feed) Poke() {
 	if f.nsubs.Load() == 0 {
 		return // a stream that opens later reads the journals first
 	}
@@ -76,7 +78,8 @@ func (f *liveFeed) poke() {
 	}
 }
 
-func (f *liveFeed) notify(now time.Time, kind, msg string) {
+// Notify keeps a notice of kind (the last maxNotices) and wakes the streams.
+func (f *Feed) Notify(now time.Time, kind, msg string) {
 	f.mu.Lock()
 	f.seq++
 	f.notices = append(f.notices, notice{Seq: f.seq, Time: now, Kind: kind, Message: msg})
@@ -84,10 +87,10 @@ func (f *liveFeed) notify(now time.Time, kind, msg string) {
 		f.notices = f.notices[len(f.notices)-maxNotices:]
 	}
 	f.mu.Unlock()
-	f.poke()
+	f.Poke()
 }
 
-func (f *liveFeed) noticesAfter(seq uint64) ([]notice, uint64) {
+func (f *Feed) noticesAfter(seq uint64) ([]notice, uint64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []notice
@@ -106,13 +109,13 @@ type journalCursor struct {
 	seq uint64
 }
 
-// handleEvents: GET /_mock/events, the console's live journal as
+// HandleEvents: GET /_mock/events, the console's live journal as
 // server-sent events. "entry" carries a journal entry (redacted like
 // GET /_mock/journal), "cleared" a namespace that was reset, "notice" a
 // warning; a comment line every heartbeat keeps the stream open.
-func (s *Server) handleEvents() http.Handler {
+func (s *Console) HandleEvents() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		wake, cancel := s.feed.subscribe()
+		wake, cancel := s.Feed.subscribe()
 		if wake == nil {
 			control.Fail(w, http.StatusServiceUnavailable, fmt.Sprintf("too many console streams (%d)", maxStreams))
 			return
@@ -146,7 +149,7 @@ func (s *Server) handleEvents() http.Handler {
 }
 
 type stream struct {
-	s         *Server
+	s         *Console
 	w         http.ResponseWriter
 	rc        *http.ResponseController
 	cursors   map[string]journalCursor
@@ -175,11 +178,11 @@ func (st *stream) event(name string, v any) error {
 // flushNew sends what is new since the last call: on the first, the last
 // backlogEntries of each namespace and the notices.
 func (st *stream) flushNew() error {
-	names := st.s.store.Namespaces()
+	names := st.s.Store.Namespaces()
 	present := make(map[string]bool, len(names))
 	for _, name := range names {
 		present[name] = true
-		ns, err := st.s.store.Peek(name)
+		ns, err := st.s.Store.Peek(name)
 		if err != nil {
 			continue
 		}
@@ -212,7 +215,7 @@ func (st *stream) flushNew() error {
 			}
 		}
 	}
-	ns, last := st.s.feed.noticesAfter(st.noticeSeq)
+	ns, last := st.s.Feed.noticesAfter(st.noticeSeq)
 	for _, n := range ns {
 		if err := st.event("notice", n); err != nil {
 			return err
@@ -228,4 +231,4 @@ func (st *stream) flushNew() error {
 
 // consoleEntry is an entry as the console shows it: redacted exactly as
 // GET /_mock/journal shows it (M4, S2).
-func (s *Server) consoleEntry(e state.Entry) state.Entry { return s.secrets.View(e) }
+func (s *Console) consoleEntry(e state.Entry) state.Entry { return s.Secrets.View(e) }
