@@ -18,9 +18,18 @@ import (
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
-// operationHandler serves a JSON-RPC operation at its path (T1): protocol checks (T2,
-// T5), request validation, Prefer and faults, the business logic, the
-// response in the documented shape (T3, T4), the journal.
+// operationHandler serves a JSON-RPC operation at its path (T1). A
+// request's path through the mock, top to bottom, each step once:
+//
+//  1. decode: the protocol checks (T1 method, T2 media type and encoding,
+//     the body within its limit, T5) and the body decoded;
+//  2. validate: the request schema (T5's -32600/-32602 for the envelope);
+//  3. admit: Prefer, the namespace, the fault in force and any delay;
+//  4. dispatch: the business logic (package ops), or the variant forced;
+//  5. answer: the documented shape (T3, T4), cookie and outcome;
+//
+// and the journal, once, as the answer is written (exchange.write) or,
+// for a request answered otherwise, when the handler returns.
 func (s *Server) operationHandler(op *ops.Operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex, ok := s.beginExchange(w, r, op)
@@ -28,175 +37,196 @@ func (s *Server) operationHandler(op *ops.Operation) http.Handler {
 			return
 		}
 		defer ex.record()
-		info, ns := ex.info, ex.ns
 
-		if m := op.CallMethod(); r.Method != m {
-			// The page's method (a REST page's PUT or PATCH read without
-			// our overlay, issue 17), POST for ours (T1).
-			w.Header().Set("Allow", m)
-			ex.fail(w, wire.NullID, wire.ErrMethodOf(r.Method, []string{m}))
-			return
-		}
-		if ct := wire.Header(r.Header, "Content-Type"); !wire.IsJSON(ct) {
-			ex.fail(w, wire.NullID, wire.ErrMediaType(ct))
-			return
-		}
-		if ce := wire.Header(r.Header, "Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
-			ex.fail(w, wire.NullID, wire.ErrContentEncoding(ce))
-			return
-		}
-		body, v, rerr := s.readCall(w, r)
-		ex.reqRaw = body
-		if rerr != nil {
-			ex.fail(w, wire.NullID, rerr)
-			return
-		}
-		ex.reqDecoded = v
-		id := wire.RawID(v)
-		if m, ok := v.(map[string]any); ok && op.RPCMethod != "" && m["method"] != op.RPCMethod {
-			// The call's method selects the operation (issue 17): one
-			// that names another is not this operation's call.
-			ex.fail(w, id, wire.ErrUnknownMethod(m["method"]))
-			return
-		}
-		vs, err := s.contract.ValidateRequest(op.ID, v)
-		if err != nil {
-			s.log.Error("validating request", "op", op.ID, "err", err)
-			ex.fail(w, id, wire.ErrInternal())
-			return
-		}
-		ex.violations = schemas.Failures(vs)
-		if n := len(ex.violations); n > 0 {
-			w.Header().Set("X-Mock-Violations", strconv.Itoa(n))
-		}
-		if e := wire.FromViolations(ex.violations); e != nil {
-			ex.fail(w, id, e)
-			return
-		}
-		pref, ok := s.accept(w, r, ex, id)
+		v, id, ok := s.decode(w, r, ex)
 		if !ok {
 			return
 		}
-		ns = ex.ns
-		// The fault check and the reads the logic will make go out
-		// together (state/readahead.go): one round trip to a shared store.
-		fc := s.faults.Ahead(ns.Name(), op.ID, !op.NeedsStore())
-		obj, _ := v.(map[string]any)
-		params, _ := obj["params"].(map[string]any)
-		if list, ok := obj["params"].([]any); ok && op.ParamsByPosition {
-			params = op.Named(list) // by position (JSON-RPC 2.0's array)
-		}
-		var read *state.AccountRead
-		if op.ReadAhead != nil && len(ex.violations) == 0 {
-			read = op.ReadAhead(ns, params)
-		}
-		fault, faulted, ferr := fc.Take()
-		if ferr != nil {
-			ex.failStore(w, id, ferr)
+		if !s.validate(w, ex, v, id) {
 			return
 		}
-		if faulted {
-			info.outcome = metrics.OutcomeFault
-			w.Header().Set("X-Mock-Fault", "true") // so devtools show why
-		}
-		delay := min(pref.Delay+fault.Delay.D(), ops.MaxDelay)
-		if delay > 0 && !ops.Sleep(r.Context(), delay) {
-			ex.status = statusClientGone
-			info.status = statusClientGone
-			return // the client went away; nobody reads an answer
-		}
-		if faulted && fault.Close {
-			ex.status = statusClosed
-			info.status = statusClosed
-			faults.CloseConnection(w)
+		adm, ok := s.admitCall(w, r, ex, v, id)
+		if !ok {
 			return
 		}
-		if faulted && fault.Status != 0 {
-			ex.write(w, fault.Status, wire.EncodeError(id, faults.Error(fault)))
-			return
-		}
-		if len(pref.Applied) > 0 {
-			w.Header().Set("Preference-Applied", strings.Join(pref.Applied, ", "))
-		}
-
-		if obj == nil { // the schema's type check answers first (T5); a second guard
+		if adm.obj == nil { // the schema's type check answers first (T5); a second guard
 			ex.fail(w, id, wire.ErrInvalidRequest("the body is not a JSON object"))
 			return
 		}
-		c := &ops.Call{Set: s.ops, Op: op, R: r, NS: ns, ID: id, Read: read}
-		c.Params = params
-		c.BizVs = ops.ParamFailures(ex.violations)
-		if c.Params == nil {
-			c.Params = map[string]any{}
-			if !op.ParamsOptional {
-				// T2: params missing where the operation takes arguments is
-				// reported like missing arguments, each under its field.
-				norm := make(map[string]any, len(obj)+1)
-				for k, x := range obj {
-					norm[k] = x
-				}
-				norm["params"] = c.Params
-				nvs, _ := s.contract.ValidateRequest(op.ID, norm)
-				c.BizVs = ops.ParamFailures(schemas.Failures(nvs))
-			}
-		}
-
-		var rep ops.Reply
-		switch variant := firstNonEmpty(pref.Variant, fault.Variant); {
-		case variant != "":
-			rep = c.Forced(variant) // never touches state
-		case op.Run != nil:
-			rep = op.Run(c)
-		case len(c.BizVs) > 0:
-			// No business rules known: arguments that break the request
-			// schema get the documented error variant, or a clean -32602
-			// rejection when the page documents none (T5).
-			if vr, ok := ops.FirstError(op.Operation); ok {
-				rep = c.Forced(vr.Name)
-				break
-			}
+		c := s.ops.NewCall(op, r, ex.ns, id, adm.read, adm.obj, adm.params, ex.violations)
+		rep, ok := c.Dispatch(firstNonEmpty(adm.pref.Variant, adm.fault.Variant))
+		if !ok {
 			ex.fail(w, id, wire.ErrArguments(ops.ViolationText(c.BizVs)))
 			return
-		default:
-			rep = c.Forced(ops.DocumentedAnswer(op.Operation))
 		}
-		if rep.Err != nil {
-			ex.failStore(w, id, rep.Err)
-			return
-		}
-		out := rep.Raw
-		if vr, _ := op.Variant(rep.Variant); out == nil && vr.Shape == model.ShapeBinary {
-			// A JSON-RPC call the page says returns a file ("returns the
-			// report as a PDF"): the file, as the suite built from the same
-			// page expects (issue 17, T3).
-			if !faulted {
-				info.outcome = metrics.OutcomeSuccess
-			}
-			ex.writeBinary(w, r, vr.MediaType)
-			return
-		}
-		if out == nil {
-			vr, _ := op.Variant(rep.Variant)
-			if out, err = op.Encode(vr, vr.Shape, id, rep.Known); err != nil {
-				s.log.Error("encoding response", "op", op.ID, "err", err)
-				ex.fail(w, id, wire.ErrInternal())
-				return
-			}
-		}
-		if rep.Cookie != nil {
-			if t := info.trace; t != nil {
-				t.cookie = rep.Cookie
-			}
-			http.SetCookie(w, rep.Cookie)
-		}
+		s.answer(w, r, ex, id, rep, adm.faulted)
+	})
+}
+
+// decode is step 1: the protocol checks and the body, read and decoded
+// once. false: refused, and answered.
+func (s *Server) decode(w http.ResponseWriter, r *http.Request, ex *exchange) (any, json.RawMessage, bool) {
+	op := ex.op
+	if m := op.CallMethod(); r.Method != m {
+		// The page's method (a REST page's PUT or PATCH read without
+		// our overlay, issue 17), POST for ours (T1).
+		w.Header().Set("Allow", m)
+		ex.fail(w, wire.NullID, wire.ErrMethodOf(r.Method, []string{m}))
+		return nil, nil, false
+	}
+	if ct := wire.Header(r.Header, "Content-Type"); !wire.IsJSON(ct) {
+		ex.fail(w, wire.NullID, wire.ErrMediaType(ct))
+		return nil, nil, false
+	}
+	if ce := wire.Header(r.Header, "Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		ex.fail(w, wire.NullID, wire.ErrContentEncoding(ce))
+		return nil, nil, false
+	}
+	body, v, rerr := s.readCall(w, r)
+	ex.reqRaw = body
+	if rerr != nil {
+		ex.fail(w, wire.NullID, rerr)
+		return nil, nil, false
+	}
+	ex.reqDecoded = v
+	id := wire.RawID(v)
+	if m, ok := v.(map[string]any); ok && op.RPCMethod != "" && m["method"] != op.RPCMethod {
+		// The call's method selects the operation (issue 17): one
+		// that names another is not this operation's call.
+		ex.fail(w, id, wire.ErrUnknownMethod(m["method"]))
+		return nil, nil, false
+	}
+	return v, id, true
+}
+
+// validate is step 2: the request schema. The envelope's violations
+// (those with a JSON-RPC code) refuse the call; the arguments' go on to
+// the business logic, which reports them in its own words (S1, S4, S5).
+func (s *Server) validate(w http.ResponseWriter, ex *exchange, v any, id json.RawMessage) bool {
+	vs, err := s.contract.ValidateRequest(ex.op.ID, v)
+	if err != nil {
+		s.log.Error("validating request", "op", ex.op.ID, "err", err)
+		ex.fail(w, id, wire.ErrInternal())
+		return false
+	}
+	ex.violations = schemas.Failures(vs)
+	if n := len(ex.violations); n > 0 {
+		w.Header().Set("X-Mock-Violations", strconv.Itoa(n))
+	}
+	if e := wire.FromViolations(ex.violations); e != nil {
+		ex.fail(w, id, e)
+		return false
+	}
+	return true
+}
+
+// admitted is what step 3 lets through: the preferences, the fault in
+// force, and the call's body and arguments, with the state reads started.
+type admitted struct {
+	pref        ops.Preference
+	fault       faults.Fault
+	faulted     bool
+	obj, params map[string]any
+	read        *state.AccountRead
+}
+
+// admitCall is step 3: Prefer and the namespace (accept), then the fault
+// in force, its delay and the Prefer delay, a fault's close or 5xx.
+// false: answered (or the client went away).
+func (s *Server) admitCall(w http.ResponseWriter, r *http.Request, ex *exchange, v any, id json.RawMessage) (admitted, bool) {
+	op, info := ex.op, ex.info
+	var a admitted
+	pref, ok := s.accept(w, r, ex, id)
+	if !ok {
+		return a, false
+	}
+	a.pref = pref
+	ns := ex.ns
+	// The fault check and the reads the logic will make go out
+	// together (state/readahead.go): one round trip to a shared store.
+	fc := s.faults.Ahead(ns.Name(), op.ID, !op.NeedsStore())
+	a.obj, _ = v.(map[string]any)
+	a.params, _ = a.obj["params"].(map[string]any)
+	if list, ok := a.obj["params"].([]any); ok && op.ParamsByPosition {
+		a.params = op.Named(list) // by position (JSON-RPC 2.0's array)
+	}
+	if op.ReadAhead != nil && len(ex.violations) == 0 {
+		a.read = op.ReadAhead(ns, a.params)
+	}
+	fault, faulted, ferr := fc.Take()
+	if ferr != nil {
+		ex.failStore(w, id, ferr)
+		return a, false
+	}
+	a.fault, a.faulted = fault, faulted
+	if faulted {
+		info.outcome = metrics.OutcomeFault
+		w.Header().Set("X-Mock-Fault", "true") // so devtools show why
+	}
+	delay := min(pref.Delay+fault.Delay.D(), ops.MaxDelay)
+	if delay > 0 && !ops.Sleep(r.Context(), delay) {
+		ex.status = statusClientGone
+		info.status = statusClientGone
+		return a, false // the client went away; nobody reads an answer
+	}
+	if faulted && fault.Close {
+		ex.status = statusClosed
+		info.status = statusClosed
+		faults.CloseConnection(w)
+		return a, false
+	}
+	if faulted && fault.Status != 0 {
+		ex.write(w, fault.Status, wire.EncodeError(id, faults.Error(fault)))
+		return a, false
+	}
+	if len(pref.Applied) > 0 {
+		w.Header().Set("Preference-Applied", strings.Join(pref.Applied, ", "))
+	}
+	return a, true
+}
+
+// answer is step 5: the reply in its variant's documented shape (T3, T4),
+// its cookie (S2, S3) and the outcome for the metrics; written, and so
+// journaled. A store failure is a 503, never a business answer (issue 19).
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage, rep ops.Reply, faulted bool) {
+	op, info := ex.op, ex.info
+	if rep.Err != nil {
+		ex.failStore(w, id, rep.Err)
+		return
+	}
+	out := rep.Raw
+	if vr, _ := op.Variant(rep.Variant); out == nil && vr.Shape == model.ShapeBinary {
+		// A JSON-RPC call the page says returns a file ("returns the
+		// report as a PDF"): the file, as the suite built from the same
+		// page expects (issue 17, T3).
 		if !faulted {
 			info.outcome = metrics.OutcomeSuccess
-			if vr, _ := op.Variant(rep.Variant); vr.Error {
-				info.outcome = metrics.OutcomeError
-			}
 		}
-		ex.write(w, http.StatusOK, out)
-	})
+		ex.writeBinary(w, r, vr.MediaType)
+		return
+	}
+	if out == nil {
+		vr, _ := op.Variant(rep.Variant)
+		var err error
+		if out, err = op.Encode(vr, vr.Shape, id, rep.Known); err != nil {
+			s.log.Error("encoding response", "op", op.ID, "err", err)
+			ex.fail(w, id, wire.ErrInternal())
+			return
+		}
+	}
+	if rep.Cookie != nil {
+		if t := info.trace; t != nil {
+			t.cookie = rep.Cookie
+		}
+		http.SetCookie(w, rep.Cookie)
+	}
+	if !faulted {
+		info.outcome = metrics.OutcomeSuccess
+		if vr, _ := op.Variant(rep.Variant); vr.Error {
+			info.outcome = metrics.OutcomeError
+		}
+	}
+	ex.write(w, http.StatusOK, out)
 }
 
 // beginExchange starts the journaled exchange of one operation request:
