@@ -16,7 +16,7 @@
 //	GET  /metrics                Prometheus metrics
 //	GET  /openapi.yaml, /openapi.json, /schemas/, /schemas/{NAME}.json
 //	GET  /                       landing page: HTML to a browser, JSON otherwise (landing.go)
-//	GET  /reference/             the API reference (embedded Swagger UI, web/vendor)
+//	GET  /reference/             the API reference (embedded Swagger UI, package web)
 //	GET  /_assets/...            the pages' scripts and styles, embedded
 //	     /_mock/...              the control API and the console, only with Config.Control
 //	GET  /_mock/healthz, /_mock/readyz, /_mock/metrics, /_mock/openapi.{yaml,json}, /_mock/schemas/...
@@ -72,7 +72,7 @@
 // journal: time, operation, request, status, response, and the
 // request-schema violations found. The entry keeps the bytes as they came
 // and went, at no cost to the request; every read of the journal (the
-// control API, the console) redacts them (journal.go): the values of the
+// control API, the console) redacts them (package journal): the values of the
 // model's secret keys (x-secret) replaced by "***" (M4), session ids cut to
 // a prefix (S2), keys compared decoded, never as raw text. Each namespace
 // keeps Config.JournalSize entries, each at most 16 KiB of request and of
@@ -84,17 +84,17 @@
 // request, and Listener gives the requests net/http refuses itself (an
 // unsupported Transfer-Encoding, a malformed request) a JSON-RPC answer.
 //
-// # Control API (control.go)
+// # Control API (package control)
 //
 // Off unless Config.Control; then reachable only from loopback addresses or
 // with "Authorization: Bearer TOKEN" (Config.ControlToken), else 403; and,
 // without the token, only under a Host that is a localhost name, a loopback
-// address or the address the connection arrived on (hostcheck.go: DNS
+// address or the address the connection arrived on (package hostcheck: DNS
 // rebinding). With the control API off, /_mock/ paths answer 404 exactly
 // like unknown paths.
 //
-//	GET    /_mock/                        the console (console.go, web/console.html)
-//	GET    /_mock/events                  the live journal as server-sent events (sse.go)
+//	GET    /_mock/                        the console (package console, web/console.html)
+//	GET    /_mock/events                  the live journal as server-sent events (package console)
 //	POST   /_mock/reset[?namespace=X]     reset all namespaces, or one (its faults too)
 //	GET    /_mock/namespaces              the namespaces in use
 //	GET    /_mock/accounts?namespace=X    accounts, no password material (M4)
@@ -124,7 +124,7 @@
 // A request with both Content-Length and Transfer-Encoding is answered 400
 // and its connection closed (Listener, RFC 9112 6.1).
 //
-// # Validation proxy (proxy.go)
+// # Validation proxy (package proxy, proxy.go)
 //
 // With Config.Proxy, the operations not in Proxy.MockOperations are
 // forwarded to Proxy.Upstream, and each exchange gets the checks the
@@ -134,4 +134,32 @@
 // 502 JSON-RPC error listing them. An upstream that is down is a 502, one
 // slower than Proxy.Timeout a 504; CORS, namespaces and faults apply as
 // for the mock's own answers.
+//
+// # Packages
+//
+// The mock's concerns live in packages of their own, imports pointing one
+// way (TestImportsPointOneWay holds the layers; a package imports only
+// those of the layers below its own):
+//
+//	mockserver/state      the state: accounts, sessions, outbox, journal, faults' storage (memory, bbolt, Redis)
+//	mockserver/hostcheck  DNS-rebinding check of a Host
+//	mockserver/metrics    the Prometheus metrics of operation requests
+//	mockserver/web        the embedded pages and assets, and their rendering
+//	mockserver/wire       the JSON-RPC wire format: errors and codes, ids, envelopes, the encoder, result layouts
+//	mockserver/framing    the Listener: net/http's refusals as JSON-RPC errors, ambiguous framing
+//	mockserver/session    how a session travels (S2, S3): cookie, header, argument
+//	mockserver/journal    what the journal keeps of a body and how it is redacted (M4, S2)
+//	mockserver/namespace  X-Mock-Namespace: valid names, taking one into use
+//	mockserver/ops        the operations and their business logic (S1-S6), Prefer, forced variants
+//	mockserver/cors       the CORS policy
+//	mockserver/faults     the control API's faults and where they live
+//	mockserver/control    the control API's handlers and its access check
+//	mockserver/proxy      the validation proxy's upstream client and checks (internal/contractcheck)
+//	mockserver/console    the console's page, event stream and live feed
+//	mockserver            composes them into the http.Handler: Server, Config, routes, the request's
+//	                      path (observe, cors, trace, router, handler.go, journal append) and Successor
+//
+// A request's path, top to bottom (handler.go, operationHandler): decode,
+// validate, admit (Prefer, namespace, faults), dispatch (package ops),
+// answer, and the journal once as the answer is written.
 package mockserver

@@ -19,7 +19,7 @@ type requestInfo struct {
 	op        string // the operation, "" for other routes
 	outcome   string // see package metrics
 	namespace string
-	status    int // a pseudo status when no answer was written (operations.go)
+	status    int // a pseudo status when no answer was written (handler.go)
 	// trace is the session the request carried (trace.go), for the
 	// journal; warning, when set, makes the log line a warning.
 	trace   *sessionTrace

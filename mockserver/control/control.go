@@ -31,7 +31,7 @@ type controlError struct {
 }
 
 // API is the control API: its handlers, over the state, faults and
-// journal they control. routes.go builds one for each contract (a
+// journal they control. mockserver/routes.go builds one for each contract (a
 // Successor's too) and mounts its handlers behind Auth.
 type API struct {
 	Store    *state.Store
@@ -62,7 +62,7 @@ func Fail(w http.ResponseWriter, status int, msg string) {
 // through the browser (loopback alone is no defence against that). So is a
 // request whose Host is not one the mock answers to (hostcheck.Allowed: DNS
 // rebinding), unless it carries the token, which no rebinding page has.
-// The console (mockserver/console.go) sits behind the same check.
+// The console (package console) sits behind the same check.
 func (s *API) Auth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if o := r.Header.Get("Origin"); o != "" && !s.Origins.Allows(o) && !sameOrigin(r, o) {
