@@ -16,7 +16,7 @@ const exposedHeaders = "X-Mock-Violations, X-Mock-Fault, Preference-Applied, " +
 // cors wraps next: allowed origins get the CORS headers, preflights (OPTIONS
 // with Access-Control-Request-Method) are answered 204 here. Disallowed
 // origins get no CORS headers, so the browser blocks the answer.
-func (s *Server) cors(next http.Handler) http.Handler {
+func (s *requestPath) cors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := wire.Header(r.Header, "Origin")
 		h := w.Header()
@@ -58,14 +58,14 @@ func (s *Server) cors(next http.Handler) http.Handler {
 // refusedPreflight makes a refused preflight visible: the browser shows the
 // page only "Failed to fetch", so the log line becomes a warning naming the
 // flag that fixes it, and the console shows it as a notice.
-func (s *Server) refusedPreflight(w http.ResponseWriter, r *http.Request, origin string) {
+func (s *requestPath) refusedPreflight(w http.ResponseWriter, r *http.Request, origin string) {
 	origin = wire.CutAt(origin, maxOrigin) // the header is the client's; the message stays short
 	msg := "CORS preflight from origin " + origin + " refused (" + wire.Cut(r.Header.Get("Access-Control-Request-Method")) + " " + wire.Cut(r.URL.Path) +
 		"): the origin is not allowed; add it to --cors-origins (NEBEUS_MOCK_CORS_ORIGINS): --cors-origins '" +
-		strings.Join(append(slices.Clone(s.cfg.CORSOrigins), origin), ",") + "'"
+		strings.Join(append(slices.Clone(s.corsOrigins), origin), ",") + "'"
 	infoOf(w).outcome = "preflight_refused"
 	infoOf(w).warning = msg
-	if s.feed != nil {
-		s.feed.Notify(s.now(), "cors", msg)
+	if s.notice != nil {
+		s.notice(s.now(), "cors", msg)
 	}
 }

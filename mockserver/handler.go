@@ -30,7 +30,7 @@ import (
 //
 // and the journal, once, as the answer is written (exchange.write) or,
 // for a request answered otherwise, when the handler returns.
-func (s *Server) operationHandler(op *ops.Operation) http.Handler {
+func (s *requestPath) operationHandler(op *ops.Operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex, ok := s.beginExchange(w, r, op)
 		if !ok {
@@ -65,7 +65,7 @@ func (s *Server) operationHandler(op *ops.Operation) http.Handler {
 
 // decode is step 1: the protocol checks and the body, read and decoded
 // once. false: refused, and answered.
-func (s *Server) decode(w http.ResponseWriter, r *http.Request, ex *exchange) (any, json.RawMessage, bool) {
+func (s *requestPath) decode(w http.ResponseWriter, r *http.Request, ex *exchange) (any, json.RawMessage, bool) {
 	op := ex.op
 	if m := op.CallMethod(); r.Method != m {
 		// The page's method (a REST page's PUT or PATCH read without
@@ -102,7 +102,7 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, ex *exchange) (a
 // validate is step 2: the request schema. The envelope's violations
 // (those with a JSON-RPC code) refuse the call; the arguments' go on to
 // the business logic, which reports them in its own words (S1, S4, S5).
-func (s *Server) validate(w http.ResponseWriter, ex *exchange, v any, id json.RawMessage) bool {
+func (s *requestPath) validate(w http.ResponseWriter, ex *exchange, v any, id json.RawMessage) bool {
 	vs, err := s.contract.ValidateRequest(ex.op.ID, v)
 	if err != nil {
 		s.log.Error("validating request", "op", ex.op.ID, "err", err)
@@ -133,7 +133,7 @@ type admitted struct {
 // admitCall is step 3: Prefer and the namespace (accept), then the fault
 // in force, its delay and the Prefer delay, a fault's close or 5xx.
 // false: answered (or the client went away).
-func (s *Server) admitCall(w http.ResponseWriter, r *http.Request, ex *exchange, v any, id json.RawMessage) (admitted, bool) {
+func (s *requestPath) admitCall(w http.ResponseWriter, r *http.Request, ex *exchange, v any, id json.RawMessage) (admitted, bool) {
 	op, info := ex.op, ex.info
 	var a admitted
 	pref, ok := s.accept(w, r, ex, id)
@@ -188,7 +188,7 @@ func (s *Server) admitCall(w http.ResponseWriter, r *http.Request, ex *exchange,
 // answer is step 5: the reply in its variant's documented shape (T3, T4),
 // its cookie (S2, S3) and the outcome for the metrics; written, and so
 // journaled. A store failure is a 503, never a business answer (issue 19).
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage, rep ops.Reply, faulted bool) {
+func (s *requestPath) answer(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage, rep ops.Reply, faulted bool) {
 	op, info := ex.op, ex.info
 	if rep.Err != nil {
 		ex.failStore(w, id, rep.Err)
@@ -233,7 +233,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, ex *exchange, id
 // the request's info and its namespace, peeked at so that a request the
 // mock then rejects takes no namespace slot (admit takes one once the
 // request is accepted). false: the namespace was refused, and answered.
-func (s *Server) beginExchange(w http.ResponseWriter, r *http.Request, op *ops.Operation) (*exchange, bool) {
+func (s *requestPath) beginExchange(w http.ResponseWriter, r *http.Request, op *ops.Operation) (*exchange, bool) {
 	info := infoOf(w)
 	info.op = op.ID
 	ns, rerr := s.peekNamespace(w, r)
@@ -253,7 +253,7 @@ func (s *Server) beginExchange(w http.ResponseWriter, r *http.Request, op *ops.O
 // accept reads the request's Prefer header and admits its namespace, which
 // takes a slot now that the request is accepted (peekNamespace). false:
 // refused, and answered.
-func (s *Server) accept(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage) (ops.Preference, bool) {
+func (s *requestPath) accept(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage) (ops.Preference, bool) {
 	pref, rerr := ops.ParsePrefer(r.Header.Values("Prefer"), ex.op)
 	var ns *state.Namespace
 	if rerr == nil {
@@ -270,7 +270,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, ex *exchange, id
 // exchange collects what the journal and the metrics need of one operation
 // request.
 type exchange struct {
-	s          *Server
+	s          *requestPath
 	op         *ops.Operation
 	ns         *state.Namespace
 	info       *requestInfo
@@ -316,7 +316,7 @@ func (ex *exchange) failStore(w http.ResponseWriter, id json.RawMessage, err err
 }
 
 // fail answers a protocol error outside an exchange (a bad namespace).
-func (s *Server) fail(w http.ResponseWriter, info *requestInfo, e *wire.Error) {
+func (s *requestPath) fail(w http.ResponseWriter, info *requestInfo, e *wire.Error) {
 	info.outcome = metrics.OutcomeProtocolError
 	wire.WriteError(w, wire.NullID, e)
 }
@@ -334,7 +334,7 @@ func (ex *exchange) record() {
 // readCall reads and decodes a call's body, once: when the router
 // (byArguments) or the session trace did already, their result is taken
 // (decodedOf).
-func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, *wire.Error) {
+func (s *requestPath) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, *wire.Error) {
 	d := decodedOf(w, r)
 	if d == nil {
 		d = s.keepBody(w, r)
@@ -348,7 +348,7 @@ func (s *Server) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, 
 // returned request's context when the handler runs outside the mock's
 // middleware (observe). A request the handler refuses before reading its
 // body (not a POST of JSON) is left unread, and nil returned.
-func (s *Server) withBody(w http.ResponseWriter, r *http.Request) (*http.Request, *decodedBody) {
+func (s *requestPath) withBody(w http.ResponseWriter, r *http.Request) (*http.Request, *decodedBody) {
 	if d := decodedOf(w, r); d != nil {
 		return r, d
 	}
@@ -364,7 +364,7 @@ func (s *Server) withBody(w http.ResponseWriter, r *http.Request) (*http.Request
 
 // keepBody reads and decodes the body into the request's info, where
 // decodedOf finds it (outside the middleware, a body of its own).
-func (s *Server) keepBody(w http.ResponseWriter, r *http.Request) *decodedBody {
+func (s *requestPath) keepBody(w http.ResponseWriter, r *http.Request) *decodedBody {
 	sw, ok := w.(*statusWriter)
 	if !ok || sw.info.body != nil {
 		return s.decodeBody(w, r)
@@ -393,13 +393,13 @@ type decodedBody struct {
 
 type decodedKey struct{}
 
-func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request) *decodedBody {
+func (s *requestPath) decodeBody(w http.ResponseWriter, r *http.Request) *decodedBody {
 	d := s.decodedBody(w, r)
 	return &d
 }
 
-func (s *Server) decodedBody(w http.ResponseWriter, r *http.Request) decodedBody {
-	body, rerr := readBody(w, r, s.cfg.MaxBody)
+func (s *requestPath) decodedBody(w http.ResponseWriter, r *http.Request) decodedBody {
+	body, rerr := readBody(w, r, s.maxBody)
 	if rerr != nil {
 		return decodedBody{raw: body, err: rerr}
 	}

@@ -20,7 +20,7 @@ import (
 // an image, say): its path and query arguments are checked against its
 // request schema, and the answer is its documented variant, chosen by
 // Prefer like any other, in the variant's media type.
-func (s *Server) httpOperationHandler(op *ops.Operation) http.Handler {
+func (s *requestPath) httpOperationHandler(op *ops.Operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex, ok := s.beginExchange(w, r, op)
 		if !ok {
@@ -107,16 +107,16 @@ func (ex *exchange) writeBinary(w http.ResponseWriter, r *http.Request, mediaTyp
 // 17: its RequestMediaType), url-encoded or multipart as the request's
 // Content-Type says, read within the body limit (T5: 413 above it); nil
 // for an operation without one.
-func (s *Server) formFields(w http.ResponseWriter, r *http.Request, o model.Operation) (url.Values, *wire.Error) {
+func (s *requestPath) formFields(w http.ResponseWriter, r *http.Request, o model.Operation) (url.Values, *wire.Error) {
 	if o.RequestMediaType == "" || r.Body == nil {
 		return nil, nil
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 	mt, _, _ := mime.ParseMediaType(wire.Header(r.Header, "Content-Type"))
 	var err error
 	switch mt {
 	case model.MediaMultipart:
-		if err = r.ParseMultipartForm(s.cfg.MaxBody); err == nil {
+		if err = r.ParseMultipartForm(s.maxBody); err == nil {
 			defer r.MultipartForm.RemoveAll()
 			return url.Values(r.MultipartForm.Value), nil
 		}
@@ -128,7 +128,7 @@ func (s *Server) formFields(w http.ResponseWriter, r *http.Request, o model.Oper
 		return url.Values{}, nil // no fields: the request schema names those missing
 	}
 	if _, big := errors.AsType[*http.MaxBytesError](err); big {
-		return nil, wire.ErrTooLarge(s.cfg.MaxBody)
+		return nil, wire.ErrTooLarge(s.maxBody)
 	}
 	return nil, wire.ErrArguments("the form body cannot be read: " + wire.ErrText(err))
 }

@@ -12,7 +12,7 @@ import (
 // no decoding or copying on the request's path. Except for a request that
 // carries a password (M4: never stored in plain text, not even in memory):
 // that one is redacted here, from the tree decoded once already.
-func (s *Server) journalAppend(ex *exchange) {
+func (s *requestPath) journalAppend(ex *exchange) {
 	e := state.Entry{
 		Time:      s.now(),
 		Operation: ex.op.ID,

@@ -78,7 +78,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // metrics, and the last-resort recovery. The log line holds method, path,
 // operation, status, duration and namespace, never a body, header or
 // cookie, so no password or session id can reach it (M4).
-func (s *Server) observe(next http.Handler) http.Handler {
+func (s *requestPath) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
@@ -112,7 +112,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) finish(r *http.Request, info *requestInfo, sw *statusWriter, start time.Time) {
+func (s *requestPath) finish(r *http.Request, info *requestInfo, sw *statusWriter, start time.Time) {
 	d := time.Since(start)
 	status := sw.status
 	if status == 0 {
@@ -121,8 +121,8 @@ func (s *Server) finish(r *http.Request, info *requestInfo, sw *statusWriter, st
 	if info.op != "" {
 		s.metrics.Observe(info.op, info.outcome, d)
 	}
-	if info.op != "" && s.feed != nil {
-		s.feed.Poke() // the operation wrote its journal entry: wake the console
+	if info.op != "" && s.changed != nil {
+		s.changed() // the operation wrote its journal entry: wake the console
 	}
 	level := slog.LevelInfo
 	hint := info.trace != nil && info.trace.hint != nil

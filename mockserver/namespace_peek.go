@@ -14,7 +14,7 @@ import (
 // admit makes it a namespace in use once the request is accepted. The
 // session trace and the operation both ask: the request's info keeps the
 // answer.
-func (s *Server) peekNamespace(w http.ResponseWriter, r *http.Request) (*state.Namespace, *wire.Error) {
+func (s *requestPath) peekNamespace(w http.ResponseWriter, r *http.Request) (*state.Namespace, *wire.Error) {
 	info := infoOf(w)
 	if info.peeked != nil {
 		return info.peeked, nil
@@ -36,6 +36,6 @@ func (s *Server) peekNamespace(w http.ResponseWriter, r *http.Request) (*state.N
 // marked used.
 // wait: the operation needs the store (operation.needsStore); one that
 // does not leaves the store's bookkeeping beside it (NamespaceNoWait).
-func (s *Server) admit(ns *state.Namespace, wait bool) (*state.Namespace, *wire.Error) {
+func (s *requestPath) admit(ns *state.Namespace, wait bool) (*state.Namespace, *wire.Error) {
 	return namespace.Named(s.store, ns.Name(), wait)
 }

@@ -13,7 +13,7 @@ import (
 
 // proxyHandler forwards one operation's requests to the upstream and
 // checks each exchange.
-func (s *Server) proxyHandler(op *ops.Operation) http.Handler {
+func (s *requestPath) proxyHandler(op *ops.Operation) http.Handler {
 	p := s.proxy
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex, ok := s.beginExchange(w, r, op)

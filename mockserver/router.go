@@ -40,11 +40,11 @@ func (s *Server) newOpRouter() *opRouter {
 		r := route{op: op}
 		switch {
 		case s.proxy.Forwards(o.ID):
-			r.h = s.proxyHandler(op) // proxy.go
+			r.h = s.path.proxyHandler(op) // proxy.go
 		case o.JSONRPC():
-			r.h = s.operationHandler(op)
+			r.h = s.path.operationHandler(op)
 		default:
-			r.h = s.httpOperationHandler(op)
+			r.h = s.path.httpOperationHandler(op)
 		}
 		if len(o.PathParams) == 0 {
 			r.literal = o.Path
@@ -241,7 +241,7 @@ func (rt *opRouter) byMethod(same []route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		chosen := fallback
 		var d *decodedBody
-		if r, d = rt.s.withBody(w, r); d != nil && d.err == nil {
+		if r, d = rt.s.path.withBody(w, r); d != nil && d.err == nil {
 			if obj, ok := d.v.(map[string]any); ok {
 				for _, rr := range same {
 					if obj["method"] == rr.op.RPCMethod {
@@ -263,7 +263,7 @@ func (rt *opRouter) byArguments(same []route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		chosen := same[0]
 		var d *decodedBody
-		if r, d = rt.s.withBody(w, r); d != nil {
+		if r, d = rt.s.path.withBody(w, r); d != nil {
 			if v := d.v; d.err == nil {
 				obj, _ := v.(map[string]any)
 				params, _ := obj["params"].(map[string]any)

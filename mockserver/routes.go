@@ -84,7 +84,7 @@ func (s *Server) routes() http.Handler {
 	// T5: anything else is an unknown operation.
 	catchAll := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h := ops.handler(r); h != nil {
-			s.traced(w, r, h) // the session it carried, for the journal (trace.go)
+			s.path.traced(w, r, h) // the session it carried, for the journal (trace.go)
 			return
 		}
 		infoOf(w).outcome = metrics.OutcomeProtocolError
@@ -92,7 +92,7 @@ func (s *Server) routes() http.Handler {
 	})
 	mux.Handle("/", catchAll)
 
-	return s.observe(s.cors(directOps(mux, catchAll, ops)))
+	return s.path.observe(s.path.cors(directOps(mux, catchAll, ops)))
 }
 
 // directOps sends an operation's request, at its literal path and method,

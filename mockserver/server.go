@@ -106,6 +106,7 @@ type Server struct {
 	// operations' methods).
 	corsHeaders, opMethods string
 	handler                http.Handler
+	path                   *requestPath // what a request's path reads (path.go)
 	// The console's live feed and session tracker (routes.go sets them).
 	feed    *console.Feed
 	tracker *sessionTracker
@@ -202,6 +203,10 @@ func (s *Server) build() error {
 		CompanyID: cfg.CompanyID, DB: cfg.DB, Countries: countries, ActiveIDs: activeIDs, Log: s.log}); err != nil {
 		return err
 	}
+	s.path = &requestPath{contract: s.contract, store: s.store, faults: s.faults, ops: s.ops, secrets: s.secrets,
+		session: s.session, proxy: s.proxy, tracker: s.tracker, origins: s.origins, corsOrigins: cfg.CORSOrigins,
+		corsHeaders: s.corsHeaders, opMethods: s.opMethods, maxBody: cfg.MaxBody, log: s.log, metrics: s.metrics,
+		now: s.now, changed: s.feed.Poke, notice: s.feed.Notify}
 	s.handler = s.routes()
 	return nil
 }

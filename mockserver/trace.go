@@ -60,7 +60,7 @@ func (t *sessionTrace) fill(e *state.Entry) {
 // traced serves an operation request, noting before it runs which session
 // the request carries and what the namespace knows of it, and after it
 // which session it started or ended.
-func (s *Server) traced(w http.ResponseWriter, r *http.Request, next http.Handler) {
+func (s *requestPath) traced(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	if s.session.Cookie == "" && s.session.Header == "" && s.session.Argument == "" {
 		next.ServeHTTP(w, r) // the contract has no sessions
 		return
@@ -81,7 +81,7 @@ func (s *Server) traced(w http.ResponseWriter, r *http.Request, next http.Handle
 
 // carried reads the carriers the contract names (S2, from the model), in
 // session.ids's order, and classifies what arrived.
-func (s *Server) carried(w http.ResponseWriter, r *http.Request, ns *state.Namespace) *sessionTrace {
+func (s *requestPath) carried(w http.ResponseWriter, r *http.Request, ns *state.Namespace) *sessionTrace {
 	// An Origin is short; a longer header is cut, so that neither the
 	// journal nor the tracker holds what a client chose to send.
 	t := &sessionTrace{}
@@ -146,7 +146,7 @@ func (s *Server) carried(w http.ResponseWriter, r *http.Request, ns *state.Names
 // peekArgument is params.<argument> of the call's body, which traced has
 // read and decoded (withBody) once for the operation too; keys compared
 // decoded ("session_\u0069d" is the argument).
-func (s *Server) peekArgument(w http.ResponseWriter, r *http.Request) string {
+func (s *requestPath) peekArgument(w http.ResponseWriter, r *http.Request) string {
 	d := decodedOf(w, r)
 	if d == nil {
 		return ""
@@ -190,7 +190,7 @@ func newSessionTracker() *sessionTracker {
 
 // after notes the session an operation started (the contract's cookie set
 // with a value) and the ones it ended (live before, gone after).
-func (tr *sessionTracker) after(s *Server, r *http.Request, h http.Header, ns *state.Namespace, t *sessionTrace) {
+func (tr *sessionTracker) after(s *requestPath, r *http.Request, h http.Header, ns *state.Namespace, t *sessionTrace) {
 	var started string
 	switch {
 	case t.cookie != nil:
@@ -282,7 +282,7 @@ func (tr *sessionTracker) reset(ns string, all bool) {
 
 // hint explains a request from a browser origin that carried no session
 // although a signin from that origin started one no request has ended.
-func (tr *sessionTracker) hint(s *Server, r *http.Request, ns, origin string) *state.Hint {
+func (tr *sessionTracker) hint(s *requestPath, r *http.Request, ns, origin string) *state.Hint {
 	if origin == "" {
 		return nil
 	}
@@ -317,7 +317,7 @@ func (tr *sessionTracker) hint(s *Server, r *http.Request, ns, origin string) *s
 }
 
 // otherCarriers names the contract's other ways to send the session (S2).
-func (s *Server) otherCarriers() string {
+func (s *requestPath) otherCarriers() string {
 	var alt []string
 	if s.session.Header != "" {
 		alt = append(alt, "the "+s.session.Header+" header")
