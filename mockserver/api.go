@@ -3,6 +3,7 @@ package mockserver
 import (
 	"github.com/nebeus/nebeus-contract/mockserver/namespace"
 	"github.com/nebeus/nebeus-contract/mockserver/proxy"
+	"github.com/nebeus/nebeus-contract/mockserver/request"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
@@ -35,3 +36,13 @@ const (
 // ViolationsHeader carries the number of contract violations of a
 // proxied exchange (package proxy).
 const ViolationsHeader = proxy.ViolationsHeader
+
+// The hints of a journal entry whose session should have arrived and did
+// not (issue 10; package request, trace.go).
+const (
+	// HintCrossSite: the page and the mock are different sites (localhost
+	// vs 127.0.0.1), so SameSite keeps the session cookie from travelling.
+	HintCrossSite = request.HintCrossSite
+	// HintNoCredentials: same site, but the page's fetch sent no cookies.
+	HintNoCredentials = request.HintNoCredentials
+)

@@ -90,7 +90,7 @@ func wantsHTML(r *http.Request) bool {
 func (s *Server) handleLanding(ops *opRouter) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h := ops.handler(r); h != nil {
-			s.path.traced(w, r, h)
+			s.path.Traced(w, r, h)
 			return
 		}
 		w.Header().Add("Vary", "Accept")

@@ -22,7 +22,7 @@ var layers = [][]string{
 	{"mockserver/ops", "mockserver/cors"},
 	{"mockserver/faults"},
 	{"mockserver/control", "mockserver/proxy"},
-	{"mockserver/console"},
+	{"mockserver/console", "mockserver/request"},
 	{"mockserver"},
 	{"mockserver/browsertest", "mockserver/loadtest"},
 }

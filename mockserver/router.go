@@ -8,6 +8,7 @@ import (
 
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/ops"
+	"github.com/nebeus/nebeus-contract/mockserver/request"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -40,11 +41,11 @@ func (s *Server) newOpRouter() *opRouter {
 		r := route{op: op}
 		switch {
 		case s.proxy.Forwards(o.ID):
-			r.h = s.path.proxyHandler(op) // proxy.go
+			r.h = s.path.ProxyHandler(op) // proxy.go
 		case o.JSONRPC():
-			r.h = s.path.operationHandler(op)
+			r.h = s.path.OperationHandler(op)
 		default:
-			r.h = s.path.httpOperationHandler(op)
+			r.h = s.path.HTTPOperationHandler(op)
 		}
 		if len(o.PathParams) == 0 {
 			r.literal = o.Path
@@ -165,7 +166,7 @@ func (rt *opRouter) handler(r *http.Request) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		infoOf(w).outcome = metrics.OutcomeProtocolError
+		request.InfoOf(w).Outcome = metrics.OutcomeProtocolError
 		wire.WriteError(w, wire.NullID, wire.ErrMethodOf(req.Method, allow))
 	})
 }
@@ -240,9 +241,9 @@ func (rt *opRouter) byMethod(same []route) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		chosen := fallback
-		var d *decodedBody
-		if r, d = rt.s.path.withBody(w, r); d != nil && d.err == nil {
-			if obj, ok := d.v.(map[string]any); ok {
+		var d *request.DecodedBody
+		if r, d = rt.s.path.WithBody(w, r); d != nil && d.Err == nil {
+			if obj, ok := d.Value.(map[string]any); ok {
 				for _, rr := range same {
 					if obj["method"] == rr.op.RPCMethod {
 						chosen = rr
@@ -262,9 +263,9 @@ func (rt *opRouter) byMethod(same []route) http.Handler {
 func (rt *opRouter) byArguments(same []route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		chosen := same[0]
-		var d *decodedBody
-		if r, d = rt.s.path.withBody(w, r); d != nil {
-			if v := d.v; d.err == nil {
+		var d *request.DecodedBody
+		if r, d = rt.s.path.WithBody(w, r); d != nil {
+			if v := d.Value; d.Err == nil {
 				obj, _ := v.(map[string]any)
 				params, _ := obj["params"].(map[string]any)
 				bestCover, bestValid := -1, false

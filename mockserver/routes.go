@@ -10,6 +10,7 @@ import (
 	"github.com/nebeus/nebeus-contract/mockserver/console"
 	"github.com/nebeus/nebeus-contract/mockserver/control"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/request"
 	"github.com/nebeus/nebeus-contract/mockserver/web"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -63,7 +64,7 @@ func (s *Server) routes() http.Handler {
 		// and answers exactly like an unknown path.
 		api := &control.API{Store: s.store, Faults: s.faults, Ops: s.ops, Contract: s.contract, Secrets: s.secrets,
 			Origins: s.origins, Token: s.cfg.ControlToken, MaxBody: s.cfg.MaxBody, Log: s.log,
-			Changed: s.feed.Poke, ResetTrace: s.tracker.reset}
+			Changed: s.feed.Poke, ResetTrace: s.tracker.Reset}
 		c := api.Auth
 		con := &console.Console{Contract: s.contract, Store: s.store, Secrets: s.secrets, Feed: s.feed, Log: s.log}
 		mux.Handle("GET "+console.Path+"{$}", c(con.HandlePage()))
@@ -84,15 +85,15 @@ func (s *Server) routes() http.Handler {
 	// T5: anything else is an unknown operation.
 	catchAll := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h := ops.handler(r); h != nil {
-			s.path.traced(w, r, h) // the session it carried, for the journal (trace.go)
+			s.path.Traced(w, r, h) // the session it carried, for the journal (trace.go)
 			return
 		}
-		infoOf(w).outcome = metrics.OutcomeProtocolError
+		request.InfoOf(w).Outcome = metrics.OutcomeProtocolError
 		wire.WriteError(w, wire.NullID, wire.ErrUnknownPath(r.URL.Path))
 	})
 	mux.Handle("/", catchAll)
 
-	return s.path.observe(s.path.cors(directOps(mux, catchAll, ops)))
+	return s.path.Observe(s.path.CORS(directOps(mux, catchAll, ops)))
 }
 
 // directOps sends an operation's request, at its literal path and method,

@@ -18,6 +18,7 @@ import (
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/mockserver/ops"
 	"github.com/nebeus/nebeus-contract/mockserver/proxy"
+	"github.com/nebeus/nebeus-contract/mockserver/request"
 	"github.com/nebeus/nebeus-contract/mockserver/session"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/schemas"
@@ -106,10 +107,10 @@ type Server struct {
 	// operations' methods).
 	corsHeaders, opMethods string
 	handler                http.Handler
-	path                   *requestPath // what a request's path reads (path.go)
+	path                   *request.Path // what a request's path reads (path.go)
 	// The console's live feed and session tracker (routes.go sets them).
 	feed    *console.Feed
-	tracker *sessionTracker
+	tracker *request.Tracker
 	proxy   *proxy.Upstream // nil unless Config.Proxy
 	// shadowed says which of the mock's own routes the page's operations
 	// take (routes.go).
@@ -155,7 +156,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
 	s.faults = faults.New(s.store)
-	s.feed, s.tracker = console.NewFeed(), newSessionTracker()
+	s.feed, s.tracker = console.NewFeed(), request.NewTracker()
 	if err := s.build(); err != nil {
 		return nil, err
 	}
@@ -203,10 +204,10 @@ func (s *Server) build() error {
 		CompanyID: cfg.CompanyID, DB: cfg.DB, Countries: countries, ActiveIDs: activeIDs, Log: s.log}); err != nil {
 		return err
 	}
-	s.path = &requestPath{contract: s.contract, store: s.store, faults: s.faults, ops: s.ops, secrets: s.secrets,
-		session: s.session, proxy: s.proxy, tracker: s.tracker, origins: s.origins, corsOrigins: cfg.CORSOrigins,
-		corsHeaders: s.corsHeaders, opMethods: s.opMethods, maxBody: cfg.MaxBody, log: s.log, metrics: s.metrics,
-		now: s.now, changed: s.feed.Poke, notice: s.feed.Notify}
+	s.path = &request.Path{Contract: s.contract, Store: s.store, Faults: s.faults, Ops: s.ops, Secrets: s.secrets,
+		Session: s.session, Proxy: s.proxy, Tracker: s.tracker, Origins: s.origins, CORSOrigins: cfg.CORSOrigins,
+		CORSHeaders: s.corsHeaders, OpMethods: s.opMethods, MaxBody: cfg.MaxBody, Log: s.log, Metrics: s.metrics,
+		Now: s.now, Changed: s.feed.Poke, Notice: s.feed.Notify}
 	s.handler = s.routes()
 	return nil
 }

@@ -1,4 +1,4 @@
-package mockserver
+package request
 
 import (
 	"net/http"
@@ -57,11 +57,11 @@ func (t *sessionTrace) fill(e *state.Entry) {
 	e.Origin, e.Carrier, e.Session, e.Hint = t.origin, t.carrier, t.status, t.hint
 }
 
-// traced serves an operation request, noting before it runs which session
+// Traced serves an operation request, noting before it runs which session
 // the request carries and what the namespace knows of it, and after it
 // which session it started or ended.
-func (s *requestPath) traced(w http.ResponseWriter, r *http.Request, next http.Handler) {
-	if s.session.Cookie == "" && s.session.Header == "" && s.session.Argument == "" {
+func (s *Path) Traced(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	if s.Session.Cookie == "" && s.Session.Header == "" && s.Session.Argument == "" {
 		next.ServeHTTP(w, r) // the contract has no sessions
 		return
 	}
@@ -70,18 +70,18 @@ func (s *requestPath) traced(w http.ResponseWriter, r *http.Request, next http.H
 		next.ServeHTTP(w, r) // the operation answers the error
 		return
 	}
-	if s.session.Argument != "" {
-		r, _ = s.withBody(w, r) // decoded once, for the trace and the operation
+	if s.Session.Argument != "" {
+		r, _ = s.WithBody(w, r) // decoded once, for the trace and the operation
 	}
 	t := s.carried(w, r, ns)
-	infoOf(w).trace = t
+	InfoOf(w).trace = t
 	next.ServeHTTP(w, r)
-	s.tracker.after(s, r, w.Header(), ns, t)
+	s.Tracker.after(s, r, w.Header(), ns, t)
 }
 
 // carried reads the carriers the contract names (S2, from the model), in
-// session.ids's order, and classifies what arrived.
-func (s *requestPath) carried(w http.ResponseWriter, r *http.Request, ns *state.Namespace) *sessionTrace {
+// Session.ids's order, and classifies what arrived.
+func (s *Path) carried(w http.ResponseWriter, r *http.Request, ns *state.Namespace) *sessionTrace {
 	// An Origin is short; a longer header is cut, so that neither the
 	// journal nor the tracker holds what a client chose to send.
 	t := &sessionTrace{}
@@ -104,20 +104,20 @@ func (s *requestPath) carried(w http.ResponseWriter, r *http.Request, ns *state.
 		}
 		t.ids = append(t.ids, id)
 	}
-	if s.session.Argument != "" {
+	if s.Session.Argument != "" {
 		add(carrierParams, s.peekArgument(w, r))
 	}
-	if s.session.Header != "" {
-		add(carrierHeader, wire.Header(r.Header, s.session.HeaderKey))
+	if s.Session.Header != "" {
+		add(carrierHeader, wire.Header(r.Header, s.Session.HeaderKey))
 	}
-	if s.session.Cookie != "" {
-		for _, c := range r.CookiesNamed(s.session.Cookie) {
+	if s.Session.Cookie != "" {
+		for _, c := range r.CookiesNamed(s.Session.Cookie) {
 			add(carrierCookie, c.Value)
 		}
 	}
 	if len(kinds) == 0 {
 		t.carrier = carrierNone
-		t.hint = s.tracker.hint(s, r, ns.Name(), t.origin)
+		t.hint = s.Tracker.hint(s, r, ns.Name(), t.origin)
 		return t
 	}
 	t.carrier = strings.Join(kinds, "+")
@@ -135,7 +135,7 @@ func (s *requestPath) carried(w http.ResponseWriter, r *http.Request, ns *state.
 				t.status = sessionExpired
 			}
 		default:
-			if t.status == sessionUnknown && s.tracker.expired(ns.Name(), id) {
+			if t.status == sessionUnknown && s.Tracker.expired(ns.Name(), id) {
 				t.status = sessionExpired
 			}
 		}
@@ -146,21 +146,21 @@ func (s *requestPath) carried(w http.ResponseWriter, r *http.Request, ns *state.
 // peekArgument is params.<argument> of the call's body, which traced has
 // read and decoded (withBody) once for the operation too; keys compared
 // decoded ("session_\u0069d" is the argument).
-func (s *requestPath) peekArgument(w http.ResponseWriter, r *http.Request) string {
+func (s *Path) peekArgument(w http.ResponseWriter, r *http.Request) string {
 	d := decodedOf(w, r)
 	if d == nil {
 		return ""
 	}
-	obj, _ := d.v.(map[string]any)
+	obj, _ := d.Value.(map[string]any)
 	params, _ := obj["params"].(map[string]any)
-	id, _ := params[s.session.Argument].(string)
+	id, _ := params[s.Session.Argument].(string)
 	return id
 }
 
-// sessionTracker remembers, within bounds, the sessions the mock started
+// Tracker remembers, within bounds, the sessions the mock started
 // (to tell an expired one from one it never issued) and each browser
 // origin's last signin (to tell why a later request came without it).
-type sessionTracker struct {
+type Tracker struct {
 	mu       sync.Mutex
 	issued   map[trackKey]bool // true once ended by a request
 	order    []trackKey        // issue order, for eviction
@@ -168,7 +168,7 @@ type sessionTracker struct {
 }
 
 // trackKey is a namespace and a session id or an origin.
-type trackKey struct{ ns, v string }
+type trackKey struct{ ns, Value string }
 
 type signin struct {
 	at     time.Time
@@ -184,22 +184,23 @@ const (
 	maxTrackedOrigins  = 256
 )
 
-func newSessionTracker() *sessionTracker {
-	return &sessionTracker{issued: map[trackKey]bool{}, byOrigin: map[trackKey]signin{}}
+// NewTracker makes an empty tracker, shared by a Server and its successors.
+func NewTracker() *Tracker {
+	return &Tracker{issued: map[trackKey]bool{}, byOrigin: map[trackKey]signin{}}
 }
 
 // after notes the session an operation started (the contract's cookie set
 // with a value) and the ones it ended (live before, gone after).
-func (tr *sessionTracker) after(s *requestPath, r *http.Request, h http.Header, ns *state.Namespace, t *sessionTrace) {
+func (tr *Tracker) after(s *Path, r *http.Request, h http.Header, ns *state.Namespace, t *sessionTrace) {
 	var started string
 	switch {
 	case t.cookie != nil:
 		if t.cookie.Value != "" && t.cookie.MaxAge >= 0 {
 			started = t.cookie.Value
 		}
-	case s.session.Cookie != "":
+	case s.Session.Cookie != "":
 		for _, line := range h.Values("Set-Cookie") {
-			if c, err := http.ParseSetCookie(line); err == nil && c.Name == s.session.Cookie && c.Value != "" && c.MaxAge >= 0 {
+			if c, err := http.ParseSetCookie(line); err == nil && c.Name == s.Session.Cookie && c.Value != "" && c.MaxAge >= 0 {
 				started = c.Value
 			}
 		}
@@ -242,20 +243,20 @@ func (tr *sessionTracker) after(s *requestPath, r *http.Request, h http.Header, 
 			break
 		}
 	}
-	tr.byOrigin[ok] = signin{at: s.now(), id: started, host: r.Host, secure: r.TLS != nil}
+	tr.byOrigin[ok] = signin{at: s.Now(), id: started, host: r.Host, secure: r.TLS != nil}
 }
 
 // expired: the mock started this session and no request ended it, yet the
 // namespace no longer has it: its idle timeout passed (M3).
-func (tr *sessionTracker) expired(ns, id string) bool {
+func (tr *Tracker) expired(ns, id string) bool {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	ended, ok := tr.issued[trackKey{ns, id}]
 	return ok && !ended
 }
 
-// reset forgets a namespace ("" and all true: every namespace).
-func (tr *sessionTracker) reset(ns string, all bool) {
+// Reset forgets a namespace ("" and all true: every namespace).
+func (tr *Tracker) Reset(ns string, all bool) {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	if all {
@@ -282,7 +283,7 @@ func (tr *sessionTracker) reset(ns string, all bool) {
 
 // hint explains a request from a browser origin that carried no session
 // although a signin from that origin started one no request has ended.
-func (tr *sessionTracker) hint(s *requestPath, r *http.Request, ns, origin string) *state.Hint {
+func (tr *Tracker) hint(s *Path, r *http.Request, ns, origin string) *state.Hint {
 	if origin == "" {
 		return nil
 	}
@@ -307,23 +308,23 @@ func (tr *sessionTracker) hint(s *requestPath, r *http.Request, ns, origin strin
 	if site(page.Scheme, hostcheck.HostOnly(page.Host)) != site(scheme, hostcheck.HostOnly(r.Host)) {
 		return &state.Hint{Code: HintCrossSite, Message: "No session arrived, although signin from " + origin +
 			" started one at " + when + " UTC. The page (" + hostcheck.HostOnly(page.Host) + ") and the mock (" + hostcheck.HostOnly(r.Host) +
-			") are different sites, so the browser neither keeps nor sends the " + s.session.Cookie + " cookie (SameSite=" +
-			firstNonEmpty(s.session.SameSite, "Lax") + ") between them. Fix: open the page and call the mock under the same host name " +
+			") are different sites, so the browser neither keeps nor sends the " + s.Session.Cookie + " cookie (SameSite=" +
+			firstNonEmpty(s.Session.SameSite, "Lax") + ") between them. Fix: open the page and call the mock under the same host name " +
 			"(both localhost or both 127.0.0.1; ports may differ), e.g. " + sameHostSuggestion(page, mock) + others + "."}
 	}
 	return &state.Hint{Code: HintNoCredentials, Message: "No session arrived, although signin from " + origin +
 		" started one at " + when + " UTC, and the page and the mock are on the same site. Fix: call fetch with " +
-		"credentials: 'include' (XMLHttpRequest: withCredentials = true) so the browser sends the " + s.session.Cookie + " cookie" + others + "."}
+		"credentials: 'include' (XMLHttpRequest: withCredentials = true) so the browser sends the " + s.Session.Cookie + " cookie" + others + "."}
 }
 
 // otherCarriers names the contract's other ways to send the session (S2).
-func (s *requestPath) otherCarriers() string {
+func (s *Path) otherCarriers() string {
 	var alt []string
-	if s.session.Header != "" {
-		alt = append(alt, "the "+s.session.Header+" header")
+	if s.Session.Header != "" {
+		alt = append(alt, "the "+s.Session.Header+" header")
 	}
-	if s.session.Argument != "" {
-		alt = append(alt, "params."+s.session.Argument)
+	if s.Session.Argument != "" {
+		alt = append(alt, "params."+s.Session.Argument)
 	}
 	if len(alt) == 0 {
 		return ""

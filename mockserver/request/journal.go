@@ -1,4 +1,4 @@
-package mockserver
+package request
 
 import (
 	"github.com/nebeus/nebeus-contract/mockserver/journal"
@@ -12,11 +12,11 @@ import (
 // no decoding or copying on the request's path. Except for a request that
 // carries a password (M4: never stored in plain text, not even in memory):
 // that one is redacted here, from the tree decoded once already.
-func (s *requestPath) journalAppend(ex *exchange) {
+func (s *Path) journalAppend(ex *exchange) {
 	e := state.Entry{
-		Time:      s.now(),
+		Time:      s.Now(),
 		Operation: ex.op.ID,
-		Request:   s.secrets.KeepRequest(ex.reqRaw, ex.reqDecoded),
+		Request:   s.Secrets.KeepRequest(ex.reqRaw, ex.reqDecoded),
 		Status:    ex.status,
 		Response:  journal.Keep(ex.resp),
 		Namespace: ex.ns.Name(),

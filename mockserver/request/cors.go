@@ -1,4 +1,4 @@
-package mockserver
+package request
 
 import (
 	"net/http"
@@ -13,17 +13,17 @@ import (
 // exposedHeaders are the response headers scripts may read.
 const exposedHeaders = "X-Mock-Violations, X-Mock-Fault, Preference-Applied, " + proxy.ViolationsHeader
 
-// cors wraps next: allowed origins get the CORS headers, preflights (OPTIONS
+// CORS wraps next: allowed origins get the CORS headers, preflights (OPTIONS
 // with Access-Control-Request-Method) are answered 204 here. Disallowed
 // origins get no CORS headers, so the browser blocks the answer.
-func (s *requestPath) cors(next http.Handler) http.Handler {
+func (s *Path) CORS(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := wire.Header(r.Header, "Origin")
 		h := w.Header()
 		if origin != "" {
 			h.Add("Vary", "Origin")
 		}
-		allowed := s.origins.Allows(origin)
+		allowed := s.Origins.Allows(origin)
 		if allowed {
 			h.Set("Access-Control-Allow-Origin", origin)
 			h.Set("Access-Control-Allow-Credentials", "true")
@@ -31,17 +31,17 @@ func (s *requestPath) cors(next http.Handler) http.Handler {
 		if r.Method == http.MethodOptions && wire.Header(r.Header, "Access-Control-Request-Method") != "" {
 			h.Add("Vary", "Access-Control-Request-Method")
 			h.Add("Vary", "Access-Control-Request-Headers")
-			methods := s.opMethods
+			methods := s.OpMethods
 			if strings.HasPrefix(r.URL.Path, control.Prefix) {
 				methods = "GET, POST, DELETE"
 			}
 			if allowed {
 				h.Set("Access-Control-Allow-Methods", methods)
-				h.Set("Access-Control-Allow-Headers", s.corsHeaders)
+				h.Set("Access-Control-Allow-Headers", s.CORSHeaders)
 				h.Set("Access-Control-Max-Age", "600")
 			}
 			h.Set("Allow", methods+", OPTIONS")
-			infoOf(w).outcome = "preflight"
+			InfoOf(w).Outcome = "preflight"
 			if !allowed && origin != "" {
 				s.refusedPreflight(w, r, origin)
 			}
@@ -58,14 +58,14 @@ func (s *requestPath) cors(next http.Handler) http.Handler {
 // refusedPreflight makes a refused preflight visible: the browser shows the
 // page only "Failed to fetch", so the log line becomes a warning naming the
 // flag that fixes it, and the console shows it as a notice.
-func (s *requestPath) refusedPreflight(w http.ResponseWriter, r *http.Request, origin string) {
+func (s *Path) refusedPreflight(w http.ResponseWriter, r *http.Request, origin string) {
 	origin = wire.CutAt(origin, maxOrigin) // the header is the client's; the message stays short
 	msg := "CORS preflight from origin " + origin + " refused (" + wire.Cut(r.Header.Get("Access-Control-Request-Method")) + " " + wire.Cut(r.URL.Path) +
 		"): the origin is not allowed; add it to --cors-origins (NEBEUS_MOCK_CORS_ORIGINS): --cors-origins '" +
-		strings.Join(append(slices.Clone(s.corsOrigins), origin), ",") + "'"
-	infoOf(w).outcome = "preflight_refused"
-	infoOf(w).warning = msg
-	if s.notice != nil {
-		s.notice(s.now(), "cors", msg)
+		strings.Join(append(slices.Clone(s.CORSOrigins), origin), ",") + "'"
+	InfoOf(w).Outcome = "preflight_refused"
+	InfoOf(w).warning = msg
+	if s.Notice != nil {
+		s.Notice(s.Now(), "cors", msg)
 	}
 }

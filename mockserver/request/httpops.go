@@ -1,4 +1,4 @@
-package mockserver
+package request
 
 import (
 	"encoding/json"
@@ -16,11 +16,11 @@ import (
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
-// httpOperationHandler serves an operation that is not JSON-RPC (a GET of
+// HTTPOperationHandler serves an operation that is not JSON-RPC (a GET of
 // an image, say): its path and query arguments are checked against its
 // request schema, and the answer is its documented variant, chosen by
 // Prefer like any other, in the variant's media type.
-func (s *requestPath) httpOperationHandler(op *ops.Operation) http.Handler {
+func (s *Path) HTTPOperationHandler(op *ops.Operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex, ok := s.beginExchange(w, r, op)
 		if !ok {
@@ -43,9 +43,9 @@ func (s *requestPath) httpOperationHandler(op *ops.Operation) http.Handler {
 		args := httpArguments(op.Operation, r, form)
 		ex.reqDecoded = args
 		ex.reqRaw, _ = json.Marshal(args)
-		vs, err := s.contract.Validate(op.Request, args)
+		vs, err := s.Contract.Validate(op.Request, args)
 		if err != nil {
-			s.log.Error("validating request", "op", op.ID, "err", err)
+			s.Log.Error("validating request", "op", op.ID, "err", err)
 			ex.fail(w, wire.NullID, wire.ErrInternal())
 			return
 		}
@@ -71,9 +71,9 @@ func (s *requestPath) httpOperationHandler(op *ops.Operation) http.Handler {
 			ex.status, info.status = statusClientGone, statusClientGone
 			return
 		}
-		info.outcome = metrics.OutcomeSuccess
+		info.Outcome = metrics.OutcomeSuccess
 		if vr.Error {
-			info.outcome = metrics.OutcomeError
+			info.Outcome = metrics.OutcomeError
 		}
 		if len(op.Variants) > 0 && (vr.Shape == model.ShapeBinary || !strings.Contains(vr.MediaType, "json")) {
 			ex.writeBinary(w, r, vr.MediaType)
@@ -107,16 +107,16 @@ func (ex *exchange) writeBinary(w http.ResponseWriter, r *http.Request, mediaTyp
 // 17: its RequestMediaType), url-encoded or multipart as the request's
 // Content-Type says, read within the body limit (T5: 413 above it); nil
 // for an operation without one.
-func (s *requestPath) formFields(w http.ResponseWriter, r *http.Request, o model.Operation) (url.Values, *wire.Error) {
+func (s *Path) formFields(w http.ResponseWriter, r *http.Request, o model.Operation) (url.Values, *wire.Error) {
 	if o.RequestMediaType == "" || r.Body == nil {
 		return nil, nil
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	r.Body = http.MaxBytesReader(w, r.Body, s.MaxBody)
 	mt, _, _ := mime.ParseMediaType(wire.Header(r.Header, "Content-Type"))
 	var err error
 	switch mt {
 	case model.MediaMultipart:
-		if err = r.ParseMultipartForm(s.maxBody); err == nil {
+		if err = r.ParseMultipartForm(s.MaxBody); err == nil {
 			defer r.MultipartForm.RemoveAll()
 			return url.Values(r.MultipartForm.Value), nil
 		}
@@ -128,7 +128,7 @@ func (s *requestPath) formFields(w http.ResponseWriter, r *http.Request, o model
 		return url.Values{}, nil // no fields: the request schema names those missing
 	}
 	if _, big := errors.AsType[*http.MaxBytesError](err); big {
-		return nil, wire.ErrTooLarge(s.maxBody)
+		return nil, wire.ErrTooLarge(s.MaxBody)
 	}
 	return nil, wire.ErrArguments("the form body cannot be read: " + wire.ErrText(err))
 }

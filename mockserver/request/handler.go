@@ -1,4 +1,4 @@
-package mockserver
+package request
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 	"github.com/nebeus/nebeus-contract/spec/model"
 )
 
-// operationHandler serves a JSON-RPC operation at its path (T1). A
+// OperationHandler serves a JSON-RPC operation at its path (T1). A
 // request's path through the mock, top to bottom, each step once:
 //
 //  1. decode: the protocol checks (T1 method, T2 media type and encoding,
@@ -30,7 +30,7 @@ import (
 //
 // and the journal, once, as the answer is written (exchange.write) or,
 // for a request answered otherwise, when the handler returns.
-func (s *requestPath) operationHandler(op *ops.Operation) http.Handler {
+func (s *Path) OperationHandler(op *ops.Operation) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex, ok := s.beginExchange(w, r, op)
 		if !ok {
@@ -53,7 +53,7 @@ func (s *requestPath) operationHandler(op *ops.Operation) http.Handler {
 			ex.fail(w, id, wire.ErrInvalidRequest("the body is not a JSON object"))
 			return
 		}
-		c := s.ops.NewCall(op, r, ex.ns, id, adm.read, adm.obj, adm.params, ex.violations)
+		c := s.Ops.NewCall(op, r, ex.ns, id, adm.read, adm.obj, adm.params, ex.violations)
 		rep, ok := c.Dispatch(firstNonEmpty(adm.pref.Variant, adm.fault.Variant))
 		if !ok {
 			ex.fail(w, id, wire.ErrArguments(ops.ViolationText(c.BizVs)))
@@ -65,7 +65,7 @@ func (s *requestPath) operationHandler(op *ops.Operation) http.Handler {
 
 // decode is step 1: the protocol checks and the body, read and decoded
 // once. false: refused, and answered.
-func (s *requestPath) decode(w http.ResponseWriter, r *http.Request, ex *exchange) (any, json.RawMessage, bool) {
+func (s *Path) decode(w http.ResponseWriter, r *http.Request, ex *exchange) (any, json.RawMessage, bool) {
 	op := ex.op
 	if m := op.CallMethod(); r.Method != m {
 		// The page's method (a REST page's PUT or PATCH read without
@@ -102,10 +102,10 @@ func (s *requestPath) decode(w http.ResponseWriter, r *http.Request, ex *exchang
 // validate is step 2: the request schema. The envelope's violations
 // (those with a JSON-RPC code) refuse the call; the arguments' go on to
 // the business logic, which reports them in its own words (S1, S4, S5).
-func (s *requestPath) validate(w http.ResponseWriter, ex *exchange, v any, id json.RawMessage) bool {
-	vs, err := s.contract.ValidateRequest(ex.op.ID, v)
+func (s *Path) validate(w http.ResponseWriter, ex *exchange, v any, id json.RawMessage) bool {
+	vs, err := s.Contract.ValidateRequest(ex.op.ID, v)
 	if err != nil {
-		s.log.Error("validating request", "op", ex.op.ID, "err", err)
+		s.Log.Error("validating request", "op", ex.op.ID, "err", err)
 		ex.fail(w, id, wire.ErrInternal())
 		return false
 	}
@@ -133,7 +133,7 @@ type admitted struct {
 // admitCall is step 3: Prefer and the namespace (accept), then the fault
 // in force, its delay and the Prefer delay, a fault's close or 5xx.
 // false: answered (or the client went away).
-func (s *requestPath) admitCall(w http.ResponseWriter, r *http.Request, ex *exchange, v any, id json.RawMessage) (admitted, bool) {
+func (s *Path) admitCall(w http.ResponseWriter, r *http.Request, ex *exchange, v any, id json.RawMessage) (admitted, bool) {
 	op, info := ex.op, ex.info
 	var a admitted
 	pref, ok := s.accept(w, r, ex, id)
@@ -144,7 +144,7 @@ func (s *requestPath) admitCall(w http.ResponseWriter, r *http.Request, ex *exch
 	ns := ex.ns
 	// The fault check and the reads the logic will make go out
 	// together (state/readahead.go): one round trip to a shared store.
-	fc := s.faults.Ahead(ns.Name(), op.ID, !op.NeedsStore())
+	fc := s.Faults.Ahead(ns.Name(), op.ID, !op.NeedsStore())
 	a.obj, _ = v.(map[string]any)
 	a.params, _ = a.obj["params"].(map[string]any)
 	if list, ok := a.obj["params"].([]any); ok && op.ParamsByPosition {
@@ -160,7 +160,7 @@ func (s *requestPath) admitCall(w http.ResponseWriter, r *http.Request, ex *exch
 	}
 	a.fault, a.faulted = fault, faulted
 	if faulted {
-		info.outcome = metrics.OutcomeFault
+		info.Outcome = metrics.OutcomeFault
 		w.Header().Set("X-Mock-Fault", "true") // so devtools show why
 	}
 	delay := min(pref.Delay+fault.Delay.D(), ops.MaxDelay)
@@ -188,7 +188,7 @@ func (s *requestPath) admitCall(w http.ResponseWriter, r *http.Request, ex *exch
 // answer is step 5: the reply in its variant's documented shape (T3, T4),
 // its cookie (S2, S3) and the outcome for the metrics; written, and so
 // journaled. A store failure is a 503, never a business answer (issue 19).
-func (s *requestPath) answer(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage, rep ops.Reply, faulted bool) {
+func (s *Path) answer(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage, rep ops.Reply, faulted bool) {
 	op, info := ex.op, ex.info
 	if rep.Err != nil {
 		ex.failStore(w, id, rep.Err)
@@ -200,7 +200,7 @@ func (s *requestPath) answer(w http.ResponseWriter, r *http.Request, ex *exchang
 		// report as a PDF"): the file, as the suite built from the same
 		// page expects (issue 17, T3).
 		if !faulted {
-			info.outcome = metrics.OutcomeSuccess
+			info.Outcome = metrics.OutcomeSuccess
 		}
 		ex.writeBinary(w, r, vr.MediaType)
 		return
@@ -209,7 +209,7 @@ func (s *requestPath) answer(w http.ResponseWriter, r *http.Request, ex *exchang
 		vr, _ := op.Variant(rep.Variant)
 		var err error
 		if out, err = op.Encode(vr, vr.Shape, id, rep.Known); err != nil {
-			s.log.Error("encoding response", "op", op.ID, "err", err)
+			s.Log.Error("encoding response", "op", op.ID, "err", err)
 			ex.fail(w, id, wire.ErrInternal())
 			return
 		}
@@ -221,9 +221,9 @@ func (s *requestPath) answer(w http.ResponseWriter, r *http.Request, ex *exchang
 		http.SetCookie(w, rep.Cookie)
 	}
 	if !faulted {
-		info.outcome = metrics.OutcomeSuccess
+		info.Outcome = metrics.OutcomeSuccess
 		if vr, _ := op.Variant(rep.Variant); vr.Error {
-			info.outcome = metrics.OutcomeError
+			info.Outcome = metrics.OutcomeError
 		}
 	}
 	ex.write(w, http.StatusOK, out)
@@ -233,8 +233,8 @@ func (s *requestPath) answer(w http.ResponseWriter, r *http.Request, ex *exchang
 // the request's info and its namespace, peeked at so that a request the
 // mock then rejects takes no namespace slot (admit takes one once the
 // request is accepted). false: the namespace was refused, and answered.
-func (s *requestPath) beginExchange(w http.ResponseWriter, r *http.Request, op *ops.Operation) (*exchange, bool) {
-	info := infoOf(w)
+func (s *Path) beginExchange(w http.ResponseWriter, r *http.Request, op *ops.Operation) (*exchange, bool) {
+	info := InfoOf(w)
 	info.op = op.ID
 	ns, rerr := s.peekNamespace(w, r)
 	if rerr != nil {
@@ -253,7 +253,7 @@ func (s *requestPath) beginExchange(w http.ResponseWriter, r *http.Request, op *
 // accept reads the request's Prefer header and admits its namespace, which
 // takes a slot now that the request is accepted (peekNamespace). false:
 // refused, and answered.
-func (s *requestPath) accept(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage) (ops.Preference, bool) {
+func (s *Path) accept(w http.ResponseWriter, r *http.Request, ex *exchange, id json.RawMessage) (ops.Preference, bool) {
 	pref, rerr := ops.ParsePrefer(r.Header.Values("Prefer"), ex.op)
 	var ns *state.Namespace
 	if rerr == nil {
@@ -270,10 +270,10 @@ func (s *requestPath) accept(w http.ResponseWriter, r *http.Request, ex *exchang
 // exchange collects what the journal and the metrics need of one operation
 // request.
 type exchange struct {
-	s          *requestPath
+	s          *Path
 	op         *ops.Operation
 	ns         *state.Namespace
-	info       *requestInfo
+	info       *Info
 	reqRaw     []byte
 	reqDecoded any
 	violations []schemas.Violation
@@ -297,8 +297,8 @@ func (ex *exchange) write(w http.ResponseWriter, status int, b []byte) {
 }
 
 func (ex *exchange) fail(w http.ResponseWriter, id json.RawMessage, e *wire.Error) {
-	if ex.info.outcome == "" {
-		ex.info.outcome = metrics.OutcomeProtocolError
+	if ex.info.Outcome == "" {
+		ex.info.Outcome = metrics.OutcomeProtocolError
 	}
 	ex.write(w, e.Status, wire.EncodeError(id, e))
 }
@@ -308,16 +308,16 @@ func (ex *exchange) fail(w http.ResponseWriter, id json.RawMessage, e *wire.Erro
 // text, which goes to the log (redacted by the store: no URL password).
 func (ex *exchange) failStore(w http.ResponseWriter, id json.RawMessage, err error) {
 	if !errors.Is(err, state.ErrDown) { // a store known down was logged when it went down
-		ex.s.log.Warn("store failure", "op", ex.op.ID, "namespace", ex.ns.Name(), "err", err)
+		ex.s.Log.Warn("store failure", "op", ex.op.ID, "namespace", ex.ns.Name(), "err", err)
 	}
-	ex.info.outcome = metrics.OutcomeStore
+	ex.info.Outcome = metrics.OutcomeStore
 	w.Header().Set("Retry-After", wire.RetryAfter)
 	ex.fail(w, id, wire.ErrStore(err))
 }
 
 // fail answers a protocol error outside an exchange (a bad namespace).
-func (s *requestPath) fail(w http.ResponseWriter, info *requestInfo, e *wire.Error) {
-	info.outcome = metrics.OutcomeProtocolError
+func (s *Path) fail(w http.ResponseWriter, info *Info, e *wire.Error) {
+	info.Outcome = metrics.OutcomeProtocolError
 	wire.WriteError(w, wire.NullID, e)
 }
 
@@ -334,21 +334,21 @@ func (ex *exchange) record() {
 // readCall reads and decodes a call's body, once: when the router
 // (byArguments) or the session trace did already, their result is taken
 // (decodedOf).
-func (s *requestPath) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, *wire.Error) {
+func (s *Path) readCall(w http.ResponseWriter, r *http.Request) ([]byte, any, *wire.Error) {
 	d := decodedOf(w, r)
 	if d == nil {
 		d = s.keepBody(w, r)
 	}
-	return d.raw, d.v, d.err
+	return d.raw, d.Value, d.Err
 }
 
-// withBody reads and decodes a call's body ahead of its operation handler
+// WithBody reads and decodes a call's body ahead of its operation handler
 // (for the router's byArguments, the session trace), once: the handler
 // takes it from the request's info (readCall, decodedOf), or from the
 // returned request's context when the handler runs outside the mock's
 // middleware (observe). A request the handler refuses before reading its
 // body (not a POST of JSON) is left unread, and nil returned.
-func (s *requestPath) withBody(w http.ResponseWriter, r *http.Request) (*http.Request, *decodedBody) {
+func (s *Path) WithBody(w http.ResponseWriter, r *http.Request) (*http.Request, *DecodedBody) {
 	if d := decodedOf(w, r); d != nil {
 		return r, d
 	}
@@ -364,7 +364,7 @@ func (s *requestPath) withBody(w http.ResponseWriter, r *http.Request) (*http.Re
 
 // keepBody reads and decodes the body into the request's info, where
 // decodedOf finds it (outside the middleware, a body of its own).
-func (s *requestPath) keepBody(w http.ResponseWriter, r *http.Request) *decodedBody {
+func (s *Path) keepBody(w http.ResponseWriter, r *http.Request) *DecodedBody {
 	sw, ok := w.(*statusWriter)
 	if !ok || sw.info.body != nil {
 		return s.decodeBody(w, r)
@@ -376,38 +376,38 @@ func (s *requestPath) keepBody(w http.ResponseWriter, r *http.Request) *decodedB
 }
 
 // decodedOf is the body withBody decoded, or nil.
-func decodedOf(w http.ResponseWriter, r *http.Request) *decodedBody {
+func decodedOf(w http.ResponseWriter, r *http.Request) *DecodedBody {
 	if sw, ok := w.(*statusWriter); ok && sw.info.body != nil {
 		return sw.info.body
 	}
-	d, _ := r.Context().Value(decodedKey{}).(*decodedBody)
+	d, _ := r.Context().Value(decodedKey{}).(*DecodedBody)
 	return d
 }
 
-// decodedBody is a request body read and decoded.
-type decodedBody struct {
-	raw []byte
-	v   any
-	err *wire.Error
+// DecodedBody is a request body read and decoded.
+type DecodedBody struct {
+	raw   []byte
+	Value any
+	Err   *wire.Error
 }
 
 type decodedKey struct{}
 
-func (s *requestPath) decodeBody(w http.ResponseWriter, r *http.Request) *decodedBody {
+func (s *Path) decodeBody(w http.ResponseWriter, r *http.Request) *DecodedBody {
 	d := s.decodedBody(w, r)
 	return &d
 }
 
-func (s *requestPath) decodedBody(w http.ResponseWriter, r *http.Request) decodedBody {
-	body, rerr := readBody(w, r, s.maxBody)
+func (s *Path) decodedBody(w http.ResponseWriter, r *http.Request) DecodedBody {
+	body, rerr := readBody(w, r, s.MaxBody)
 	if rerr != nil {
-		return decodedBody{raw: body, err: rerr}
+		return DecodedBody{raw: body, Err: rerr}
 	}
 	v, err := schemas.Decode(body)
 	if err != nil {
-		return decodedBody{raw: body, err: wire.ErrParse(wire.ErrText(err))}
+		return DecodedBody{raw: body, Err: wire.ErrParse(wire.ErrText(err))}
 	}
-	return decodedBody{raw: body, v: v}
+	return DecodedBody{raw: body, Value: v}
 }
 
 // readBody reads at most limit bytes (T5: 413 above).

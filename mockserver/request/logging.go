@@ -1,4 +1,4 @@
-package mockserver
+package request
 
 import (
 	"fmt"
@@ -15,9 +15,9 @@ import (
 
 // requestInfo is what the handlers tell the log line and the metrics about
 // one request.
-type requestInfo struct {
+type Info struct {
 	op        string // the operation, "" for other routes
-	outcome   string // see package metrics
+	Outcome   string // see package metrics
 	namespace string
 	status    int // a pseudo status when no answer was written (handler.go)
 	// trace is the session the request carried (trace.go), for the
@@ -25,7 +25,7 @@ type requestInfo struct {
 	trace   *sessionTrace
 	warning string
 	// body is the call's body, read and decoded once (withBody).
-	body *decodedBody
+	body *DecodedBody
 	// peeked is the namespace the request names (peekNamespace).
 	peeked *state.Namespace
 
@@ -33,18 +33,18 @@ type requestInfo struct {
 	// once per request; a second use allocates).
 	exchangeVal exchange
 	traceVal    sessionTrace
-	bodyVal     decodedBody
+	bodyVal     DecodedBody
 }
 
-// infoOf returns the request's info, which observe's statusWriter carries
+// InfoOf returns the request's info, which observe's statusWriter carries
 // (rather than the request's context, which would cost a copy of the
 // request); a throwaway one outside the middleware (handlers are plain
 // http.Handlers, usable alone).
-func infoOf(w http.ResponseWriter) *requestInfo {
+func InfoOf(w http.ResponseWriter) *Info {
 	if sw, ok := w.(*statusWriter); ok {
 		return sw.info
 	}
-	return &requestInfo{}
+	return &Info{}
 }
 
 // statusWriter records the status written. Unwrap lets
@@ -52,10 +52,10 @@ func infoOf(w http.ResponseWriter) *requestInfo {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
-	info   *requestInfo // never nil: &own
+	info   *Info // never nil: &own
 	// own is the request's info and the records its handlers keep, in
 	// one allocation with the writer (one request, one owner).
-	own requestInfo
+	own Info
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -74,11 +74,11 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// observe is the outermost middleware: one log line per request, the
-// metrics, and the last-resort recovery. The log line holds method, path,
+// Observe is the outermost middleware: one log line per request, the
+// Metrics, and the last-resort recovery. The log line holds method, path,
 // operation, status, duration and namespace, never a body, header or
 // cookie, so no password or session id can reach it (M4).
-func (s *requestPath) observe(next http.Handler) http.Handler {
+func (s *Path) Observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
@@ -92,18 +92,18 @@ func (s *requestPath) observe(next http.Handler) http.Handler {
 				}
 				// Nothing a client sends may cause a 5xx (T5); reaching
 				// this is a bug, which the tests and the fuzz target hunt.
-				s.metrics.Panics.Inc()
-				s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path,
+				s.Metrics.Panics.Inc()
+				s.Log.Error("panic serving request", "method", r.Method, "path", r.URL.Path,
 					"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					wire.WriteError(sw, wire.NullID, wire.ErrInternal())
 				}
-				info.outcome = metrics.OutcomeProtocolError
+				info.Outcome = metrics.OutcomeProtocolError
 			}
 			s.finish(r, info, sw, start)
 		}()
 		if framing.AmbiguousFraming(r) { // RFC 9112 6.1: answer, then close (listener.go)
-			info.outcome = metrics.OutcomeProtocolError
+			info.Outcome = metrics.OutcomeProtocolError
 			sw.Header().Set("Connection", "close")
 			wire.WriteError(sw, wire.NullID, framing.ErrFraming())
 			return
@@ -112,17 +112,17 @@ func (s *requestPath) observe(next http.Handler) http.Handler {
 	})
 }
 
-func (s *requestPath) finish(r *http.Request, info *requestInfo, sw *statusWriter, start time.Time) {
+func (s *Path) finish(r *http.Request, info *Info, sw *statusWriter, start time.Time) {
 	d := time.Since(start)
 	status := sw.status
 	if status == 0 {
 		status = info.status
 	}
 	if info.op != "" {
-		s.metrics.Observe(info.op, info.outcome, d)
+		s.Metrics.Observe(info.op, info.Outcome, d)
 	}
-	if info.op != "" && s.changed != nil {
-		s.changed() // the operation wrote its journal entry: wake the console
+	if info.op != "" && s.Changed != nil {
+		s.Changed() // the operation wrote its journal entry: wake the console
 	}
 	level := slog.LevelInfo
 	hint := info.trace != nil && info.trace.hint != nil
@@ -130,15 +130,15 @@ func (s *requestPath) finish(r *http.Request, info *requestInfo, sw *statusWrite
 		level = slog.LevelWarn
 	}
 	switch {
-	case info.outcome == metrics.OutcomeStore:
+	case info.Outcome == metrics.OutcomeStore:
 		// The documented answer to a store failure (issue 19), whose
 		// cause the store's availability log said once: one per
 		// request during an outage would bury it.
 		level = slog.LevelWarn
-	case status >= 500 && info.outcome != metrics.OutcomeFault:
+	case status >= 500 && info.Outcome != metrics.OutcomeFault:
 		level = slog.LevelError
 	}
-	if !s.log.Enabled(r.Context(), level) {
+	if !s.Log.Enabled(r.Context(), level) {
 		return // nothing built for a line nobody reads
 	}
 	attrs := []slog.Attr{
@@ -148,7 +148,7 @@ func (s *requestPath) finish(r *http.Request, info *requestInfo, sw *statusWrite
 		slog.Int("status", status),
 		slog.Duration("duration", d),
 		slog.String("namespace", info.namespace),
-		slog.String("outcome", info.outcome),
+		slog.String("outcome", info.Outcome),
 	}
 	if hint {
 		// The session trap (trace.go): the carrier and the hint, never an id.
@@ -158,5 +158,5 @@ func (s *requestPath) finish(r *http.Request, info *requestInfo, sw *statusWrite
 	if info.warning != "" {
 		attrs = append(attrs, slog.String("warning", info.warning))
 	}
-	s.log.LogAttrs(r.Context(), level, "request", attrs...)
+	s.Log.LogAttrs(r.Context(), level, "request", attrs...)
 }

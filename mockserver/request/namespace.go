@@ -1,4 +1,4 @@
-package mockserver
+package request
 
 import (
 	"net/http"
@@ -14,8 +14,8 @@ import (
 // admit makes it a namespace in use once the request is accepted. The
 // session trace and the operation both ask: the request's info keeps the
 // answer.
-func (s *requestPath) peekNamespace(w http.ResponseWriter, r *http.Request) (*state.Namespace, *wire.Error) {
-	info := infoOf(w)
+func (s *Path) peekNamespace(w http.ResponseWriter, r *http.Request) (*state.Namespace, *wire.Error) {
+	info := InfoOf(w)
 	if info.peeked != nil {
 		return info.peeked, nil
 	}
@@ -23,7 +23,7 @@ func (s *requestPath) peekNamespace(w http.ResponseWriter, r *http.Request) (*st
 	if name != "" && !namespace.Valid(name) {
 		return nil, namespace.Err(name)
 	}
-	ns, err := s.store.Peek(name)
+	ns, err := s.Store.Peek(name)
 	if err != nil {
 		return nil, namespace.Err(name)
 	}
@@ -36,6 +36,6 @@ func (s *requestPath) peekNamespace(w http.ResponseWriter, r *http.Request) (*st
 // marked used.
 // wait: the operation needs the store (operation.needsStore); one that
 // does not leaves the store's bookkeeping beside it (NamespaceNoWait).
-func (s *requestPath) admit(ns *state.Namespace, wait bool) (*state.Namespace, *wire.Error) {
-	return namespace.Named(s.store, ns.Name(), wait)
+func (s *Path) admit(ns *state.Namespace, wait bool) (*state.Namespace, *wire.Error) {
+	return namespace.Named(s.Store, ns.Name(), wait)
 }

@@ -1,4 +1,4 @@
-package mockserver
+package request
 
 import (
 	"net/http"
@@ -11,10 +11,10 @@ import (
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
-// proxyHandler forwards one operation's requests to the upstream and
+// ProxyHandler forwards one operation's requests to the upstream and
 // checks each exchange.
-func (s *requestPath) proxyHandler(op *ops.Operation) http.Handler {
-	p := s.proxy
+func (s *Path) ProxyHandler(op *ops.Operation) http.Handler {
+	p := s.Proxy
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ex, ok := s.beginExchange(w, r, op)
 		if !ok {
@@ -47,9 +47,9 @@ func (s *requestPath) proxyHandler(op *ops.Operation) http.Handler {
 		}
 		ex.ns = ns
 
-		fault, faulted, _ := s.faults.Ahead(ns.Name(), op.ID, true).Take()
+		fault, faulted, _ := s.Faults.Ahead(ns.Name(), op.ID, true).Take()
 		if faulted {
-			info.outcome = metrics.OutcomeFault
+			info.Outcome = metrics.OutcomeFault
 			w.Header().Set("X-Mock-Fault", "true")
 			if d := min(fault.Delay.D(), ops.MaxDelay); d > 0 && !ops.Sleep(r.Context(), d) {
 				ex.status, info.status = statusClientGone, statusClientGone
@@ -72,7 +72,7 @@ func (s *requestPath) proxyHandler(op *ops.Operation) http.Handler {
 				ex.status, info.status = statusClientGone, statusClientGone
 				return
 			}
-			info.outcome = "upstream_error"
+			info.Outcome = "upstream_error"
 			ex.write(w, rerr.Status, wire.EncodeError(id, rerr))
 			return
 		}
@@ -80,7 +80,7 @@ func (s *requestPath) proxyHandler(op *ops.Operation) http.Handler {
 		fails := p.Violations(op, r, v, call, resp)
 		ex.violations = append(ex.violations, fails...)
 		if !faulted {
-			info.outcome = "proxied"
+			info.Outcome = "proxied"
 		}
 		if p.Strict && len(fails) > 0 {
 			w.Header().Set(proxy.ViolationsHeader, strconv.Itoa(len(fails)))
