@@ -124,7 +124,7 @@
 // A request with both Content-Length and Transfer-Encoding is answered 400
 // and its connection closed (Listener, RFC 9112 6.1).
 //
-// # Validation proxy (package proxy, proxy.go)
+// # Validation proxy (package proxy, request/proxy.go)
 //
 // With Config.Proxy, the operations not in Proxy.MockOperations are
 // forwarded to Proxy.Upstream, and each exchange gets the checks the
@@ -156,10 +156,12 @@
 //	mockserver/control    the control API's handlers and its access check
 //	mockserver/proxy      the validation proxy's upstream client and checks (internal/contractcheck)
 //	mockserver/console    the console's page, event stream and live feed
-//	mockserver            composes them into the http.Handler: Server, Config, routes, the request's
-//	                      path (observe, cors, trace, router, handler.go, journal append) and Successor
+//	mockserver/request    a request's path: log line and metrics, CORS, session trace, the operation,
+//	                      plain HTTP and proxy handlers, the journal append
+//	mockserver            composes them into the http.Handler: Server, Config, routes.go, the router,
+//	                      the landing page, Listener, Successor; api.go repeats what moved of its API
 //
-// A request's path, top to bottom (handler.go, operationHandler): decode,
-// validate, admit (Prefer, namespace, faults), dispatch (package ops),
-// answer, and the journal once as the answer is written.
+// A request's path, top to bottom (request/handler.go, OperationHandler):
+// decode, validate, admit (Prefer, namespace, faults), dispatch (package
+// ops), answer, and the journal once as the answer is written.
 package mockserver
