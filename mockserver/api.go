@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"github.com/nebeus/nebeus-contract/mockserver/faults"
 	"github.com/nebeus/nebeus-contract/mockserver/namespace"
 	"github.com/nebeus/nebeus-contract/mockserver/proxy"
 	"github.com/nebeus/nebeus-contract/mockserver/request"
@@ -46,3 +47,11 @@ const (
 	// HintNoCredentials: same site, but the page's fetch sent no cookies.
 	HintNoCredentials = request.HintNoCredentials
 )
+
+// Fault is a failure the control API injects into an operation of one
+// namespace: see [faults.Fault].
+type Fault = faults.Fault
+
+// Duration is a time.Duration written as a Go duration string in JSON:
+// see [faults.Duration].
+type Duration = faults.Duration
