@@ -325,7 +325,7 @@ func (s *API) HandleClearFaults() http.Handler {
 }
 
 // sameOrigin: the request comes from a page the mock served itself (the
-// console), under the Host it was asked by (which controlAuth checks).
+// console), under the Host it was asked by (which Auth checks).
 func sameOrigin(r *http.Request, origin string) bool {
 	scheme := "http://"
 	if r.TLS != nil {

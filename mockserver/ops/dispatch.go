@@ -14,7 +14,7 @@ import (
 // ahead (Operation.ReadAhead; nil: none).
 func (s *Set) NewCall(op *Operation, r *http.Request, ns *state.Namespace, id json.RawMessage, read *state.AccountRead,
 	obj, params map[string]any, violations []schemas.Violation) *Call {
-	c := &Call{Set: s, Op: op, R: r, NS: ns, ID: id, Read: read}
+	c := &Call{Set: s, Op: op, Request: r, NS: ns, ID: id, Read: read}
 	c.Params = params
 	c.BizVs = ParamFailures(violations)
 	if c.Params == nil {

@@ -87,14 +87,14 @@ func (op *Operation) Encode(vr model.Variant, shape string, id json.RawMessage, 
 
 // Call is one operation request, after the protocol checks.
 type Call struct {
-	Set    *Set
-	Op     *Operation
-	R      *http.Request
-	NS     *state.Namespace
-	ID     json.RawMessage
-	Params map[string]any      // never nil
-	BizVs  []schemas.Violation // request-schema failures under /params, keyed by Field
-	Read   *state.AccountRead  // started by the logic's readAhead; nil: none
+	Set     *Set
+	Op      *Operation
+	Request *http.Request
+	NS      *state.Namespace
+	ID      json.RawMessage
+	Params  map[string]any      // never nil
+	BizVs   []schemas.Violation // request-schema failures under /params, keyed by Field
+	Read    *state.AccountRead  // started by the logic's readAhead; nil: none
 }
 
 // Reply is a business outcome (T3): always HTTP 200.
@@ -131,7 +131,7 @@ var businessLogic = map[string]logic{
 
 // Set is the contract's operations bound to the mock's business logic,
 // with what that logic reads besides the state: built once per contract
-// (newOpSet), read-only after.
+// (New), read-only after.
 type Set struct {
 	contract  *schemas.Contract
 	session   session.Rules
@@ -143,7 +143,7 @@ type Set struct {
 	ByID      map[string]*Operation
 }
 
-// Config is what newOpSet binds the operations with.
+// Config is what New binds the operations with.
 type Config struct {
 	Contract  *schemas.Contract
 	Fixtures  fixtures.Set
@@ -271,7 +271,7 @@ func (c *Call) signin() Reply {
 // logout (S3): ends the session the request carries, always succeeds, clears
 // the cookie.
 func (c *Call) logout() Reply {
-	for _, id := range c.Set.session.IDs(c.R, c.Params) {
+	for _, id := range c.Set.session.IDs(c.Request, c.Params) {
 		if _, err := c.NS.EndSessionErr(id); err != nil {
 			return Reply{Err: err} // the session may still be live: no cleared cookie
 		}

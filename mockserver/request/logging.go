@@ -13,7 +13,7 @@ import (
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
-// requestInfo is what the handlers tell the log line and the metrics about
+// Info is what the handlers tell the log line and the metrics about
 // one request.
 type Info struct {
 	op        string // the operation, "" for other routes
