@@ -51,11 +51,7 @@
 // ignored, as RFC 7240 asks; the ones applied are listed in the
 // Preference-Applied response header.
 //
-// A forced variant's body: signin's error is the documented "Login or
-// password is incorrect"; reset_password's error a generic message; signup's
-// error one plausible field error (email already registered); a success
-// variant is the page's example (signin's example session id is not a live
-// session); get_countries' success is the active countries.
+// What a forced variant answers is package ops' (Call.Forced).
 //
 // A session (S2) is found in the session_id cookie, the
 // X-Openerp-Session-Id header or params.session_id.
@@ -69,14 +65,8 @@
 //
 // Every operation request (except one with a bad X-Mock-Namespace, which
 // names no namespace to record it in) is appended to its namespace's
-// journal: time, operation, request, status, response, and the
-// request-schema violations found. The entry keeps the bytes as they came
-// and went, at no cost to the request; every read of the journal (the
-// control API, the console) redacts them (package journal): the values of the
-// model's secret keys (x-secret) replaced by "***" (M4), session ids cut to
-// a prefix (S2), keys compared decoded, never as raw text. Each namespace
-// keeps Config.JournalSize entries, each at most 16 KiB of request and of
-// response, so memory stays bounded.
+// journal, Config.JournalSize entries each; every read of it (the control
+// API, the console) is redacted (package journal: M4, S2).
 //
 // Nothing a client sends causes a 5xx, a panic or an unbounded cost: numbers
 // the validator cannot check cheaply are refused before validation

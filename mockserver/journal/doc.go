@@ -6,6 +6,17 @@
 // control API and the console read it, redacted token by token with keys
 // compared decoded.
 //
+// Every operation request (except one with a bad X-Mock-Namespace, which
+// names no namespace to record it in) is appended to its namespace's
+// journal: time, operation, request, status, response, and the
+// request-schema violations found. The entry keeps the bytes as they came
+// and went, at no cost to the request; every read of the journal (the
+// control API, the console) redacts them: the values of the model's
+// secret keys (x-secret) replaced by "***" (M4), session ids cut to a
+// prefix (S2), keys compared decoded, never as raw text. Each namespace
+// keeps Config.JournalSize entries, each at most 16 KiB of request and of
+// response, so memory stays bounded.
+//
 // It imports only mockserver/state (the entry), mockserver/wire (the
 // encoder), spec/model and the standard library: nothing that handles a
 // request.

@@ -8,6 +8,13 @@
 // [Call.Forced], [MaxDelay]), the body of a binary variant
 // ([Placeholder]) and the messages of argument violations (S4, S5).
 //
+// A forced variant's body (Prefer: variant=..., or a fault's variant):
+// signin's error is the documented "Login or password is incorrect";
+// reset_password's error a generic message; signup's error one plausible
+// field error (email already registered); a success variant is the page's
+// example (signin's example session id is not a live session);
+// get_countries' success is the active countries.
+//
 // It reads and writes the state (mockserver/state) and answers in the wire
 // format (mockserver/wire); it knows nothing of HTTP routing, the journal,
 // faults, the control API, the console or the proxy. It imports only
