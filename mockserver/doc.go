@@ -128,8 +128,8 @@
 // # Packages
 //
 // The mock's concerns live in packages of their own, imports pointing one
-// way (TestImportsPointOneWay holds the layers; a package imports only
-// those of the layers below its own):
+// way, bottom up (TestImportsPointOneWay holds the layers; a package
+// imports only those of the layers below its own):
 //
 //	mockserver/state      the state: accounts, sessions, outbox, journal, faults' storage (memory, bbolt, Redis)
 //	mockserver/hostcheck  DNS-rebinding check of a Host
@@ -143,11 +143,11 @@
 //	mockserver/ops        the operations and their business logic (S1-S6), Prefer, forced variants
 //	mockserver/cors       the CORS policy
 //	mockserver/faults     the control API's faults and where they live
-//	mockserver/control    the control API's handlers and its access check
 //	mockserver/proxy      the validation proxy's upstream client and checks (internal/contractcheck)
-//	mockserver/console    the console's page, event stream and live feed
+//	mockserver/control    the control API's handlers and its access check
 //	mockserver/request    a request's path: log line and metrics, CORS, session trace, the operation,
 //	                      plain HTTP and proxy handlers, the journal append
+//	mockserver/console    the console's page, event stream and live feed
 //	mockserver            composes them into the http.Handler: Server, Config, routes.go, the router,
 //	                      the landing page, Listener, Successor; api.go repeats what moved of its API
 //

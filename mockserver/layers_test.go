@@ -20,9 +20,9 @@ var layers = [][]string{
 	{"mockserver/wire"},
 	{"mockserver/framing", "mockserver/session", "mockserver/journal", "mockserver/namespace"},
 	{"mockserver/ops", "mockserver/cors"},
-	{"mockserver/faults"},
-	{"mockserver/control", "mockserver/proxy"},
-	{"mockserver/console", "mockserver/request"},
+	{"mockserver/faults", "mockserver/proxy"},
+	{"mockserver/control", "mockserver/request"},
+	{"mockserver/console"},
 	{"mockserver"},
 	{"mockserver/browsertest", "mockserver/loadtest"},
 }

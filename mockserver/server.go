@@ -12,6 +12,7 @@ import (
 
 	"github.com/nebeus/nebeus-contract/fixtures"
 	"github.com/nebeus/nebeus-contract/mockserver/console"
+	"github.com/nebeus/nebeus-contract/mockserver/control"
 	"github.com/nebeus/nebeus-contract/mockserver/cors"
 	"github.com/nebeus/nebeus-contract/mockserver/faults"
 	"github.com/nebeus/nebeus-contract/mockserver/journal"
@@ -206,7 +207,7 @@ func (s *Server) build() error {
 	}
 	s.path = &request.Path{Contract: s.contract, Store: s.store, Faults: s.faults, Ops: s.ops, Secrets: s.secrets,
 		Session: s.session, Proxy: s.proxy, Tracker: s.tracker, Origins: s.origins, CORSOrigins: cfg.CORSOrigins,
-		CORSHeaders: s.corsHeaders, OpMethods: s.opMethods, MaxBody: cfg.MaxBody, Log: s.log, Metrics: s.metrics,
+		CORSHeaders: s.corsHeaders, ControlPrefix: control.Prefix, OpMethods: s.opMethods, MaxBody: cfg.MaxBody, Log: s.log, Metrics: s.metrics,
 		Now: s.now, Changed: s.feed.Poke, Notice: s.feed.Notify}
 	s.handler = s.routes()
 	return nil

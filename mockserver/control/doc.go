@@ -5,9 +5,10 @@
 // the check every control endpoint and the console sit behind (loopback or
 // the bearer token, an allowed origin, a Host that is no DNS rebinding).
 //
-// It stands on top, beside the console and the proxy: it imports the
-// packages below it (state, wire, journal, namespace, hostcheck, cors,
-// ops, faults) and never mockserver, the console or the request's path;
+// It stands on top, beside the request's path (the console stands on it):
+// it imports the packages below it (state, wire, journal, namespace,
+// hostcheck, cors, ops, faults) and never mockserver, the console or the
+// request's path;
 // what it must tell them (wake the console, forget a session trace) it
 // calls through the functions [API] holds.
 package control

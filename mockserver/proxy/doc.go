@@ -8,7 +8,8 @@
 // applies faults and answers is the mock's (mockserver/proxy.go), beside
 // the operation handler, since both walk the same request path.
 //
-// It stands on top, beside the control API and the console: it imports
-// internal/contractcheck and the packages below it (state, wire, journal,
-// session, namespace, ops), never mockserver, control, nor conformance.
+// It stands beside the faults, below the request's path that hosts its
+// handler: it imports internal/contractcheck and the packages below it
+// (state, wire, journal, session, namespace, ops), never mockserver,
+// request, control, console, nor conformance.
 package proxy

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/nebeus/nebeus-contract/mockserver/control"
 	"github.com/nebeus/nebeus-contract/mockserver/proxy"
 	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
@@ -32,7 +31,7 @@ func (s *Path) CORS(next http.Handler) http.Handler {
 			h.Add("Vary", "Access-Control-Request-Method")
 			h.Add("Vary", "Access-Control-Request-Headers")
 			methods := s.OpMethods
-			if strings.HasPrefix(r.URL.Path, control.Prefix) {
+			if s.ControlPrefix != "" && strings.HasPrefix(r.URL.Path, s.ControlPrefix) {
 				methods = "GET, POST, DELETE"
 			}
 			if allowed {

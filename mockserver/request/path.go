@@ -32,10 +32,13 @@ type Path struct {
 	Origins                *cors.Policy
 	CORSOrigins            []string
 	CORSHeaders, OpMethods string
-	MaxBody                int64 // Config.MaxBody (T5)
-	Log                    *slog.Logger
-	Metrics                *metrics.Requests
-	Now                    func() time.Time
+	// ControlPrefix is where the control API lives (control.Prefix), whose
+	// preflights name its own methods.
+	ControlPrefix string
+	MaxBody       int64 // Config.MaxBody (T5)
+	Log           *slog.Logger
+	Metrics       *metrics.Requests
+	Now           func() time.Time
 	// Changed wakes the console when a journal may have grown; notice
 	// shows it a warning that belongs to no operation. nil: no console.
 	Changed func()
