@@ -81,7 +81,7 @@ test-go:
 ## testdata/fuzz; make test runs that corpus, not the fuzzer)
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzHandler$$' -fuzztime=$(FUZZTIME) ./mockserver
-	$(GO) test -run='^$$' -fuzz='^FuzzRedact$$' -fuzztime=$(FUZZTIME) ./mockserver
+	$(GO) test -run='^$$' -fuzz='^FuzzRedact$$' -fuzztime=$(FUZZTIME) ./mockserver/journal
 	$(GO) test -run='^$$' -fuzz='^FuzzQuickCheck$$' -fuzztime=$(FUZZTIME) ./schemas
 	$(GO) test -run='^$$' -fuzz='^FuzzDecodeAgreesWithEncodingJSON$$' -fuzztime=$(FUZZTIME) ./schemas
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./spec/slate

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nebeus/nebeus-contract/conformance/check"
+	"github.com/nebeus/nebeus-contract/internal/contractcheck"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
@@ -222,7 +222,7 @@ func (s *suite) curlOf(ex *exchange) string {
 }
 
 // jsonMediaType is the media type of JSON-RPC bodies (T2, T3).
-const jsonMediaType = check.JSONMediaType
+const jsonMediaType = contractcheck.JSONMediaType
 
 // accept is the Accept header for an operation: the media types of its
 // documented variants (application/json for a JSON-RPC operation).

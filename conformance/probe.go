@@ -12,7 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 	gomegatypes "github.com/onsi/gomega/types"
 
-	"github.com/nebeus/nebeus-contract/conformance/check"
+	"github.com/nebeus/nebeus-contract/internal/contractcheck"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
@@ -242,7 +242,7 @@ func (conformMatcher) FailureMessage(actual any) string {
 
 func (conformMatcher) NegatedFailureMessage(any) string { return "expected a contract violation" }
 
-// --- the checks of one exchange (package check, shared with the proxy) ---
+// --- the checks of one exchange (package internal/contractcheck, shared with the proxy) ---
 
 // recorder reports the shared checks of one exchange to the probe.
 type recorder struct {
@@ -262,9 +262,9 @@ func (r recorder) Relaxed(name string) {
 
 func (p *probe) rec(ex *exchange) recorder { return recorder{p, ex} }
 
-// checked is the exchange as package check sees it.
-func (ex *exchange) checked() *check.Exchange {
-	c := &check.Exchange{Op: ex.Req.Op, ID: ex.Req.ID, HasID: ex.Req.HasID, Status: ex.Status, Header: ex.Header, Body: ex.Body, Err: ex.Err}
+// checked is the exchange as package contractcheck sees it.
+func (ex *exchange) checked() *contractcheck.Exchange {
+	c := &contractcheck.Exchange{Op: ex.Req.Op, ID: ex.Req.ID, HasID: ex.Req.HasID, Status: ex.Status, Header: ex.Header, Body: ex.Body, Err: ex.Err}
 	if ex.Err != nil {
 		c.Failure = ex.failure()
 	}
@@ -272,8 +272,8 @@ func (ex *exchange) checked() *check.Exchange {
 }
 
 // checker makes the shared checks under the run's relaxations (T4).
-func (s *suite) checker() *check.Checker {
-	return &check.Checker{Contract: s.contract, Snippet: s.snippet, Normalize: s.normalize}
+func (s *suite) checker() *contractcheck.Checker {
+	return &contractcheck.Checker{Contract: s.contract, Snippet: s.snippet, Normalize: s.normalize}
 }
 
 // answer checks that a business outcome came back as HTTP 200 with media
@@ -304,7 +304,7 @@ func (s *suite) normalize(want, got string, v any) (any, string, bool) {
 }
 
 // outcome is a documented answer: its variant and what it carries.
-type outcome = check.Outcome
+type outcome = contractcheck.Outcome
 
 // documented checks that v (the answer to ex) is one of the operation's
 // variants named in want (any variant when want is empty): its shape (T4),
@@ -322,7 +322,7 @@ func (p *probe) documented(ex *exchange, v any, want ...string) (outcome, bool) 
 }
 
 // envelopeOf returns the envelope of a value in the documented shape.
-func envelopeOf(v any, shape string) map[string]any { return check.EnvelopeOf(v, shape) }
+func envelopeOf(v any, shape string) map[string]any { return contractcheck.EnvelopeOf(v, shape) }
 
 // successVariants and errorVariants name an operation's documented
 // success and error variants.
@@ -340,7 +340,7 @@ func variantNames(op schemas.Operation, isErr bool) []string {
 }
 
 // binary checks an answer that is not JSON against the operation's binary
-// variants (check.Checker.Binary).
+// variants (contractcheck.Checker.Binary).
 func (p *probe) binary(ex *exchange, op schemas.Operation) (handled bool) {
 	handled = p.s.checker().Binary(p.rec(ex), ex.checked(), op)
 	if handled && ex.Err == nil && ex.Status == 200 && len(ex.Body) > 0 {
@@ -355,7 +355,7 @@ func (p *probe) binary(ex *exchange, op schemas.Operation) (handled bool) {
 }
 
 // sameJSON compares two JSON values as JSON: numbers by value.
-func sameJSON(a, b any) bool { return check.SameJSON(a, b) }
+func sameJSON(a, b any) bool { return contractcheck.SameJSON(a, b) }
 
 // rejected checks that ex was cleanly rejected (T5): any 4xx whatever its
 // body, or HTTP 200 carrying a JSON-RPC error object or one of the
@@ -366,8 +366,8 @@ func (p *probe) rejected(ex *exchange, dec, what string) {
 
 // --- JSON helpers ---
 
-// lookup returns the value at a JSON pointer, or check.Missing.
-func lookup(v any, ptr string) any { return check.Lookup(v, ptr) }
+// lookup returns the value at a JSON pointer, or contractcheck.Missing.
+func lookup(v any, ptr string) any { return contractcheck.Lookup(v, ptr) }
 
 // jsonText renders a value for the report.
-func jsonText(v any) string { return check.Text(v) }
+func jsonText(v any) string { return contractcheck.Text(v) }

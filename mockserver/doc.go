@@ -16,7 +16,7 @@
 //	GET  /metrics                Prometheus metrics
 //	GET  /openapi.yaml, /openapi.json, /schemas/, /schemas/{NAME}.json
 //	GET  /                       landing page: HTML to a browser, JSON otherwise (landing.go)
-//	GET  /reference/             the API reference (embedded Swagger UI, web/vendor)
+//	GET  /reference/             the API reference (embedded Swagger UI, package web)
 //	GET  /_assets/...            the pages' scripts and styles, embedded
 //	     /_mock/...              the control API and the console, only with Config.Control
 //	GET  /_mock/healthz, /_mock/readyz, /_mock/metrics, /_mock/openapi.{yaml,json}, /_mock/schemas/...
@@ -51,11 +51,7 @@
 // ignored, as RFC 7240 asks; the ones applied are listed in the
 // Preference-Applied response header.
 //
-// A forced variant's body: signin's error is the documented "Login or
-// password is incorrect"; reset_password's error a generic message; signup's
-// error one plausible field error (email already registered); a success
-// variant is the page's example (signin's example session id is not a live
-// session); get_countries' success is the active countries.
+// What a forced variant answers is package ops' (Call.Forced).
 //
 // A session (S2) is found in the session_id cookie, the
 // X-Openerp-Session-Id header or params.session_id.
@@ -69,14 +65,8 @@
 //
 // Every operation request (except one with a bad X-Mock-Namespace, which
 // names no namespace to record it in) is appended to its namespace's
-// journal: time, operation, request, status, response, and the
-// request-schema violations found. The entry keeps the bytes as they came
-// and went, at no cost to the request; every read of the journal (the
-// control API, the console) redacts them (journal.go): the values of the
-// model's secret keys (x-secret) replaced by "***" (M4), session ids cut to
-// a prefix (S2), keys compared decoded, never as raw text. Each namespace
-// keeps Config.JournalSize entries, each at most 16 KiB of request and of
-// response, so memory stays bounded.
+// journal, Config.JournalSize entries each; every read of it (the control
+// API, the console) is redacted (package journal: M4, S2).
 //
 // Nothing a client sends causes a 5xx, a panic or an unbounded cost: numbers
 // the validator cannot check cheaply are refused before validation
@@ -84,17 +74,17 @@
 // request, and Listener gives the requests net/http refuses itself (an
 // unsupported Transfer-Encoding, a malformed request) a JSON-RPC answer.
 //
-// # Control API (control.go)
+// # Control API (package control)
 //
 // Off unless Config.Control; then reachable only from loopback addresses or
 // with "Authorization: Bearer TOKEN" (Config.ControlToken), else 403; and,
 // without the token, only under a Host that is a localhost name, a loopback
-// address or the address the connection arrived on (hostcheck.go: DNS
+// address or the address the connection arrived on (package hostcheck: DNS
 // rebinding). With the control API off, /_mock/ paths answer 404 exactly
 // like unknown paths.
 //
-//	GET    /_mock/                        the console (console.go, web/console.html)
-//	GET    /_mock/events                  the live journal as server-sent events (sse.go)
+//	GET    /_mock/                        the console (package console, web/console.html)
+//	GET    /_mock/events                  the live journal as server-sent events (package console)
 //	POST   /_mock/reset[?namespace=X]     reset all namespaces, or one (its faults too)
 //	GET    /_mock/namespaces              the namespaces in use
 //	GET    /_mock/accounts?namespace=X    accounts, no password material (M4)
@@ -124,14 +114,44 @@
 // A request with both Content-Length and Transfer-Encoding is answered 400
 // and its connection closed (Listener, RFC 9112 6.1).
 //
-// # Validation proxy (proxy.go)
+// # Validation proxy (package proxy, request/proxy.go)
 //
 // With Config.Proxy, the operations not in Proxy.MockOperations are
 // forwarded to Proxy.Upstream, and each exchange gets the checks the
-// conformance suite makes on one exchange (package conformance/check): it
+// conformance suite makes on one exchange (package internal/contractcheck): it
 // is journaled with its violations and answered with
 // X-Contract-Violations: N; with Proxy.Strict a breaking answer becomes a
 // 502 JSON-RPC error listing them. An upstream that is down is a 502, one
 // slower than Proxy.Timeout a 504; CORS, namespaces and faults apply as
 // for the mock's own answers.
+//
+// # Packages
+//
+// The mock's concerns live in packages of their own, imports pointing one
+// way, bottom up (TestImportsPointOneWay holds the layers; a package
+// imports only those of the layers below its own):
+//
+//	mockserver/state      the state: accounts, sessions, outbox, journal, faults' storage (memory, bbolt, Redis)
+//	mockserver/hostcheck  DNS-rebinding check of a Host
+//	mockserver/metrics    the Prometheus metrics of operation requests
+//	mockserver/web        the embedded pages and assets, and their rendering
+//	mockserver/wire       the JSON-RPC wire format: errors and codes, ids, envelopes, the encoder, result layouts
+//	mockserver/framing    the Listener: net/http's refusals as JSON-RPC errors, ambiguous framing
+//	mockserver/session    how a session travels (S2, S3): cookie, header, argument
+//	mockserver/journal    what the journal keeps of a body and how it is redacted (M4, S2)
+//	mockserver/namespace  X-Mock-Namespace: valid names, taking one into use
+//	mockserver/ops        the operations and their business logic (S1-S6), Prefer, forced variants
+//	mockserver/cors       the CORS policy
+//	mockserver/faults     the control API's faults and where they live
+//	mockserver/proxy      the validation proxy's upstream client and checks (internal/contractcheck)
+//	mockserver/control    the control API's handlers and its access check
+//	mockserver/request    a request's path: log line and metrics, CORS, session trace, the operation,
+//	                      plain HTTP and proxy handlers, the journal append
+//	mockserver/console    the console's page, event stream and live feed
+//	mockserver            composes them into the http.Handler: Server, Config, routes.go, the router,
+//	                      the landing page, Listener, Successor; api.go repeats what moved of its API
+//
+// A request's path, top to bottom (request/handler.go, OperationHandler):
+// decode, validate, admit (Prefer, namespace, faults), dispatch (package
+// ops), answer, and the journal once as the answer is written.
 package mockserver

@@ -1,82 +1,26 @@
 package mockserver
 
 import (
-	"embed"
-	"html/template"
-	"io/fs"
 	"net/http"
 	"strings"
+
+	"github.com/nebeus/nebeus-contract/mockserver/console"
+	"github.com/nebeus/nebeus-contract/mockserver/web"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
-
-// web holds the landing page, the API reference, the console and their
-// assets, Swagger UI included (web/vendor/swagger-ui/VERSION): everything
-// is served from the binary, so the pages work with no network.
-//
-//go:embed web/*.html web/static web/vendor
-var web embed.FS
-
-// swaggerUIVersion is the vendored Swagger UI (web/vendor/swagger-ui).
-const swaggerUIVersion = "5.35.0"
-
-// Where the mock's own pages live.
-const (
-	assetsPrefix  = "/_assets/"
-	referencePath = "/reference/"
-	consolePath   = controlPrefix
-	eventsPath    = controlPrefix + "events"
-)
-
-var pages = template.Must(template.New("").ParseFS(web, "web/*.html"))
-
-// pageHeaders: the pages load nothing from elsewhere (the policy would
-// block it), and nobody frames them.
-func pageHeaders(h http.Header) {
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "+
-		"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cache-Control", "no-store")
-}
-
-func (s *Server) renderPage(w http.ResponseWriter, name string, data any) {
-	pageHeaders(w.Header())
-	if err := pages.ExecuteTemplate(w, name, data); err != nil {
-		s.log.Error("rendering page", "page", name, "err", err)
-	}
-}
-
-// handleAssets serves web/static and web/vendor under /_assets/.
-func handleAssets() http.Handler {
-	sub, err := fs.Sub(web, "web")
-	if err != nil {
-		panic(err) // the embed pattern above guarantees the folder
-	}
-	files := http.StripPrefix(strings.TrimSuffix(assetsPrefix, "/"), http.FileServerFS(sub))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := strings.TrimPrefix(r.URL.Path, assetsPrefix)
-		if !strings.HasPrefix(p, "static/") && !strings.HasPrefix(p, "vendor/") || strings.HasSuffix(p, "/") {
-			http.NotFound(w, r) // no listings, no templates
-			return
-		}
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
-	})
-}
 
 // landing is what GET / tells: the operations, the contract's files, and
 // where the reference and the console are.
 type landing struct {
-	Title      string          `json:"title"`
-	Operations []landingOp     `json:"operations"`
-	Contract   []landingFile   `json:"contract"`
-	Reference  string          `json:"reference"`
-	Console    string          `json:"console,omitempty"` // "" when the control API is off
-	Health     string          `json:"health"`
-	Metrics    string          `json:"metrics"`
-	Renderer   string          `json:"renderer"`
-	Session    *landingCarrier `json:"session,omitempty"`
+	Title      string        `json:"title"`
+	Operations []landingOp   `json:"operations"`
+	Contract   []landingFile `json:"contract"`
+	Reference  string        `json:"reference"`
+	Console    string        `json:"console,omitempty"` // "" when the control API is off
+	Health     string        `json:"health"`
+	Metrics    string        `json:"metrics"`
+	Renderer   string        `json:"renderer"`
+	Session    *web.Carrier  `json:"session,omitempty"`
 }
 
 type landingOp struct {
@@ -94,12 +38,6 @@ type landingFile struct {
 	URL  string `json:"url"`
 }
 
-type landingCarrier struct {
-	Cookie   string `json:"cookie,omitempty"`
-	Header   string `json:"header,omitempty"`
-	Argument string `json:"argument,omitempty"`
-}
-
 func (s *Server) landing() landing {
 	m := s.contract.Model()
 	// Where the page shadows one of the mock's own routes, the links go
@@ -108,10 +46,10 @@ func (s *Server) landing() landing {
 	if len(s.shadowed) > 0 {
 		own = ownPrefix
 	}
-	l := landing{Title: m.Title, Reference: referencePath, Health: own + "healthz", Metrics: own + "metrics",
-		Renderer: "Swagger UI " + swaggerUIVersion + " (embedded)"}
+	l := landing{Title: m.Title, Reference: web.ReferencePath, Health: own + "healthz", Metrics: own + "metrics",
+		Renderer: "Swagger UI " + web.SwaggerUIVersion + " (embedded)"}
 	if s.cfg.Control {
-		l.Console = consolePath
+		l.Console = console.Path
 	}
 	for _, o := range m.Operations {
 		op := landingOp{ID: o.ID, Title: o.Title, Method: o.Method, Path: o.Path, Protocol: o.Protocol}
@@ -131,7 +69,7 @@ func (s *Server) landing() landing {
 		l.Contract = append(l.Contract, landingFile{"schemas/" + n + ".json", own + "schemas/" + n + ".json"})
 	}
 	if m.Session != nil {
-		l.Session = &landingCarrier{Cookie: m.Session.Cookie, Header: m.Session.Header, Argument: m.Session.Argument}
+		l.Session = &web.Carrier{Cookie: m.Session.Cookie, Header: m.Session.Header, Argument: m.Session.Argument}
 	}
 	return l
 }
@@ -152,15 +90,15 @@ func wantsHTML(r *http.Request) bool {
 func (s *Server) handleLanding(ops *opRouter) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h := ops.handler(r); h != nil {
-			s.traced(w, r, h)
+			s.path.Traced(w, r, h)
 			return
 		}
 		w.Header().Add("Vary", "Accept")
 		if wantsHTML(r) {
-			s.renderPage(w, "landing.html", s.landing())
+			web.Render(w, s.log, "landing.html", s.landing())
 			return
 		}
-		encode(w, http.StatusOK, s.landing())
+		wire.Encode(w, http.StatusOK, s.landing())
 	})
 }
 
@@ -168,6 +106,6 @@ func (s *Server) handleLanding(ops *opRouter) http.Handler {
 // /openapi.json with its "try it" calls sent to this mock (reference.js).
 func (s *Server) handleReference() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.renderPage(w, "reference.html", map[string]string{"Title": s.contract.Model().Title, "Version": swaggerUIVersion})
+		web.Render(w, s.log, "reference.html", map[string]string{"Title": s.contract.Model().Title, "Version": web.SwaggerUIVersion})
 	})
 }

@@ -1,6 +1,8 @@
 package mockserver
 
-import "github.com/nebeus/nebeus-contract/schemas"
+import (
+	"github.com/nebeus/nebeus-contract/schemas"
+)
 
 // Successor returns a Server for contract c, with its OpenAPI document,
 // that carries on s's state: accounts, sessions, namespaces, journals,
@@ -23,7 +25,7 @@ func (s *Server) Successor(c *schemas.Contract, openapiYAML, openapiJSON []byte)
 
 // Notify shows a notice in the console (the live feed's "notice" event),
 // kind naming what it is about ("contract" for a reload).
-func (s *Server) Notify(kind, msg string) { s.feed.notify(s.now(), kind, msg) }
+func (s *Server) Notify(kind, msg string) { s.feed.Notify(s.now(), kind, msg) }
 
 // Shadowed says which of the mock's own routes the contract's operations
 // take, and where each is still reachable (issue 17 item 8).
@@ -36,8 +38,8 @@ func (s *Server) Contract() *schemas.Contract { return s.contract }
 // contract served: one of its operations signs in against them or creates
 // accounts (the mock's business logic, S1, S5), whatever the overlay says.
 func (s *Server) UsesAccounts() bool {
-	for _, op := range s.ops {
-		if op.readAhead != nil || op.createsAccounts {
+	for _, op := range s.ops.ByID {
+		if op.ReadAhead != nil || op.CreatesAccounts {
 			return true
 		}
 	}

@@ -6,13 +6,17 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/ops"
+	"github.com/nebeus/nebeus-contract/mockserver/request"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
 // route is one operation's place in the URL space (T1): its path as the
 // contract gives it, templates ({name}) matching one segment each.
 type route struct {
-	op      *operation
+	op      *ops.Operation
 	literal string         // the path, when it has no template
 	re      *regexp.Regexp // else its pattern, one group per path parameter
 	h       http.Handler
@@ -33,15 +37,15 @@ type opRouter struct {
 func (s *Server) newOpRouter() *opRouter {
 	rt := &opRouter{s: s}
 	for _, o := range s.contract.Operations() {
-		op := s.ops[o.ID]
+		op := s.ops.ByID[o.ID]
 		r := route{op: op}
 		switch {
-		case s.proxy.forwards(o.ID):
-			r.h = s.proxyHandler(op) // proxy.go
+		case s.proxy.Forwards(o.ID):
+			r.h = s.path.ProxyHandler(op) // proxy.go
 		case o.JSONRPC():
-			r.h = s.operationHandler(op)
+			r.h = s.path.OperationHandler(op)
 		default:
-			r.h = s.httpOperationHandler(op)
+			r.h = s.path.HTTPOperationHandler(op)
 		}
 		if len(o.PathParams) == 0 {
 			r.literal = o.Path
@@ -162,8 +166,8 @@ func (rt *opRouter) handler(r *http.Request) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		infoOf(w).outcome = outcomeProtocolError
-		writeError(w, nullID, errMethodOf(req.Method, allow))
+		request.InfoOf(w).Outcome = metrics.OutcomeProtocolError
+		wire.WriteError(w, wire.NullID, wire.ErrMethodOf(req.Method, allow))
 	})
 }
 
@@ -237,9 +241,9 @@ func (rt *opRouter) byMethod(same []route) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		chosen := fallback
-		var d *decodedBody
-		if r, d = rt.s.withBody(w, r); d != nil && d.err == nil {
-			if obj, ok := d.v.(map[string]any); ok {
+		var d *request.DecodedBody
+		if r, d = rt.s.path.WithBody(w, r); d != nil && d.Err == nil {
+			if obj, ok := d.Value.(map[string]any); ok {
 				for _, rr := range same {
 					if obj["method"] == rr.op.RPCMethod {
 						chosen = rr
@@ -259,9 +263,9 @@ func (rt *opRouter) byMethod(same []route) http.Handler {
 func (rt *opRouter) byArguments(same []route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		chosen := same[0]
-		var d *decodedBody
-		if r, d = rt.s.withBody(w, r); d != nil {
-			if v := d.v; d.err == nil {
+		var d *request.DecodedBody
+		if r, d = rt.s.path.WithBody(w, r); d != nil {
+			if v := d.Value; d.Err == nil {
 				obj, _ := v.(map[string]any)
 				params, _ := obj["params"].(map[string]any)
 				bestCover, bestValid := -1, false

@@ -7,6 +7,12 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/nebeus/nebeus-contract/mockserver/console"
+	"github.com/nebeus/nebeus-contract/mockserver/control"
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/request"
+	"github.com/nebeus/nebeus-contract/mockserver/web"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 	"github.com/nebeus/nebeus-contract/schemas"
 	"github.com/nebeus/nebeus-contract/spec"
 )
@@ -32,7 +38,7 @@ func (s *Server) routes() http.Handler {
 		{"GET", "/readyz", s.handleHealth()},
 		{"GET", "/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})},
 		{"GET", "/openapi.yaml", serveBytes("application/yaml; charset=utf-8", yamlDoc)},
-		{"GET", "/openapi.json", serveBytes(contentTypeJSON, jsonDoc)},
+		{"GET", "/openapi.json", serveBytes(wire.ContentTypeJSON, jsonDoc)},
 		{"GET", "/schemas/{$}", s.handleSchemaList()},
 		{"GET", "/schemas/{file}", s.handleSchema()},
 	}
@@ -50,40 +56,44 @@ func (s *Server) routes() http.Handler {
 
 	// The landing page, the API reference and their assets (landing.go).
 	mux.Handle("GET /{$}", s.handleLanding(ops))
-	mux.Handle("GET "+referencePath+"{$}", s.handleReference())
-	mux.Handle("GET "+assetsPrefix, handleAssets())
+	mux.Handle("GET "+web.ReferencePath+"{$}", s.handleReference())
+	mux.Handle("GET "+web.AssetsPrefix, web.Assets())
 
 	if s.cfg.Control {
 		// Off by default; when off, /_mock/ falls to the catch-all below
 		// and answers exactly like an unknown path.
-		c := s.controlAuth
-		mux.Handle("GET "+consolePath+"{$}", c(s.handleConsole()))
-		mux.Handle("GET "+eventsPath, c(s.handleEvents()))
-		mux.Handle("POST /_mock/reset", c(s.handleReset()))
-		mux.Handle("GET /_mock/namespaces", c(s.handleNamespaces()))
-		mux.Handle("GET /_mock/accounts", c(s.handleAccounts()))
-		mux.Handle("POST /_mock/accounts", c(s.handleCreateAccount()))
-		mux.Handle("GET /_mock/sessions", c(s.handleSessions()))
-		mux.Handle("GET /_mock/journal", c(s.handleJournal()))
-		mux.Handle("DELETE /_mock/journal", c(s.handleClearJournal()))
-		mux.Handle("GET /_mock/outbox", c(s.handleOutbox()))
-		mux.Handle("POST /_mock/faults", c(s.handleSetFault()))
-		mux.Handle("GET /_mock/faults", c(s.handleFaults()))
-		mux.Handle("DELETE /_mock/faults", c(s.handleClearFaults()))
+		api := &control.API{Store: s.store, Faults: s.faults, Ops: s.ops, Contract: s.contract, Secrets: s.secrets,
+			Origins: s.origins, Token: s.cfg.ControlToken, MaxBody: s.cfg.MaxBody, Log: s.log,
+			Changed: s.feed.Poke, ResetTrace: s.tracker.Reset}
+		c := api.Auth
+		con := &console.Console{Contract: s.contract, Store: s.store, Secrets: s.secrets, Feed: s.feed, Log: s.log}
+		mux.Handle("GET "+console.Path+"{$}", c(con.HandlePage()))
+		mux.Handle("GET "+console.EventsPath, c(con.HandleEvents()))
+		mux.Handle("POST /_mock/reset", c(api.HandleReset()))
+		mux.Handle("GET /_mock/namespaces", c(api.HandleNamespaces()))
+		mux.Handle("GET /_mock/accounts", c(api.HandleAccounts()))
+		mux.Handle("POST /_mock/accounts", c(api.HandleCreateAccount()))
+		mux.Handle("GET /_mock/sessions", c(api.HandleSessions()))
+		mux.Handle("GET /_mock/journal", c(api.HandleJournal()))
+		mux.Handle("DELETE /_mock/journal", c(api.HandleClearJournal()))
+		mux.Handle("GET /_mock/outbox", c(api.HandleOutbox()))
+		mux.Handle("POST /_mock/faults", c(api.HandleSetFault()))
+		mux.Handle("GET /_mock/faults", c(api.HandleFaults()))
+		mux.Handle("DELETE /_mock/faults", c(api.HandleClearFaults()))
 	}
 
 	// T5: anything else is an unknown operation.
 	catchAll := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h := ops.handler(r); h != nil {
-			s.traced(w, r, h) // the session it carried, for the journal (trace.go)
+			s.path.Traced(w, r, h) // the session it carried, for the journal (trace.go)
 			return
 		}
-		infoOf(w).outcome = outcomeProtocolError
-		writeError(w, nullID, errUnknownPath(r.URL.Path))
+		request.InfoOf(w).Outcome = metrics.OutcomeProtocolError
+		wire.WriteError(w, wire.NullID, wire.ErrUnknownPath(r.URL.Path))
 	})
 	mux.Handle("/", catchAll)
 
-	return s.observe(s.cors(directOps(mux, catchAll, ops)))
+	return s.path.Observe(s.path.CORS(directOps(mux, catchAll, ops)))
 }
 
 // directOps sends an operation's request, at its literal path and method,
@@ -122,7 +132,7 @@ func directOps(mux *http.ServeMux, catchAll http.Handler, ops *opRouter) http.Ha
 func (s *Server) handleHealth() http.Handler {
 	body := []byte(`{"status":"ok"}`)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, body)
+		wire.WriteJSON(w, http.StatusOK, body)
 	})
 }
 
@@ -144,7 +154,7 @@ func (s *Server) handleSchemaList() http.Handler {
 		for i, n := range names {
 			urls[i] = base + n + ".json"
 		}
-		encode(w, http.StatusOK, map[string]any{"schemas": urls, "index": base + "index.json"})
+		wire.Encode(w, http.StatusOK, map[string]any{"schemas": urls, "index": base + "index.json"})
 	})
 }
 
@@ -154,28 +164,28 @@ func (s *Server) handleSchema() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name, ok := strings.CutSuffix(r.PathValue("file"), ".json")
 		if ok && name == "index" {
-			encode(w, http.StatusOK, s.contract.Index())
+			wire.Encode(w, http.StatusOK, s.contract.Index())
 			return
 		}
 		b, found := s.contract.Raw(name)
 		if !ok || !found {
-			writeError(w, nullID, errUnknownPath(r.URL.Path))
+			wire.WriteError(w, wire.NullID, wire.ErrUnknownPath(r.URL.Path))
 			return
 		}
-		writeJSON(w, http.StatusOK, b)
+		wire.WriteJSON(w, http.StatusOK, b)
 	})
 }
 
 // ownPrefix is where the mock's own routes are always reachable, whatever
 // the page documents (issue 17 item 8): the control API's prefix, which no
 // page of an API documents.
-const ownPrefix = controlPrefix
+const ownPrefix = control.Prefix
 
 // ownPaths are the mock's own GET routes at the root, with the path each is
 // reachable at under ownPrefix ("" when only at the root): shadowed lists
 // those a page's operation takes.
 var ownPaths = []struct{ path, reserved string }{
-	{"/", ""}, {referencePath, ""},
+	{"/", ""}, {web.ReferencePath, ""},
 	{"/healthz", ownPrefix + "healthz"}, {"/readyz", ownPrefix + "readyz"}, {"/metrics", ownPrefix + "metrics"},
 	{"/openapi.yaml", ownPrefix + "openapi.yaml"}, {"/openapi.json", ownPrefix + "openapi.json"},
 	{"/schemas/", ownPrefix + "schemas/"}, {"/schemas/index.json", ownPrefix + "schemas/index.json"},

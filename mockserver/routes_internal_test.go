@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/nebeus/nebeus-contract/mockserver/namespace"
+	"github.com/nebeus/nebeus-contract/mockserver/wire"
 )
 
 // TestDirectOpsRouteAsTheMuxWould: the shortcut to the operations' handler
@@ -60,7 +63,7 @@ func TestDirectOpsRouteAsTheMuxWould(t *testing.T) {
 func TestNamespaceHeaderIsCanonical(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, "/", nil)
 	r.Header.Set("x-mock-namespace", "team")
-	if got := header(r.Header, NamespaceHeader); got != "team" {
-		t.Errorf("header(%q) = %q: the constant is not canonical", NamespaceHeader, got)
+	if got := wire.Header(r.Header, namespace.Header); got != "team" {
+		t.Errorf("header(%q) = %q: the constant is not canonical", namespace.Header, got)
 	}
 }

@@ -11,6 +11,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/nebeus/nebeus-contract/fixtures"
+	"github.com/nebeus/nebeus-contract/mockserver/console"
+	"github.com/nebeus/nebeus-contract/mockserver/control"
+	"github.com/nebeus/nebeus-contract/mockserver/cors"
+	"github.com/nebeus/nebeus-contract/mockserver/faults"
+	"github.com/nebeus/nebeus-contract/mockserver/journal"
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
+	"github.com/nebeus/nebeus-contract/mockserver/ops"
+	"github.com/nebeus/nebeus-contract/mockserver/proxy"
+	"github.com/nebeus/nebeus-contract/mockserver/request"
+	"github.com/nebeus/nebeus-contract/mockserver/session"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
@@ -64,13 +74,17 @@ const (
 	DefaultMaxBody = 1 << 20
 )
 
+// MaxDelay bounds the latency a request may ask for (Prefer: delay=...) or a
+// fault may add, in total. A server's WriteTimeout must exceed it.
+const MaxDelay = ops.MaxDelay
+
+// MaxFieldLength is the longest free-text argument the mock stores, in
+// characters (M5: the mock's own choice, not the contract's).
+const MaxFieldLength = ops.MaxFieldLength
+
 // DefaultCORSOrigins are the origins allowed without Config.CORSOrigins: a
 // frontend dev server on any port of the local machine.
 var DefaultCORSOrigins = []string{"http://localhost:*", "http://127.0.0.1:*"}
-
-// MaxDelay bounds the latency a request may ask for (Prefer: delay=...) or a
-// fault may add, in total. A server's WriteTimeout must exceed it.
-const MaxDelay = 30 * time.Second
 
 // Server is the mock: an http.Handler serving the contract's operations, the
 // contract itself, health, metrics and (optionally) the control API. It is
@@ -80,26 +94,25 @@ type Server struct {
 	contract *schemas.Contract
 	fixtures fixtures.Set
 	store    *state.Store
-	faults   *faultTable
-	origins  *corsPolicy
+	faults   *faults.Table
+	origins  *cors.Policy
 	log      *slog.Logger
-	metrics  *metrics
+	metrics  *metrics.Requests
 	registry *prometheus.Registry
 	now      func() time.Time
 
-	ops       map[string]*operation // by name
-	countries []byte                // the active countries, encoded once (S6)
-	secrets   secrets               // what the journal redacts (M4, S2)
-	session   session               // how a session travels (S2)
+	ops     *ops.Set        // the operations and their business logic
+	secrets journal.Secrets // what the journal redacts (M4, S2)
+	session session.Rules   // how a session travels (S2)
 	// corsHeaders and opMethods answer a preflight (S2's header, the
 	// operations' methods).
 	corsHeaders, opMethods string
-	activeIDs              map[int]bool // ids of the active countries (S5)
 	handler                http.Handler
+	path                   *request.Path // what a request's path reads (path.go)
 	// The console's live feed and session tracker (routes.go sets them).
-	feed    *liveFeed
-	tracker *sessionTracker
-	proxy   *proxy // nil unless Config.Proxy
+	feed    *console.Feed
+	tracker *request.Tracker
+	proxy   *proxy.Upstream // nil unless Config.Proxy
 	// shadowed says which of the mock's own routes the page's operations
 	// take (routes.go).
 	shadowed []string
@@ -114,7 +127,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, contract: cfg.Contract, fixtures: *cfg.Fixtures, log: cfg.Logger, registry: cfg.Registry, now: cfg.Now}
-	s.origins, err = newCORSPolicy(cfg.CORSOrigins)
+	s.origins, err = cors.New(cfg.CORSOrigins)
 	if err != nil {
 		return nil, err
 	}
@@ -143,8 +156,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mockserver: %w", err)
 	}
-	s.faults = newFaultTable(s.store)
-	s.feed, s.tracker = newLiveFeed(), newSessionTracker()
+	s.faults = faults.New(s.store)
+	s.feed, s.tracker = console.NewFeed(), request.NewTracker()
 	if err := s.build(); err != nil {
 		return nil, err
 	}
@@ -156,21 +169,22 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) build() error {
 	cfg := s.cfg
 	var err error
+	s.secrets = journal.New(s.contract.Model())
+	s.session = session.New(s.contract.Model())
 	if cfg.Proxy != nil {
-		if s.proxy, err = newProxy(*cfg.Proxy, s.contract); err != nil {
+		if s.proxy, err = proxy.New(*cfg.Proxy, s.contract, s.secrets, s.session); err != nil {
 			return err
 		}
 	}
-	s.secrets = newSecrets(s.contract.Model())
-	s.session = newSession(s.contract.Model())
-	s.corsHeaders, s.opMethods = allowedHeaders(s.session), operationMethods(s.contract.Model())
-	s.activeIDs = make(map[int]bool, len(s.fixtures.Active))
+	s.corsHeaders, s.opMethods = cors.AllowedHeaders(s.session), cors.OperationMethods(s.contract.Model())
+	activeIDs := make(map[int]bool, len(s.fixtures.Active))
 	for _, c := range s.fixtures.Active {
-		s.activeIDs[c.ID] = true
+		activeIDs[c.ID] = true
 	}
 	// S6: the active countries never change while the mock runs, so the
 	// answer is encoded once; get_countries is then a plain write.
-	if s.countries, err = json.Marshal(s.fixtures.Active); err != nil {
+	countries, err := json.Marshal(s.fixtures.Active)
+	if err != nil {
 		return fmt.Errorf("mockserver: countries: %w", err)
 	}
 	if len(s.fixtures.Active) == 0 {
@@ -183,13 +197,18 @@ func (s *Server) build() error {
 		for _, o := range s.contract.Operations() {
 			opNames = append(opNames, o.ID)
 		}
-		if s.metrics, err = newMetrics(s.registry, opNames); err != nil {
+		if s.metrics, err = metrics.New(s.registry, opNames); err != nil {
 			return err
 		}
 	}
-	if err := s.buildOperations(); err != nil {
+	if s.ops, err = ops.New(ops.Config{Contract: s.contract, Fixtures: s.fixtures, Session: s.session,
+		CompanyID: cfg.CompanyID, DB: cfg.DB, Countries: countries, ActiveIDs: activeIDs, Log: s.log}); err != nil {
 		return err
 	}
+	s.path = &request.Path{Contract: s.contract, Store: s.store, Faults: s.faults, Ops: s.ops, Secrets: s.secrets,
+		Session: s.session, Proxy: s.proxy, Tracker: s.tracker, Origins: s.origins, CORSOrigins: cfg.CORSOrigins,
+		CORSHeaders: s.corsHeaders, ControlPrefix: control.Prefix, OpMethods: s.opMethods, MaxBody: cfg.MaxBody, Log: s.log, Metrics: s.metrics,
+		Now: s.now, Changed: s.feed.Poke, Notice: s.feed.Notify}
 	s.handler = s.routes()
 	return nil
 }
