@@ -16,7 +16,7 @@ func (s *Set) NewCall(op *Operation, r *http.Request, ns *state.Namespace, id js
 	obj, params map[string]any, violations []schemas.Violation) *Call {
 	c := &Call{Set: s, Op: op, Request: r, NS: ns, ID: id, Read: read}
 	c.Params = params
-	c.BizVs = ParamFailures(violations)
+	c.ArgViolations = ParamFailures(violations)
 	if c.Params == nil {
 		c.Params = map[string]any{}
 		if !op.ParamsOptional {
@@ -28,7 +28,7 @@ func (s *Set) NewCall(op *Operation, r *http.Request, ns *state.Namespace, id js
 			}
 			norm["params"] = c.Params
 			nvs, _ := s.contract.ValidateRequest(op.ID, norm)
-			c.BizVs = ParamFailures(schemas.Failures(nvs))
+			c.ArgViolations = ParamFailures(schemas.Failures(nvs))
 		}
 	}
 	return c
@@ -46,7 +46,7 @@ func (c *Call) Dispatch(variant string) (Reply, bool) {
 		return c.Forced(variant), true // never touches state
 	case op.Run != nil:
 		return op.Run(c), true
-	case len(c.BizVs) > 0:
+	case len(c.ArgViolations) > 0:
 		// No business rules known: arguments that break the request
 		// schema get the documented error variant, or a clean -32602
 		// rejection when the page documents none (T5).

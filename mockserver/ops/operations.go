@@ -87,14 +87,14 @@ func (op *Operation) Encode(vr model.Variant, shape string, id json.RawMessage, 
 
 // Call is one operation request, after the protocol checks.
 type Call struct {
-	Set     *Set
-	Op      *Operation
-	Request *http.Request
-	NS      *state.Namespace
-	ID      json.RawMessage
-	Params  map[string]any      // never nil
-	BizVs   []schemas.Violation // request-schema failures under /params, keyed by Field
-	Read    *state.AccountRead  // started by the logic's readAhead; nil: none
+	Set           *Set
+	Op            *Operation
+	Request       *http.Request
+	NS            *state.Namespace
+	ID            json.RawMessage
+	Params        map[string]any      // never nil
+	ArgViolations []schemas.Violation // request-schema failures under /params, keyed by Field
+	Read          *state.AccountRead  // started by the logic's readAhead; nil: none
 }
 
 // Reply is a business outcome (T3): always HTTP 200.
@@ -246,7 +246,7 @@ func (c *Call) signinResult(acc state.Account, sessionID string) map[string]any 
 func (c *Call) signin() Reply {
 	// The failure's text is the contract's fixed text (S1).
 	fail := Reply{Variant: variantError}
-	if len(c.BizVs) > 0 {
+	if len(c.ArgViolations) > 0 {
 		return fail
 	}
 	login, _ := c.Params["login"].(string)
@@ -282,8 +282,8 @@ func (c *Call) logout() Reply {
 // resetPassword (S4): success for any well-formed email, existing or not
 // (no account enumeration); an outbox message when the account exists.
 func (c *Call) resetPassword() Reply {
-	if len(c.BizVs) > 0 {
-		return Reply{Variant: variantError, Known: map[string]any{"message": c.Set.message(c.Op, c.BizVs[0])}}
+	if len(c.ArgViolations) > 0 {
+		return Reply{Variant: variantError, Known: map[string]any{"message": c.Set.message(c.Op, c.ArgViolations[0])}}
 	}
 	login, _ := c.Params["login"].(string)
 	if _, _, err := c.NS.RequestResetErr(login); err != nil {
@@ -322,7 +322,7 @@ func signupErrors(errs map[string]FieldError) map[string]any {
 // signup (S5): every problem at once, keyed by field: first what the request
 // schema finds (keys from x-error-key), then the checks that need state.
 func (c *Call) signup() Reply {
-	errs, in, err := c.Set.CheckSignup(c.Op, c.NS, c.Params, c.BizVs)
+	errs, in, err := c.Set.CheckSignup(c.Op, c.NS, c.Params, c.ArgViolations)
 	if err != nil {
 		return Reply{Err: err}
 	}

@@ -56,7 +56,7 @@ func (s *Path) OperationHandler(op *ops.Operation) http.Handler {
 		c := s.Ops.NewCall(op, r, ex.ns, id, adm.read, adm.obj, adm.params, ex.violations)
 		rep, ok := c.Dispatch(firstNonEmpty(adm.pref.Variant, adm.fault.Variant))
 		if !ok {
-			ex.fail(w, id, wire.ErrArguments(ops.ViolationText(c.BizVs)))
+			ex.fail(w, id, wire.ErrArguments(ops.ViolationText(c.ArgViolations)))
 			return
 		}
 		s.answer(w, r, ex, id, rep, adm.faulted)
