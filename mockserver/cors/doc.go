@@ -2,7 +2,7 @@
 // origins may call it with credentials (S2's session cookie), and what a
 // preflight is answered with ([AllowedHeaders], [OperationMethods], read
 // from the contract model). The middleware that applies it is the mock's
-// (mockserver/cors.go), beside the request's log line and trace.
+// (mockserver/request/cors.go), beside the request's log line and trace.
 //
 // It imports only mockserver/session, spec/model and the standard library.
 package cors

@@ -5,7 +5,7 @@
 // the conformance suite uses (internal/contractcheck:
 // [Upstream.JudgedCall], [Upstream.Violations]), their texts scrubbed of
 // the exchange's secrets (M4, S2). The handler that journals an exchange,
-// applies faults and answers is the mock's (mockserver/proxy.go), beside
+// applies faults and answers is the mock's (mockserver/request/proxy.go), beside
 // the operation handler, since both walk the same request path.
 //
 // It stands beside the faults, below the request's path that hosts its
