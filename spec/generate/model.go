@@ -49,6 +49,14 @@ const (
 
 const mediaJSON = "application/json"
 
+// MaxOperations bounds how many operations one page generates: a page
+// documenting more keeps its first MaxOperations, in page order, with one
+// warning at the first one left out. Generating costs time and memory per
+// operation (about 90 KB live and 0.7 MB allocated each, issue 17), so the
+// bound is what keeps a page at slate.MaxPageBytes under about 1.5 GB; it is
+// ten times the largest real page known (389 operations).
+const MaxOperations = 4096
+
 // BuildModel derives the model from a page: every endpoint a section
 // documents is an operation (slate.Section.Endpoints), named by OperationID.
 //
@@ -159,6 +167,18 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
 			"section %q documents %s %s as section %q does (line %d)%s, and nothing in it (a call of another path or JSON-RPC method) tells them apart; the operation is the first's, the repeats are left out",
 			d.sec.Title, d.ep.Method, d.ep.Path, f.sec.Title, f.ep.Line, more)})
+	}
+	// A page past MaxOperations keeps its first MaxOperations: one warning
+	// says how many are left out and where the first of them is, and the
+	// rest of the page still generates (issue 17: a huge page costs bounded
+	// time and memory, never a refusal).
+	if len(drafts) > MaxOperations {
+		d := drafts[MaxOperations]
+		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
+			"the page documents %d operations, more than the %d a page may have; the %d from this one (%s %s, section %q) on are left out",
+			len(drafts), MaxOperations, len(drafts)-MaxOperations, d.ep.Method, d.ep.Path, d.sec.Title)})
+		clear(drafts[MaxOperations:])
+		drafts = drafts[:MaxOperations]
 	}
 	// Rule 2: a method suffix where a base id is shared by different methods.
 	byBase := map[string][]*draft{}

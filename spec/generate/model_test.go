@@ -160,3 +160,63 @@ func TestModelBinaryResponses(t *testing.T) {
 		})
 	}
 }
+
+// A page documenting more than MaxOperations operations keeps its first
+// MaxOperations, in page order, with one warning at the first one left out
+// naming how many are (issue 17: a huge page is bounded, never refused).
+func TestPagePastMaxOperationsKeepsTheFirst(t *testing.T) {
+	const extra = 3
+	var b strings.Builder
+	b.WriteString("---\ntitle: Many\n---\n\n")
+	line := 5 // the next line written
+	firstLeftOut := 0
+	for i := range generate.MaxOperations + extra {
+		if i == generate.MaxOperations {
+			firstLeftOut = line + 2 // its endpoint line
+		}
+		fmt.Fprintf(&b, "# Op %d\n\n`GET /op%d/list`\n\n", i, i)
+		line += 4
+	}
+	m, all := modelOf(t, b.String())
+	warns := limitWarnings(all)
+	ops := m["operations"].(map[string]any)
+	if len(ops) != generate.MaxOperations {
+		t.Errorf("%d operations, want MaxOperations (%d)", len(ops), generate.MaxOperations)
+	}
+	for i := range generate.MaxOperations + extra {
+		id := fmt.Sprintf("op%d_list", i)
+		if _, kept := ops[id]; kept != (i < generate.MaxOperations) {
+			t.Errorf("operation %s kept: %v, want %v", id, kept, i < generate.MaxOperations)
+		}
+	}
+	want := fmt.Sprintf("mem.md:%d: the page documents %d operations, more than the %d a page may have; the %d from this one",
+		firstLeftOut, generate.MaxOperations+extra, generate.MaxOperations, extra)
+	if len(warns) != 1 || !strings.HasPrefix(warns[0], want) {
+		t.Errorf("warnings %q, want one starting %q", warns, want)
+	}
+}
+
+// A page of exactly MaxOperations operations loses none and says nothing.
+func TestPageAtMaxOperationsKeepsEvery(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("---\ntitle: Many\n---\n\n")
+	for i := range generate.MaxOperations {
+		fmt.Fprintf(&b, "# Op %d\n\n`GET /op%d/list`\n\n", i, i)
+	}
+	m, all := modelOf(t, b.String())
+	if n, warns := len(m["operations"].(map[string]any)), limitWarnings(all); n != generate.MaxOperations || len(warns) != 0 {
+		t.Errorf("%d operations, warnings %q; want %d and none", n, warns, generate.MaxOperations)
+	}
+}
+
+// limitWarnings are the warnings about MaxOperations (the tiny sections'
+// each have one about their missing response example).
+func limitWarnings(all []string) []string {
+	var out []string
+	for _, w := range all {
+		if strings.Contains(w, "operations") && !strings.Contains(w, "no usable response example") {
+			out = append(out, w)
+		}
+	}
+	return out
+}
