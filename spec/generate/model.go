@@ -52,9 +52,10 @@ const mediaJSON = "application/json"
 // MaxOperations bounds how many operations one page generates: a page
 // documenting more keeps its first MaxOperations, in page order, with one
 // warning at the first one left out. Generating costs time and memory per
-// operation (about 90 KB live and 0.7 MB allocated each, issue 17), so the
-// bound is what keeps a page at slate.MaxPageBytes under about 1.5 GB; it is
-// ten times the largest real page known (389 operations).
+// operation (about 90 KB live and 0.7 MB allocated each on a page of the
+// styles real pages mix, issue 17), so the bound is what keeps a page at
+// slate.MaxPageBytes under about 1.5 GB; it is ten times the largest real
+// page known (389 operations).
 const MaxOperations = 4096
 
 // BuildModel derives the model from a page: every endpoint a section
@@ -170,8 +171,8 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 	}
 	// A page past MaxOperations keeps its first MaxOperations: one warning
 	// says how many are left out and where the first of them is, and the
-	// rest of the page still generates (issue 17: a huge page costs bounded
-	// time and memory, never a refusal).
+	// kept ones generate as if the page ended there (issue 17: a huge page
+	// costs bounded time and memory, never a refusal).
 	if len(drafts) > MaxOperations {
 		d := drafts[MaxOperations]
 		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
