@@ -220,3 +220,43 @@ func limitWarnings(all []string) []string {
 	}
 	return out
 }
+
+// Operations that together weigh more than MaxOperationNodes (here each
+// has a success example of a quarter of it) keep those before the one that
+// crosses the bound, with one warning at its line naming how many are left
+// out (issue 17: a page of few, heavy operations is bounded too).
+func TestPagePastMaxOperationNodesKeepsTheFirst(t *testing.T) {
+	const total = 8
+	var b strings.Builder
+	b.WriteString("---\ntitle: Heavy\n---\n\n")
+	items := strings.TrimSuffix(strings.Repeat("1,", generate.MaxOperationNodes/4), ",")
+	line := 5
+	endpointLine := map[int]int{}
+	for i := range total {
+		endpointLine[i] = line + 2
+		fmt.Fprintf(&b, "# Op %d\n\n`GET /op%d/list`\n\n> Successful response\n\n```json\n[%s]\n```\n\n", i, i, items)
+		line += 10
+	}
+	m, all := modelOf(t, b.String())
+	ops := m["operations"].(map[string]any)
+	kept := len(ops)
+	if kept == 0 || kept >= total {
+		t.Fatalf("%d of %d operations kept, want some left out and at least one kept", kept, total)
+	}
+	for i := range total {
+		if _, ok := ops[fmt.Sprintf("op%d_list", i)]; ok != (i < kept) {
+			t.Errorf("operation op%d_list kept: %v; want the first %d kept", i, ok, kept)
+		}
+	}
+	want := fmt.Sprintf("mem.md:%d: the page's operations weigh more than the %d values (schemas, examples, arguments) a page may have; the %d from this one",
+		endpointLine[kept], generate.MaxOperationNodes, total-kept)
+	var got []string
+	for _, w := range all {
+		if strings.Contains(w, "a page may have") {
+			got = append(got, w)
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+		t.Errorf("warnings %q, want one starting %q", got, want)
+	}
+}
