@@ -49,6 +49,26 @@ const (
 
 const mediaJSON = "application/json"
 
+// MaxOperations bounds how many operations one page generates: a page
+// documenting more keeps its first MaxOperations, in page order, with one
+// warning at the first one left out. Generating costs time and memory per
+// operation (about 90 KB live and 0.7 MB allocated each on a page of the
+// styles real pages mix, issue 17), so the bound is what keeps a page at
+// slate.MaxPageBytes under about 1.5 GB; it is ten times the largest real
+// page known (389 operations).
+const MaxOperations = 4096
+
+// MaxOperationNodes bounds what the operations kept weigh together, in the
+// values of their schemas, examples and arguments (nodes): an operation's
+// cost follows its weight, and a page of heavy operations (120 nested fields
+// in each response: 3 160 values, 6.6 MB at peak each) reaches 32 MiB with
+// 3 622 operations, which took 24 GB; with this bound it keeps 189 and
+// peaks at 1.5 GB. A page of the styles real pages mix weighs about 80
+// values an operation, 330 000 at MaxOperations. The operations from the
+// one that crosses the bound on are left out, with one warning at its line
+// (issue 17).
+const MaxOperationNodes = 600_000
+
 // BuildModel derives the model from a page: every endpoint a section
 // documents is an operation (slate.Section.Endpoints), named by OperationID.
 //
@@ -160,6 +180,18 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 			"section %q documents %s %s as section %q does (line %d)%s, and nothing in it (a call of another path or JSON-RPC method) tells them apart; the operation is the first's, the repeats are left out",
 			d.sec.Title, d.ep.Method, d.ep.Path, f.sec.Title, f.ep.Line, more)})
 	}
+	// A page past MaxOperations keeps its first MaxOperations: one warning
+	// says how many are left out and where the first of them is, and the
+	// kept ones generate as if the page ended there (issue 17: a huge page
+	// costs bounded time and memory, never a refusal).
+	if len(drafts) > MaxOperations {
+		d := drafts[MaxOperations]
+		warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
+			"the page documents %d operations, more than the %d a page may have; the %d from this one (%s %s, section %q) on are left out",
+			len(drafts), MaxOperations, len(drafts)-MaxOperations, d.ep.Method, d.ep.Path, d.sec.Title)})
+		clear(drafts[MaxOperations:])
+		drafts = drafts[:MaxOperations]
+	}
 	// Rule 2: a method suffix where a base id is shared by different methods.
 	byBase := map[string][]*draft{}
 	for _, d := range drafts {
@@ -241,8 +273,20 @@ func BuildModel(p *slate.Page) (Model, []slate.Diagnostic, error) {
 	}
 	ops := map[string]any{}
 	positional := false
+	weight := 0
 	for order, d := range drafts {
 		op, w := buildOperation(d.id, d.sec, d.ep, d.rpc)
+		// Past MaxOperationNodes the operations from this one on are left
+		// out like those past MaxOperations (the first is always kept: a
+		// page is never refused for its weight). Their ids were given
+		// beside them, so a kept id may carry a suffix a left-out one
+		// caused.
+		if weight += nodes(op); weight > MaxOperationNodes && order > 0 {
+			warns = append(warns, slate.Diagnostic{File: d.sec.File, Line: d.ep.Line, Message: fmt.Sprintf(
+				"the page's operations weigh more than the %d values (schemas, examples, arguments) a page may have; the %d from this one (%s %s, section %q) on are left out",
+				MaxOperationNodes, len(drafts)-order, d.ep.Method, d.ep.Path, d.sec.Title)})
+			break
+		}
 		warns = append(warns, w...)
 		op["order"] = order + 1
 		ops[d.id] = op
@@ -1123,4 +1167,21 @@ func protocolDefinitions() map[string]any {
 			"additionalProperties": false,
 		},
 	}
+}
+
+// nodes counts v's values, each map entry and slice element one, with
+// theirs: what an operation's schemas, examples and arguments weigh.
+func nodes(v any) int {
+	n := 1
+	switch x := v.(type) {
+	case map[string]any:
+		for _, e := range x {
+			n += nodes(e)
+		}
+	case []any:
+		for _, e := range x {
+			n += nodes(e)
+		}
+	}
+	return n
 }

@@ -160,3 +160,103 @@ func TestModelBinaryResponses(t *testing.T) {
 		})
 	}
 }
+
+// A page documenting more than MaxOperations operations keeps its first
+// MaxOperations, in page order, with one warning at the first one left out
+// naming how many are (issue 17: a huge page is bounded, never refused).
+func TestPagePastMaxOperationsKeepsTheFirst(t *testing.T) {
+	const extra = 3
+	var b strings.Builder
+	b.WriteString("---\ntitle: Many\n---\n\n")
+	line := 5 // the next line written
+	firstLeftOut := 0
+	for i := range generate.MaxOperations + extra {
+		if i == generate.MaxOperations {
+			firstLeftOut = line + 2 // its endpoint line
+		}
+		fmt.Fprintf(&b, "# Op %d\n\n`GET /op%d/list`\n\n", i, i)
+		line += 4
+	}
+	m, all := modelOf(t, b.String())
+	warns := limitWarnings(all)
+	ops := m["operations"].(map[string]any)
+	if len(ops) != generate.MaxOperations {
+		t.Errorf("%d operations, want MaxOperations (%d)", len(ops), generate.MaxOperations)
+	}
+	for i := range generate.MaxOperations + extra {
+		id := fmt.Sprintf("op%d_list", i)
+		if _, kept := ops[id]; kept != (i < generate.MaxOperations) {
+			t.Errorf("operation %s kept: %v, want %v", id, kept, i < generate.MaxOperations)
+		}
+	}
+	want := fmt.Sprintf("mem.md:%d: the page documents %d operations, more than the %d a page may have; the %d from this one",
+		firstLeftOut, generate.MaxOperations+extra, generate.MaxOperations, extra)
+	if len(warns) != 1 || !strings.HasPrefix(warns[0], want) {
+		t.Errorf("warnings %q, want one starting %q", warns, want)
+	}
+}
+
+// A page of exactly MaxOperations operations loses none and says nothing.
+func TestPageAtMaxOperationsKeepsEvery(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("---\ntitle: Many\n---\n\n")
+	for i := range generate.MaxOperations {
+		fmt.Fprintf(&b, "# Op %d\n\n`GET /op%d/list`\n\n", i, i)
+	}
+	m, all := modelOf(t, b.String())
+	if n, warns := len(m["operations"].(map[string]any)), limitWarnings(all); n != generate.MaxOperations || len(warns) != 0 {
+		t.Errorf("%d operations, warnings %q; want %d and none", n, warns, generate.MaxOperations)
+	}
+}
+
+// limitWarnings are the warnings about MaxOperations (the tiny sections'
+// each have one about their missing response example).
+func limitWarnings(all []string) []string {
+	var out []string
+	for _, w := range all {
+		if strings.Contains(w, "operations") && !strings.Contains(w, "no usable response example") {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Operations that together weigh more than MaxOperationNodes (here each
+// has a success example of a quarter of it) keep those before the one that
+// crosses the bound, with one warning at its line naming how many are left
+// out (issue 17: a page of few, heavy operations is bounded too).
+func TestPagePastMaxOperationNodesKeepsTheFirst(t *testing.T) {
+	const total = 8
+	var b strings.Builder
+	b.WriteString("---\ntitle: Heavy\n---\n\n")
+	items := strings.TrimSuffix(strings.Repeat("1,", generate.MaxOperationNodes/4), ",")
+	line := 5
+	endpointLine := map[int]int{}
+	for i := range total {
+		endpointLine[i] = line + 2
+		fmt.Fprintf(&b, "# Op %d\n\n`GET /op%d/list`\n\n> Successful response\n\n```json\n[%s]\n```\n\n", i, i, items)
+		line += 10
+	}
+	m, all := modelOf(t, b.String())
+	ops := m["operations"].(map[string]any)
+	kept := len(ops)
+	if kept == 0 || kept >= total {
+		t.Fatalf("%d of %d operations kept, want some left out and at least one kept", kept, total)
+	}
+	for i := range total {
+		if _, ok := ops[fmt.Sprintf("op%d_list", i)]; ok != (i < kept) {
+			t.Errorf("operation op%d_list kept: %v; want the first %d kept", i, ok, kept)
+		}
+	}
+	want := fmt.Sprintf("mem.md:%d: the page's operations weigh more than the %d values (schemas, examples, arguments) a page may have; the %d from this one",
+		endpointLine[kept], generate.MaxOperationNodes, total-kept)
+	var got []string
+	for _, w := range all {
+		if strings.Contains(w, "a page may have") {
+			got = append(got, w)
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+		t.Errorf("warnings %q, want one starting %q", got, want)
+	}
+}

@@ -15,6 +15,10 @@ import (
 // keys sorted, except in the examples maps the builder orders (the success
 // example first: Prism and Dredd answer with the first one).
 func openAPIFiles(doc *openAPIDoc, src Sources) (jsonOut, yamlOut []byte, err error) {
+	// doc is not used past its encoding, nor raw past its decoding: each
+	// can be collected while the next form is built (issue 17: a huge
+	// page's peak memory).
+	order := doc.order
 	raw, err := doc.MarshalJSON()
 	if err != nil {
 		return nil, nil, err
@@ -23,7 +27,7 @@ func openAPIFiles(doc *openAPIDoc, src Sources) (jsonOut, yamlOut []byte, err er
 	if err := json.Unmarshal(raw, &tree); err != nil {
 		return nil, nil, err
 	}
-	ordered := orderTree(tree, "", doc.order)
+	ordered := orderTree(tree, "", order)
 	if jsonOut, err = encodeJSON(ordered); err != nil {
 		return nil, nil, err
 	}

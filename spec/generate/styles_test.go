@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -256,6 +258,55 @@ func BenchmarkGenerate200kPage(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkGenerateLargestPage generates the largest page the reader
+// accepts (slate.MaxPageBytes) in the 200k page's styles, about 50 000
+// operations of which the first generate.MaxOperations are kept, against
+// the 200k page in the same run (issue 17: a huge page's memory bounded,
+// its time about linear). peak-heap-MB is the most the heap's objects
+// (live, or dead and not yet swept) held during the builds, sampled: what
+// the process's peak RSS follows.
+func BenchmarkGenerateLargestPage(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		chars int
+	}{{"baseline-page-200k-chars", 200_000}, {"page-max-bytes", slate.MaxPageBytes - 4096}} {
+		page := bigPage(b, c.chars)
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			peak := heapPeak()
+			for b.Loop() {
+				if _, err := generate.Build(generate.Options{Page: page, Root: filepath.Dir(page)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(peak())/1e6, "peak-heap-MB")
+		})
+	}
+}
+
+// heapPeak samples the heap's live objects every 5 ms until the returned
+// function is called, which returns the most seen.
+func heapPeak() func() uint64 {
+	stop, done := make(chan struct{}), make(chan uint64)
+	go func() {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var peak uint64
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-stop:
+				done <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(stop); return <-done }
 }
 
 // The 200k page generates: the benchmark measures a build that succeeds.
