@@ -165,6 +165,7 @@ func TestModelBinaryResponses(t *testing.T) {
 // MaxOperations, in page order, with one warning at the first one left out
 // naming how many are (issue 17: a huge page is bounded, never refused).
 func TestPagePastMaxOperationsKeepsTheFirst(t *testing.T) {
+	t.Parallel() // seconds of CPU each under -race: beside the rest
 	const extra = 3
 	var b strings.Builder
 	b.WriteString("---\ntitle: Many\n---\n\n")
@@ -198,6 +199,7 @@ func TestPagePastMaxOperationsKeepsTheFirst(t *testing.T) {
 
 // A page of exactly MaxOperations operations loses none and says nothing.
 func TestPageAtMaxOperationsKeepsEvery(t *testing.T) {
+	t.Parallel() // seconds of CPU each under -race: beside the rest
 	var b strings.Builder
 	b.WriteString("---\ntitle: Many\n---\n\n")
 	for i := range generate.MaxOperations {
@@ -226,6 +228,7 @@ func limitWarnings(all []string) []string {
 // crosses the bound, with one warning at its line naming how many are left
 // out (issue 17: a page of few, heavy operations is bounded too).
 func TestPagePastMaxOperationNodesKeepsTheFirst(t *testing.T) {
+	t.Parallel() // seconds of CPU each under -race: beside the rest
 	const total = 8
 	var b strings.Builder
 	b.WriteString("---\ntitle: Heavy\n---\n\n")

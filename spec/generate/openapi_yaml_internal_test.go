@@ -65,6 +65,7 @@ func yamlTree(r *rand.Rand, d int) any {
 // above as a key and as a value, in mappings and sequences nested every
 // way, and for the OpenAPI documents of the testdata pages.
 func TestYAMLWriterWritesAsYAMLv3(t *testing.T) {
+	t.Parallel() // seconds of CPU each under -race: beside the rest
 	var docs []any
 	for _, s := range yamlScalars {
 		docs = append(docs, omap{keys: []string{"v"}, vals: map[string]any{"v": s}})
