@@ -1,7 +1,9 @@
 package openapitest_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,18 +46,20 @@ func TestSpectralFindsNoError(t *testing.T) {
 	lintSpectral(t, specYAML)
 }
 
-// lintSpectral runs Spectral's spectral:oas ruleset on the document at spec.
-func lintSpectral(t *testing.T, spec string) {
+// lintSpectral runs Spectral's spectral:oas ruleset on the documents at
+// specs, in one run (each run of a node tool costs a second of start-up).
+func lintSpectral(t *testing.T, specs ...string) {
 	t.Helper()
 	spectral := nodeTool(t, "spectral")
-	spec, _ = filepath.Abs(spec)
+	abs := absPaths(specs)
 	// Spectral exits 1 when it finds errors; its JSON says which.
-	out, _ := run(t, toolsDir, 2*time.Minute, spectral, "lint", "--ruleset", ".spectral.yaml", "--format", "json", "--quiet", spec)
+	out, _ := run(t, toolsDir, 2*time.Minute, spectral, append([]string{"lint", "--ruleset", ".spectral.yaml", "--format", "json", "--quiet"}, abs...)...)
 	var results []struct {
 		Code     string `json:"code"`
 		Message  string `json:"message"`
 		Severity int    `json:"severity"`
 		Path     []any  `json:"path"`
+		Source   string `json:"source"`
 	}
 	if err := json.Unmarshal(out, &results); err != nil {
 		t.Fatalf("spectral output is not its JSON report: %v\n%s", err, out)
@@ -67,9 +71,27 @@ func lintSpectral(t *testing.T, spec string) {
 		for _, x := range r.Path {
 			p = append(p, strings.TrimSpace(strings.ReplaceAll(jsonText(x), `"`, "")))
 		}
-		fs = append(fs, lintFinding{r.Code, sev, strings.Join(p, "."), r.Message})
+		fs = append(fs, lintFinding{r.Code, sev, where(abs, r.Source, strings.Join(p, ".")), r.Message})
 	}
 	checkFindings(t, "spectral", fs)
+}
+
+// absPaths are paths made absolute: the tools run in toolsDir.
+func absPaths(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i], _ = filepath.Abs(p)
+	}
+	return out
+}
+
+// where is a finding's place: in a run over several documents, the
+// document (its folder names the page) before the path in it.
+func where(docs []string, source, path string) string {
+	if len(docs) < 2 {
+		return path
+	}
+	return filepath.Base(filepath.Dir(filepath.Dir(source))) + ": " + path
 }
 
 // Redocly's recommended ruleset finds no error in the document.
@@ -78,13 +100,15 @@ func TestRedoclyFindsNoError(t *testing.T) {
 	lintRedocly(t, specYAML)
 }
 
-// lintRedocly runs Redocly's recommended ruleset on the document at spec.
-func lintRedocly(t *testing.T, spec string) {
+// lintRedocly runs Redocly's recommended ruleset on the documents at
+// specs, in one run; its JSON format writes a report per document, one
+// after the other.
+func lintRedocly(t *testing.T, specs ...string) {
 	t.Helper()
 	redocly := nodeTool(t, "redocly")
-	spec, _ = filepath.Abs(spec)
-	out, _ := run(t, toolsDir, 2*time.Minute, redocly, "lint", "--config", "redocly.yaml", "--format", "json", spec)
-	var report struct {
+	abs := absPaths(specs)
+	out, _ := run(t, toolsDir, 2*time.Minute, redocly, append([]string{"lint", "--config", "redocly.yaml", "--format", "json"}, abs...)...)
+	type report struct {
 		Totals struct {
 			Errors   int `json:"errors"`
 			Warnings int `json:"warnings"`
@@ -94,27 +118,45 @@ func lintRedocly(t *testing.T, spec string) {
 			Severity string `json:"severity"`
 			Message  string `json:"message"`
 			Location []struct {
+				Source struct {
+					Ref string `json:"ref"`
+				} `json:"source"`
 				Pointer string `json:"pointer"`
 			} `json:"location"`
 		} `json:"problems"`
 	}
-	if err := json.Unmarshal(out, &report); err != nil {
-		t.Fatalf("redocly output is not its JSON report: %v\n%s", err, out)
-	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	reports := 0
 	var fs []lintFinding
-	for _, p := range report.Problems {
-		where := ""
-		if len(p.Location) > 0 {
-			where = p.Location[0].Pointer
+	for {
+		var r report
+		if err := dec.Decode(&r); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("redocly output is not its JSON reports: %v\n%s", err, out)
 		}
-		sev := p.Severity
-		if sev == "warn" {
-			sev = "warning"
+		reports++
+		listed := 0
+		for _, p := range r.Problems {
+			at, source := "", ""
+			if len(p.Location) > 0 {
+				at, source = p.Location[0].Pointer, p.Location[0].Source.Ref
+			}
+			sev := p.Severity
+			if sev == "warn" {
+				sev = "warning"
+			}
+			if sev == "error" {
+				listed++
+			}
+			fs = append(fs, lintFinding{p.RuleID, sev, where(abs, filepath.Join(toolsDir, source), at), p.Message})
 		}
-		fs = append(fs, lintFinding{p.RuleID, sev, where, p.Message})
+		if r.Totals.Errors != 0 && listed == 0 {
+			t.Errorf("redocly counts %d errors but lists none:\n%s", r.Totals.Errors, out)
+		}
 	}
-	if report.Totals.Errors != 0 && len(fs) == 0 {
-		t.Errorf("redocly counts %d errors but lists none:\n%s", report.Totals.Errors, out)
+	if reports != len(abs) {
+		t.Fatalf("redocly wrote %d reports for %d documents:\n%s", reports, len(abs), out)
 	}
 	checkFindings(t, "redocly", fs)
 }
