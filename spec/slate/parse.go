@@ -915,14 +915,7 @@ func (tm templateMatcher) match(template, path string) []string {
 		re = templateRegexp(template)
 		tm[template] = re
 	}
-	if re == nil {
-		return nil
-	}
-	m := re.FindStringSubmatch(path)
-	if m == nil {
-		return nil
-	}
-	return m[1:]
+	return templateValues(re, path)
 }
 
 // TemplateMatch matches a concrete path against a template ("/images/{id}/
@@ -931,7 +924,12 @@ func (tm templateMatcher) match(template, path string) []string {
 // than the template ("/api/kittens/2" for "/kittens/{ID}"): pages are not
 // always consistent about a base path.
 func TemplateMatch(template, path string) []string {
-	re := templateRegexp(template)
+	return templateValues(templateRegexp(template), path)
+}
+
+// templateValues are the values re, a template's expression (nil for a
+// template that has none), finds in path; nil when path does not match.
+func templateValues(re *regexp.Regexp, path string) []string {
 	if re == nil {
 		return nil
 	}
