@@ -72,15 +72,7 @@ func TestPagesOapiCodegenClientCompiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	gen := exec.Command("go", "run", oapiCodegen, "-package", "goclient", "-o", filepath.Join(dir, "rpc.gen.go"), filepath.Join(out, "spec", "openapi.yaml"))
-	gen.Dir = dir
-	gen.Env = append(os.Environ(), "GOWORK=off", "CGO_ENABLED=0")
-	if b, err := gen.CombinedOutput(); err != nil {
-		if offline(string(b)) {
-			missing(t, "the Go module proxy is out of reach for "+oapiCodegen)
-		}
-		t.Fatalf("oapi-codegen: %v\n%s", err, b)
-	}
+	oapiGenerate(t, dir, "goclient", "rpc.gen.go", filepath.Join(out, "spec", "openapi.yaml"))
 	if b, err := goCmd(t, dir, 5*time.Minute, "build", "./..."); err != nil {
 		if offline(b) {
 			missing(t, "the Go module proxy is out of reach for the generated client's modules")
