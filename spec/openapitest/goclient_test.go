@@ -1,12 +1,17 @@
 package openapitest_test
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/nebeus/nebeus-contract/spec/generate"
 )
 
 // goEnv is the environment of the go commands that build the generated
@@ -16,21 +21,16 @@ func goEnv() []string {
 	return append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly -buildvcs=false", "CGO_ENABLED=0") // static, as make's builds: one compiled copy of the shared modules
 }
 
-func goCmd(t *testing.T, dir string, timeout time.Duration, args ...string) (string, error) {
-	t.Helper()
-	ctxCmd := exec.Command("go", args...)
-	ctxCmd.Dir = dir
-	ctxCmd.Env = goEnv()
-	done := make(chan struct{})
-	var out []byte
-	var err error
-	go func() { out, err = ctxCmd.CombinedOutput(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(timeout):
-		_ = ctxCmd.Process.Kill()
-		<-done
-		t.Fatalf("go %v: no answer after %s\n%s", args, timeout, out)
+// goCommand runs go with args in dir, given up after timeout.
+func goCommand(dir string, timeout time.Duration, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = goEnv()
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		return string(out), fmt.Errorf("no answer after %s: %w", timeout, err)
 	}
 	return string(out), err
 }
@@ -47,18 +47,101 @@ func offline(out string) bool {
 }
 
 // oapiGenerate runs the pinned oapi-codegen in dir on spec, writing package
-// pkg to the file out; without the module proxy it reports what it skipped.
-func oapiGenerate(t *testing.T, dir, pkg, out, spec string) {
-	t.Helper()
+// pkg to the file out. A failure says whether the module proxy was out of
+// reach (skip) or the tool failed (err).
+func oapiGenerate(dir, pkg, out, spec string) (skip string, err error) {
 	gen := exec.Command("go", "run", oapiCodegen, "-package", pkg, "-o", filepath.Join(dir, out), spec)
 	gen.Dir = dir
 	gen.Env = append(os.Environ(), "GOWORK=off", "CGO_ENABLED=0")
 	if b, err := gen.CombinedOutput(); err != nil {
 		if offline(string(b)) {
-			missing(t, "the Go module proxy is out of reach for "+oapiCodegen)
+			return "the Go module proxy is out of reach for " + oapiCodegen, nil
 		}
-		t.Fatalf("oapi-codegen: %v\n%s", err, b)
+		return "", fmt.Errorf("oapi-codegen on %s: %v\n%s", spec, err, b)
 	}
+	return "", nil
+}
+
+// goClients is one module holding the two Go clients oapi-codegen makes:
+// the project's (package main beside testdata/goclient/main.go, built into
+// bin/goclient) and the JSON-RPC page's (package rpc, in rpc/). Both are
+// generated and compiled together, once a test process (issue 20: the
+// clients' dependencies, echo, x/net, x/crypto and the rest, compile once,
+// not once for each test, and the second oapi-codegen run reuses the first
+// one's executable instead of building it again beside it).
+type goClients struct {
+	root string // a temporary folder holding the module and the page's output
+	dir  string // the module; the binary is bin/goclient
+	skip string // the module proxy was out of reach: why
+	err  error  // generating or compiling failed, with go's output
+}
+
+var (
+	goClientsOnce sync.Once
+	goClientsRes  goClients
+)
+
+func buildGoClients(t *testing.T) goClients {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		missing(t, "go not found")
+	}
+	goClientsOnce.Do(func() { goClientsRes = makeGoClients() })
+	if goClientsRes.skip != "" {
+		missing(t, goClientsRes.skip)
+	}
+	return goClientsRes
+}
+
+func makeGoClients() goClients {
+	root, err := os.MkdirTemp("", "openapitest-goclients-")
+	if err != nil {
+		return goClients{err: err}
+	}
+	// The module outlives the test that built it (the other test reads
+	// it); TestMain removes root.
+	dir, pageOut := filepath.Join(root, "module"), filepath.Join(root, "page")
+	fail := func(err error) goClients { return goClients{root: root, dir: dir, err: err} }
+	for _, d := range []string{dir, filepath.Join(dir, "rpc"), pageOut} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fail(err)
+		}
+	}
+	for _, f := range []string{"go.mod", "go.sum", "main.go"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "goclient", f))
+		if err != nil {
+			return fail(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			return fail(err)
+		}
+	}
+	// The Ethereum-style page's document, generated into the module.
+	page := "../generate/testdata/pages/jsonrpc_methods.md"
+	res, err := generate.Build(generate.Options{Page: page, Root: filepath.Dir(page)})
+	if err != nil {
+		return fail(err)
+	}
+	if err := res.Write(pageOut); err != nil {
+		return fail(err)
+	}
+	spec, _ := filepath.Abs(specYAML)
+	for _, g := range []struct{ pkg, out, spec string }{
+		{"main", "nebeus.gen.go", spec},
+		{"rpc", filepath.Join("rpc", "rpc.gen.go"), filepath.Join(pageOut, "spec", "openapi.yaml")},
+	} {
+		if skip, err := oapiGenerate(dir, g.pkg, g.out, g.spec); skip != "" || err != nil {
+			return goClients{root: root, dir: dir, skip: skip, err: err}
+		}
+	}
+	out, err := goCommand(dir, 5*time.Minute, "build", "-o", "bin/", "./...")
+	if err != nil {
+		if offline(out) {
+			return goClients{root: root, dir: dir, skip: "the Go module proxy is out of reach for the generated clients' modules"}
+		}
+		return fail(fmt.Errorf("the generated Go clients do not compile: %v\n%s", err, out))
+	}
+	return goClients{root: root, dir: dir}
 }
 
 // A Go client generated by oapi-codegen with its default options (types,
@@ -69,29 +152,12 @@ func oapiGenerate(t *testing.T, dir, pkg, out, spec string) {
 // with what the generator derives from an operation id.
 func TestOapiCodegenGoClientDrivesTheMock(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("go"); err != nil {
-		missing(t, "go not found")
-	}
-	dir := t.TempDir()
-	for _, f := range []string{"go.mod", "go.sum", "main.go"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "goclient", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	spec, _ := filepath.Abs(specYAML)
-	oapiGenerate(t, dir, "main", "nebeus.gen.go", spec)
-	if out, err := goCmd(t, dir, 5*time.Minute, "build", "-o", "goclient", "."); err != nil {
-		if offline(out) {
-			missing(t, "the Go module proxy is out of reach for the generated client's modules")
-		}
-		t.Fatalf("the generated Go client does not compile: %v\n%s", err, out)
+	clients := buildGoClients(t)
+	if clients.err != nil {
+		t.Fatal(clients.err)
 	}
 	base := startMock(t, nil)
-	cmd := exec.Command(filepath.Join(dir, "goclient"), base, "go-client@example.com")
+	cmd := exec.Command(filepath.Join(clients.dir, "bin", "goclient"), base, "go-client@example.com")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("the Go client against the mock: %v\n%s", err, out)
@@ -102,4 +168,14 @@ func TestOapiCodegenGoClientDrivesTheMock(t *testing.T) {
 		}
 	}
 	t.Logf("%s", out)
+}
+
+// TestMain removes the Go clients' module that buildGoClients made for
+// the tests of this process.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if goClientsRes.root != "" {
+		os.RemoveAll(goClientsRes.root)
+	}
+	os.Exit(code)
 }

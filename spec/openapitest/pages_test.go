@@ -2,11 +2,9 @@ package openapitest_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nebeus/nebeus-contract/spec/generate"
 )
@@ -50,36 +48,11 @@ func TestPagesLintClean(t *testing.T) {
 // told apart by the discriminator on method (ValueByDiscriminator).
 func TestPagesOapiCodegenClientCompiles(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("go"); err != nil {
-		missing(t, "go not found")
+	clients := buildGoClients(t) // generated into rpc/, compiled with the project's client
+	if clients.err != nil {
+		t.Fatal(clients.err)
 	}
-	page := "../generate/testdata/pages/jsonrpc_methods.md"
-	res, err := generate.Build(generate.Options{Page: page, Root: filepath.Dir(page)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := t.TempDir()
-	if err := res.Write(out); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for _, f := range []string{"go.mod", "go.sum"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "goclient", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	oapiGenerate(t, dir, "goclient", "rpc.gen.go", filepath.Join(out, "spec", "openapi.yaml"))
-	if b, err := goCmd(t, dir, 5*time.Minute, "build", "./..."); err != nil {
-		if offline(b) {
-			missing(t, "the Go module proxy is out of reach for the generated client's modules")
-		}
-		t.Fatalf("the generated client does not compile: %v\n%s", err, b)
-	}
-	src, err := os.ReadFile(filepath.Join(dir, "rpc.gen.go"))
+	src, err := os.ReadFile(filepath.Join(clients.dir, "rpc", "rpc.gen.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
