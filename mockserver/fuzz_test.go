@@ -11,10 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/nebeus/nebeus-contract/internal/testutil"
 	"github.com/nebeus/nebeus-contract/mockserver"
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
@@ -36,7 +35,7 @@ func FuzzHandler(f *testing.F) {
 	const maxErrorAnswer = 4096
 	contract := schemas.MustDefault()
 	logs := &testutil.Buffer{}
-	reg := prometheus.NewRegistry()
+	reg := metrics.NewRegistry()
 	srv, err := mockserver.New(mockserver.Config{
 		Contract: contract, Control: true, ControlToken: "t", MaxBody: 64 << 10,
 		Logger: slog.New(slog.NewTextHandler(logs, nil)), Registry: reg,

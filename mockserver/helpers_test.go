@@ -11,10 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/nebeus/nebeus-contract/internal/testutil"
 	"github.com/nebeus/nebeus-contract/mockserver"
+	"github.com/nebeus/nebeus-contract/mockserver/metrics"
 	"github.com/nebeus/nebeus-contract/schemas"
 )
 
@@ -31,7 +30,7 @@ type harness struct {
 	srv      *mockserver.Server
 	contract *schemas.Contract
 	logs     *testutil.Buffer
-	reg      *prometheus.Registry
+	reg      *metrics.Registry
 	clock    *testutil.Clock
 }
 
@@ -40,7 +39,7 @@ type harness struct {
 // request hit the last-resort recovery (T5: nothing causes a 5xx).
 func newHarness(t testing.TB, cfg func(*mockserver.Config)) *harness {
 	t.Helper()
-	h := &harness{t: t, contract: schemas.MustDefault(), logs: &testutil.Buffer{}, reg: prometheus.NewRegistry(),
+	h := &harness{t: t, contract: schemas.MustDefault(), logs: &testutil.Buffer{}, reg: metrics.NewRegistry(),
 		clock: testutil.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))}
 	c := mockserver.Config{
 		Control:  true,
@@ -67,41 +66,24 @@ func newHarness(t testing.TB, cfg func(*mockserver.Config)) *harness {
 	return h
 }
 
+// samples reads the registry as a scraper would: its exposition, parsed.
+func (h *harness) samples() []testutil.Sample {
+	var b strings.Builder
+	h.reg.WritePrometheus(&b)
+	samples, err := testutil.ParseExposition(b.String())
+	if err != nil {
+		h.t.Fatalf("the registry's exposition does not parse: %v\n%s", err, b.String())
+	}
+	return samples
+}
+
 // counter sums a counter family in the registry.
 func (h *harness) counter(name string) float64 {
-	mfs, err := h.reg.Gather()
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	var sum float64
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			sum += m.GetCounter().GetValue()
-		}
-	}
-	return sum
+	return testutil.SumSamples(h.samples(), name, nil)
 }
 
 func (h *harness) requestsTotal(op, outcome string) float64 {
-	mfs, _ := h.reg.Gather()
-	for _, mf := range mfs {
-		if mf.GetName() != "nebeus_mock_requests_total" {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			labels := map[string]string{}
-			for _, l := range m.GetLabel() {
-				labels[l.GetName()] = l.GetValue()
-			}
-			if labels["operation"] == op && labels["outcome"] == outcome {
-				return m.GetCounter().GetValue()
-			}
-		}
-	}
-	return 0
+	return testutil.SumSamples(h.samples(), "nebeus_mock_requests_total", map[string]string{"operation": op, "outcome": outcome})
 }
 
 // answer is one response.

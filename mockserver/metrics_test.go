@@ -3,6 +3,9 @@ package mockserver_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/nebeus/nebeus-contract/internal/testutil"
+	"github.com/nebeus/nebeus-contract/mockserver"
 )
 
 // TestMetricsCountOutcomesAndServeThem.
@@ -25,6 +28,21 @@ func TestMetricsCountOutcomesAndServeThem(t *testing.T) {
 		if !strings.Contains(string(a.Body), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+	// What a scraper reads (issue 20: the Prometheus text format, now
+	// written by VictoriaMetrics/metrics).
+	if ct := a.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+		t.Errorf("/metrics Content-Type %q", ct)
+	}
+	samples, err := testutil.ParseExposition(string(a.Body))
+	if err != nil {
+		t.Fatalf("/metrics does not parse: %v", err)
+	}
+	if got := testutil.SumSamples(samples, "nebeus_mock_requests_total", map[string]string{"operation": "signin"}); got != 3 {
+		t.Errorf("/metrics counts %v signin requests, want 3", got)
+	}
+	if got := testutil.SumSamples(samples, "nebeus_mock_request_duration_seconds_count", map[string]string{"operation": "signin"}); got != 3 {
+		t.Errorf("/metrics times %v signin requests, want 3", got)
 	}
 }
 
@@ -53,6 +71,31 @@ func TestServesItsOwnContract(t *testing.T) {
 	for _, path := range []string{"/schemas/nope.json", "/schemas/signin.request"} {
 		if a := h.do("GET", path, ""); a.Status != 404 {
 			t.Errorf("GET %s: %d, want 404", path, a.Status)
+		}
+	}
+}
+
+// TestServersCountApart: two mocks in one process, each with the private
+// registry a nil Config.Registry gives, count only their own requests.
+func TestServersCountApart(t *testing.T) {
+	var srvs [2]*mockserver.Server
+	for i := range srvs {
+		srv, err := mockserver.New(mockserver.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = srv.Close() })
+		srvs[i] = srv
+	}
+	serve(t, srvs[0], "POST", "/signin/1.0/json", `{"jsonrpc":"2.0","id":1,"params":{"login":"`+demoLogin+`","password":"`+demoPassword+`"}}`)
+	for i, want := range []float64{1, 0} {
+		code, body := serve(t, srvs[i], "GET", "/metrics", "")
+		samples, err := testutil.ParseExposition(body)
+		if code != 200 || err != nil {
+			t.Fatalf("server %d: GET /metrics: %d %v", i, code, err)
+		}
+		if got := testutil.SumSamples(samples, "nebeus_mock_requests_total", map[string]string{"operation": "signin", "outcome": "success"}); got != want {
+			t.Errorf("server %d counts %v signins, want %v", i, got, want)
 		}
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/nebeus/nebeus-contract/mockserver/console"
 	"github.com/nebeus/nebeus-contract/mockserver/control"
 	"github.com/nebeus/nebeus-contract/mockserver/metrics"
@@ -36,7 +34,7 @@ func (s *Server) routes() http.Handler {
 	}{
 		{"GET", "/healthz", s.handleHealth()},
 		{"GET", "/readyz", s.handleHealth()},
-		{"GET", "/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})},
+		{"GET", "/metrics", s.registry},
 		{"GET", "/openapi.yaml", serveBytes("application/yaml; charset=utf-8", yamlDoc)},
 		{"GET", "/openapi.json", serveBytes(wire.ContentTypeJSON, jsonDoc)},
 		{"GET", "/schemas/{$}", s.handleSchemaList()},

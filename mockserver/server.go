@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/nebeus/nebeus-contract/fixtures"
 	"github.com/nebeus/nebeus-contract/mockserver/console"
 	"github.com/nebeus/nebeus-contract/mockserver/control"
@@ -28,21 +26,21 @@ import (
 // Config configures a Server. The zero value of each field means its
 // default.
 type Config struct {
-	Contract     *schemas.Contract    // nil: schemas.Default()
-	Fixtures     *fixtures.Set        // nil: fixtures.Default()
-	CompanyID    int                  // signin's company_id; default 1 (M1)
-	DB           string               // signin's db; default "nebeus" (M1)
-	DefaultTZ    string               // user_context.tz without a whole-hour signup timezone; default "Europe/Madrid" (M1)
-	IdleTimeout  time.Duration        // session idle expiry; default 30m (M3)
-	JournalSize  int                  // journal entries kept per namespace; default 1000
-	CORSOrigins  []string             // allowed origins (see cors.go); default any port of http://localhost and http://127.0.0.1
-	Control      bool                 // serve the control API under /_mock/
-	ControlToken string               // with Control: the bearer token non-loopback clients need; "" allows loopback only
-	MaxBody      int64                // request body limit in bytes; default 1 MiB (T5: 413 above)
-	Logger       *slog.Logger         // nil: discard
-	Registry     *prometheus.Registry // nil: a private one; /metrics serves it
-	Now          func() time.Time     // the clock, for tests; default time.Now
-	Proxy        *Proxy               // non-nil: a validation proxy in front of Proxy.Upstream (proxy.go)
+	Contract     *schemas.Contract // nil: schemas.Default()
+	Fixtures     *fixtures.Set     // nil: fixtures.Default()
+	CompanyID    int               // signin's company_id; default 1 (M1)
+	DB           string            // signin's db; default "nebeus" (M1)
+	DefaultTZ    string            // user_context.tz without a whole-hour signup timezone; default "Europe/Madrid" (M1)
+	IdleTimeout  time.Duration     // session idle expiry; default 30m (M3)
+	JournalSize  int               // journal entries kept per namespace; default 1000
+	CORSOrigins  []string          // allowed origins (see cors.go); default any port of http://localhost and http://127.0.0.1
+	Control      bool              // serve the control API under /_mock/
+	ControlToken string            // with Control: the bearer token non-loopback clients need; "" allows loopback only
+	MaxBody      int64             // request body limit in bytes; default 1 MiB (T5: 413 above)
+	Logger       *slog.Logger      // nil: discard
+	Registry     *metrics.Registry // nil: a private one; /metrics serves it
+	Now          func() time.Time  // the clock, for tests; default time.Now
+	Proxy        *Proxy            // non-nil: a validation proxy in front of Proxy.Upstream (proxy.go)
 	// Store is where accounts, sessions, the outbox, namespaces and faults
 	// live: "memory" (default), "file:PATH" or "redis://HOST:PORT[/DB]"
 	// (state.Config.Store). Close releases it.
@@ -98,7 +96,7 @@ type Server struct {
 	origins  *cors.Policy
 	log      *slog.Logger
 	metrics  *metrics.Requests
-	registry *prometheus.Registry
+	registry *metrics.Registry
 	now      func() time.Time
 
 	ops     *ops.Set        // the operations and their business logic
@@ -256,7 +254,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.Logger = slog.New(slog.DiscardHandler) // disabled: no line is even formatted
 	}
 	if c.Registry == nil {
-		c.Registry = prometheus.NewRegistry()
+		c.Registry = metrics.NewRegistry()
 	}
 	if c.Now == nil {
 		c.Now = time.Now
