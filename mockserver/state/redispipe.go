@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gomodule/redigo/redis"
@@ -32,6 +33,11 @@ type pipeline struct {
 	mu     sync.Mutex // held while writing: commands are queued in the order they are sent
 	cur    *pipeConn  // nil, or possibly failed: then replaced on next use
 	closed bool
+
+	// writers counts the callers from wanting mu to having written: the
+	// last of a burst flushes what all of them wrote, one write to the
+	// socket for many commands, as go-redis's batches were.
+	writers atomic.Int32
 }
 
 // pipeConn is one connection of a pipeline and the callers waiting on it.
@@ -79,8 +85,16 @@ func (p *pipeline) do(cmd string, args ...any) (any, error) {
 // Its reply is read whether or not anyone waits for it.
 func (p *pipeline) start(cmd string, args ...any) *pipeCall {
 	call := &pipeCall{done: make(chan struct{})}
+	p.writers.Add(1)
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer func() {
+		if p.writers.Add(-1) == 0 && p.cur != nil { // no one is about to write more
+			if err := p.cur.c.Flush(); err != nil {
+				p.cur.fail(err)
+			}
+		}
+		p.mu.Unlock()
+	}()
 	if p.closed {
 		call.finish(nil, errPipelineClosed)
 		return call
@@ -103,11 +117,7 @@ func (p *pipeline) start(cmd string, args ...any) *pipeCall {
 	}
 	// Queued before it is written: the reader may wait for its reply
 	// already, and a failed write fails it with the others.
-	err := pc.c.Send(cmd, args...)
-	if err == nil {
-		err = pc.c.Flush()
-	}
-	if err != nil {
+	if err := pc.c.Send(cmd, args...); err != nil {
 		pc.fail(err)
 	}
 	return call
