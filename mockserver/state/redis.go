@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -29,7 +30,20 @@ type redisStore struct {
 	// timeout bounds each call (Config.Deadline): the guard (guard.go)
 	// stops waiting then, and the call itself gives up too.
 	timeout time.Duration
+	// gen counts the connections of the pool that failed: one that
+	// failed (a Redis restarted, a deadline) makes every connection
+	// dialled before it stale, dropped when next taken from the pool
+	// instead of failing a call of its own (go-redis checked each one).
+	gen atomic.Uint64
 }
+
+// pooledConn is a connection of the pool and the gen it was dialled in.
+type pooledConn struct {
+	redis.ConnWithContext // redigo's own connection is one
+	gen                   uint64
+}
+
+var errStaleConn = errors.New("state: redis: a connection dialled before one failed")
 
 const redisPrefix = "nebeus-mock:"
 
@@ -57,10 +71,23 @@ func openRedis(spec string, timeout time.Duration) (*redisStore, error) {
 	// As many connections as go-redis's pool held before issue 20 (10
 	// per CPU); past them a call waits for one, within its deadline.
 	conns := 10 * runtime.GOMAXPROCS(0)
-	r := &redisStore{
-		pool:    &redis.Pool{DialContext: dial, MaxIdle: conns, MaxActive: conns, Wait: true, IdleTimeout: 5 * time.Minute},
-		pipe:    newPipeline(dial, timeout),
-		timeout: timeout,
+	r := &redisStore{pipe: newPipeline(dial, timeout), timeout: timeout}
+	r.pool = &redis.Pool{
+		DialContext: func(ctx context.Context) (redis.Conn, error) {
+			gen := r.gen.Load()
+			c, err := dial(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return &pooledConn{c.(redis.ConnWithContext), gen}, nil
+		},
+		TestOnBorrow: func(c redis.Conn, _ time.Time) error {
+			if c.(*pooledConn).gen != r.gen.Load() {
+				return errStaleConn
+			}
+			return nil
+		},
+		MaxIdle: conns, MaxActive: conns, Wait: true, IdleTimeout: 5 * time.Minute,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -206,27 +233,34 @@ func (r *redisStore) classify(err error) error { return redisFailure(err) }
 func (r *redisStore) remote() bool { return true }
 
 func (r *redisStore) ping(ctx context.Context) error {
-	c, err := r.pool.GetContext(ctx)
-	if err != nil {
+	return r.on(ctx, func(ctx context.Context, c redis.Conn) error {
+		_, err := redis.DoContext(c, ctx, "PING")
 		return err
-	}
-	defer c.Close()
-	_, err = redis.DoContext(c, ctx, "PING")
-	return err
+	})
 }
 
-// with runs f on a connection of the pool, within the deadline. The
-// connection goes back to the pool unless it failed: redigo closes a
-// connection whose context ended, and discards a closed one.
+// with runs f on a connection of the pool, within the deadline.
 func (r *redisStore) with(f func(ctx context.Context, c redis.Conn) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
 	defer cancel()
+	return r.on(ctx, f)
+}
+
+// on runs f on a connection of the pool, within ctx. The connection goes
+// back to the pool unless it failed: redigo closes a connection whose
+// context ended, and discards a closed one; the others dialled before it
+// are dropped then too (gen).
+func (r *redisStore) on(ctx context.Context, f func(ctx context.Context, c redis.Conn) error) error {
 	c, err := r.pool.GetContext(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close() // UNWATCH or DISCARD first when f left one open
-	return f(ctx, c)
+	err = f(ctx, c)
+	if err != nil && c.Err() != nil {
+		r.gen.Add(1)
+	}
+	return err
 }
 
 // value is a GET's reply.
