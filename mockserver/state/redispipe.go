@@ -157,13 +157,15 @@ func (pc *pipeConn) enqueue(call *pipeCall) error {
 	return nil
 }
 
-// fail closes the connection and fails every call queued on it; the
-// first error wins.
-func (pc *pipeConn) fail(err error) {
+// fail closes the connection and fails every call queued on it, and
+// returns the error they failed with: the first, the cause (a read cut
+// short by close fails with close's error, not the read's).
+func (pc *pipeConn) fail(err error) error {
 	pc.mu.Lock()
 	if pc.err != nil {
+		first := pc.err
 		pc.mu.Unlock()
-		return
+		return first
 	}
 	pc.err = err
 	queue := pc.queue
@@ -174,6 +176,7 @@ func (pc *pipeConn) fail(err error) {
 	for _, call := range queue {
 		call.finish(nil, err)
 	}
+	return err
 }
 
 // next takes the oldest call waiting for its reply; false once failed.
@@ -203,16 +206,13 @@ func (pc *pipeConn) read() {
 		}
 		left := time.Until(call.deadline)
 		if left <= 0 { // 0 would be no timeout at all
-			err := fmt.Errorf("redis: no reply within the deadline: %w", context.DeadlineExceeded)
-			pc.fail(err)
-			call.finish(nil, err)
+			call.finish(nil, pc.fail(fmt.Errorf("redis: no reply within the deadline: %w", context.DeadlineExceeded)))
 			return
 		}
 		reply, err := redis.ReceiveWithTimeout(pc.c, left)
 		var rerr redis.Error
 		if err != nil && !errors.As(err, &rerr) { // a refusal of this command leaves the connection in step
-			pc.fail(err)
-			call.finish(nil, err)
+			call.finish(nil, pc.fail(err))
 			return
 		}
 		call.finish(reply, err)
