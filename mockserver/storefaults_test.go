@@ -1,14 +1,11 @@
 package mockserver_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/nebeus/nebeus-contract/internal/testutil"
 	"github.com/nebeus/nebeus-contract/mockserver"
@@ -117,19 +114,16 @@ func TestRedisOutageAnswers503WithinTheDeadline(t *testing.T) {
 
 	// A Redis past its maxmemory (noeviction) refuses writes: full. A
 	// value of the mock's that does not decode: corrupt.
-	c := redis.NewClient(&redis.Options{Addr: strings.TrimSuffix(strings.TrimPrefix(r.URL, "redis://"), "/0")})
-	defer c.Close()
-	ctx := context.Background()
-	if err := c.ConfigSet(ctx, "maxmemory", "1").Err(); err != nil {
-		t.Fatal(err)
+	redisCmd := func(args ...string) {
+		t.Helper()
+		if reply, err := r.Command(args...); err != nil || reply != "+OK" {
+			t.Fatalf("redis %q: %q %v", args, reply, err)
+		}
 	}
+	redisCmd("CONFIG", "SET", "maxmemory", "1")
 	storeFailure(t, h, "signup with Redis full", h.call("signup", signupParams("full@example.com"), ns), "full")
-	if err := c.ConfigSet(ctx, "maxmemory", "0").Err(); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Set(ctx, "nebeus-mock:a\x1foutage\x1fkept@example.com", "damaged", 0).Err(); err != nil {
-		t.Fatal(err)
-	}
+	redisCmd("CONFIG", "SET", "maxmemory", "0")
+	redisCmd("SET", "nebeus-mock:a\x1foutage\x1fkept@example.com", "damaged")
 	storeFailure(t, h, "signin of a damaged account", h.call("signin", map[string]any{"login": "kept@example.com", "password": "correct-horse"}, ns), "corrupt")
 	if a := h.call("signup", signupParams("after@example.com"), ns); a.Variant != "success" {
 		t.Errorf("signup once the store is whole again: %s", a.Body)

@@ -3,10 +3,12 @@ package testutil
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -134,4 +136,27 @@ func waitRedis(addr string, cmd *exec.Cmd) error {
 		}
 		time.Sleep(10 * time.Millisecond) // polling interval, not synchronisation
 	}
+}
+
+// Command sends one command to the server on a connection of its own, in
+// Redis's protocol (RESP), and returns the first line of the reply: "+OK"
+// for a command that succeeded, "-ERR ..." for one refused. For the few
+// commands a test sets the server up with (CONFIG SET, a SET of a damaged
+// value): no client library needed.
+func (r *RedisServer) Command(args ...string) (string, error) {
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", r.port), 5*time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	cmd := fmt.Sprintf("*%d\r\n", len(args))
+	for _, a := range args {
+		cmd += fmt.Sprintf("$%d\r\n%s\r\n", len(a), a)
+	}
+	if _, err := io.WriteString(c, cmd); err != nil {
+		return "", err
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	return strings.TrimSuffix(line, "\r\n"), err
 }

@@ -3,7 +3,7 @@ package state
 import "fmt"
 
 // Reads ahead. With Redis, every read a request waits for is a round trip
-// shared with the other requests in flight (automatic pipelining), and a
+// shared with the other requests in flight (redispipe.go), and a
 // request's reads in sequence are that many round trips: the throughput of
 // many clients is bound by them, not by CPU. A read that does not depend
 // on another can start before it: a signin's account read starts with its

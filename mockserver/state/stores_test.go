@@ -1,7 +1,6 @@
 package state_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -13,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"github.com/gomodule/redigo/redis"
 
 	"github.com/nebeus/nebeus-contract/internal/testutil"
 	"github.com/nebeus/nebeus-contract/mockserver/state"
@@ -297,17 +296,18 @@ func TestStoresKeepNoPlainPassword(t *testing.T) {
 		if _, err := mustNamespace(t, s, "").Signup(in); err != nil {
 			t.Fatal(err)
 		}
-		opt, _ := redis.ParseURL(url)
-		c := redis.NewClient(opt)
+		c, err := redis.DialURL(url, redis.DialConnectTimeout(5*time.Second), redis.DialReadTimeout(5*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
 		defer c.Close()
-		ctx := context.Background()
-		keys, err := c.Keys(ctx, "*").Result()
+		keys, err := redis.Strings(c.Do("KEYS", "*"))
 		if err != nil || len(keys) == 0 {
 			t.Fatalf("keys %v %v", keys, err)
 		}
 		found := false
 		for _, k := range keys {
-			v, _ := c.Dump(ctx, k).Result()
+			v, _ := redis.String(c.Do("DUMP", k))
 			if strings.Contains(v, secret) {
 				t.Errorf("key %q holds the password in plain text", k)
 			}
