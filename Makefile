@@ -57,7 +57,8 @@ test: fmt-check tidy-check vet-and-check test-go
 # vet-and-check runs vet (the -race configuration) beside check and a static
 # compile of every binary (the configuration the tests' own builds use): on
 # a fresh clone two configurations compiled side by side keep both cores
-# busy where one long package (go-redis) would leave one idle (issue 20).
+# busy where one long package (kin-openapi's openapi3, net/http) would
+# leave one idle (issue 20).
 vet-and-check:
 	@$(MAKE) --no-print-directory -j2 vet check-and-compile
 
