@@ -6,10 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/nebeus/nebeus-contract/spec/generate"
 )
@@ -46,15 +49,18 @@ func offline(out string) bool {
 	return false
 }
 
-// oapiGenerate runs the pinned oapi-codegen in dir on spec, writing package
-// pkg to the file out. A failure says whether the module proxy was out of
-// reach (skip) or the tool failed (err).
+// oapiGenerate runs oapi-codegen, a tool of the clients' module in dir, on
+// spec, writing package pkg to the file out. A failure says whether the
+// module proxy was out of reach (skip) or the tool failed (err).
+//
+// The module's go.mod names the tool and lifts the modules it shares with
+// the project (kin-openapi, x/tools, x/text, ...) to the project's
+// versions: with go run of oapi-codegen@version they were its own, older
+// ones, and a fresh clone compiled each twice (issue 20).
 func oapiGenerate(dir, pkg, out, spec string) (skip string, err error) {
-	gen := exec.Command("go", "run", oapiCodegen, "-package", pkg, "-o", filepath.Join(dir, out), spec)
-	gen.Dir = dir
-	gen.Env = append(os.Environ(), "GOWORK=off", "CGO_ENABLED=0")
-	if b, err := gen.CombinedOutput(); err != nil {
-		if offline(string(b)) {
+	b, err := goCommand(dir, 5*time.Minute, "tool", oapiCodegen, "-package", pkg, "-o", filepath.Join(dir, out), spec)
+	if err != nil {
+		if offline(b) {
 			return "the Go module proxy is out of reach for " + oapiCodegen, nil
 		}
 		return "", fmt.Errorf("oapi-codegen on %s: %v\n%s", spec, err, b)
@@ -178,4 +184,51 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(goClientsRes.root)
 	}
 	os.Exit(code)
+}
+
+// The clients' module (testdata/goclient/go.mod) requires every module it
+// shares with the project at the project's version, and names oapi-codegen
+// as its tool: a fresh clone then compiles kin-openapi, x/tools, x/text and
+// the rest once for both (issue 20), and a dependency bump in the
+// project's go.mod that leaves the clients' behind goes red here.
+func TestClientsModuleSharesTheProjectsVersions(t *testing.T) {
+	parse := func(path string) *modfile.File {
+		t.Helper()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := modfile.Parse(path, b, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	project := parse(filepath.Join(root, "go.mod"))
+	clients := parse(filepath.Join("testdata", "goclient", "go.mod"))
+	ours := map[string]string{}
+	for _, r := range project.Require {
+		ours[r.Mod.Path] = r.Mod.Version
+	}
+	shared := 0
+	for _, r := range clients.Require {
+		v, ok := ours[r.Mod.Path]
+		if !ok {
+			continue
+		}
+		shared++
+		if v != r.Mod.Version {
+			t.Errorf("testdata/goclient/go.mod requires %s %s, the project %s: give both the same version (cd spec/openapitest/testdata/goclient && go get %s@%s && go mod tidy)", r.Mod.Path, r.Mod.Version, v, r.Mod.Path, v)
+		}
+	}
+	if shared == 0 {
+		t.Error("testdata/goclient/go.mod shares no module with the project's go.mod")
+	}
+	var tools []string
+	for _, tl := range clients.Tool {
+		tools = append(tools, tl.Path)
+	}
+	if !slices.Contains(tools, "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen") {
+		t.Errorf("testdata/goclient/go.mod names the tools %v, not oapi-codegen", tools)
+	}
 }

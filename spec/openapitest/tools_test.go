@@ -24,8 +24,9 @@ const (
 	root = "../.."
 	// requireEnv makes a missing tool a failure instead of a skip (CI).
 	requireEnv = "NEBEUS_REQUIRE_NODE_TOOLS"
-	// oapiCodegen is the pinned generator of the Go client check.
-	oapiCodegen = "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@v2.8.2"
+	// oapiCodegen is the generator of the Go client check: a tool of the
+	// clients' module (testdata/goclient/go.mod pins its version, v2.8.2).
+	oapiCodegen = "oapi-codegen"
 )
 
 var (
