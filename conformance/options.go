@@ -79,6 +79,11 @@ type Options struct {
 	// Concurrency is how many requests the concurrency specs send at once
 	// (bounded: at most MaxConcurrency). Default DefaultConcurrency.
 	Concurrency int
+	// FailFast stops the run at its first failing spec (Ginkgo's
+	// FailFast): the specs after it are not run, and the summary counts
+	// them (Summary.FailFastNotRun). A gate that needs only a yes or no
+	// gets its no sooner; a run that found nothing ran everything.
+	FailFast bool
 }
 
 // Defaults of the stateful and concurrency stages: small enough that the

@@ -141,6 +141,9 @@ type Summary struct {
 	Unchecked []string
 	// NotRun counts the specs the run's --max-time left unrun (bounds.go).
 	NotRun int
+	// FailFastNotRun counts the specs a run with Options.FailFast left
+	// unrun after its first failure.
+	FailFastNotRun int
 	// Causes are the run's failures grouped by root cause (findings.go):
 	// the report opens with them.
 	Causes []Cause
@@ -164,9 +167,17 @@ func Summarize(r types.Report, opts Options) Summary {
 	var failed []failedSpec
 	skippedBy := map[int]int{} // index in SkippedAfter -> in failed
 	covered := map[string]bool{}
+	// started counts the specs that began: the rest of those Ginkgo meant
+	// to run (PreRunStats: the label filter's left out) are what FailFast
+	// stopped (Ginkgo skips them as it skips the filtered ones: without a
+	// message, in no time).
+	started := 0
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue
+		}
+		if !sr.State.Is(types.SpecStateSkipped|types.SpecStatePending) || sr.Failure.Message != "" || sr.RunTime > 0 {
+			started++
 		}
 		container := fmt.Sprint(sr.ContainerHierarchyLocations)
 		failedHere := false
@@ -236,6 +247,9 @@ func Summarize(r types.Report, opts Options) Summary {
 				}
 			}
 		}
+	}
+	if opts.FailFast && sum.Specs.Failed > 0 {
+		sum.FailFastNotRun = max(0, r.PreRunStats.SpecsThatWillRun-started)
 	}
 	title := func(string) string { return "contract" }
 	if opts.Contract != nil {
@@ -385,6 +399,9 @@ func (sum Summary) Write(w io.Writer) {
 	}
 	if sum.NotRun > 0 {
 		fmt.Fprintf(w, "INCOMPLETE: %d specs not run, the run's --max-time was reached\n", sum.NotRun)
+	}
+	if sum.FailFastNotRun > 0 {
+		fmt.Fprintf(w, "STOPPED at the first failure (--fail-fast): %d specs not run\n", sum.FailFastNotRun)
 	}
 	if len(sum.Unchecked) > 0 {
 		fmt.Fprintf(w, "decisions no check of this run was about: %s\n", strings.Join(sum.Unchecked, ", "))

@@ -37,7 +37,7 @@ const Description = "Nebeus API conformance"
 // too can be called once. The error is for bad options (ErrOptions) only;
 // a non-conforming target gives Passed false.
 func Run(t GinkgoTestingT, opts Options, config ...any) (Result, error) {
-	config, opts.Seed = seeded(config, opts.Seed)
+	config, opts.Seed = seeded(config, opts.Seed, opts.FailFast)
 	s, err := newSuite(opts)
 	if err != nil {
 		return Result{}, err
@@ -51,8 +51,9 @@ func Run(t GinkgoTestingT, opts Options, config ...any) (Result, error) {
 }
 
 // seeded makes Ginkgo's seed and the run's one: opts' seed when given,
-// else Ginkgo's (from its flags, or the time).
-func seeded(config []any, seed int64) ([]any, int64) {
+// else Ginkgo's (from its flags, or the time); and turns Ginkgo's
+// FailFast on when opts ask for it.
+func seeded(config []any, seed int64, failFast bool) ([]any, int64) {
 	config = slices.Clone(config)
 	at := -1
 	for i, c := range config {
@@ -70,6 +71,7 @@ func seeded(config []any, seed int64) ([]any, int64) {
 		seed = sc.RandomSeed
 	}
 	sc.RandomSeed = seed
+	sc.FailFast = sc.FailFast || failFast
 	config[at] = sc
 	return config, seed
 }
@@ -167,6 +169,9 @@ func Header(opts Options) string {
 	shard := ""
 	if s.opts.Shards > 1 {
 		shard = fmt.Sprintf("\n  shard:       %d of %d", s.opts.Shard+1, s.opts.Shards)
+	}
+	if s.opts.FailFast {
+		shard += "\n  fail-fast:   on (the run stops at its first failing spec)"
 	}
 	stateful := fmt.Sprintf("%d steps per state machine, %s to find a failure", s.opts.Steps, s.opts.StepsTime)
 	if s.opts.Steps < 0 {

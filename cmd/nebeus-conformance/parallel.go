@@ -69,6 +69,9 @@ func runParallel(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		if o.labelFilter != "" {
 			args = append(args, "--label-filter", o.labelFilter)
 		}
+		if o.FailFast {
+			args = append(args, "--fail-fast")
+		}
 		if o.Login != "" {
 			args = append(args, "--login", o.Login)
 		}

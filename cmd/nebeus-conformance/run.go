@@ -94,6 +94,7 @@ func parseFlags(args []string, getenv func(string) string) (*options, *flag.Flag
 	fs.StringVar(&o.Login, "login", "", "login of an existing account for the readonly session specs (env "+envLogin+")")
 	fs.StringVar(&o.Password, "password", "", "its password (env "+envPassword+", preferred: a flag shows in process listings); never echoed")
 	fs.Var(&o.relax, "relax", "a T4 shape relaxation, named in the report (repeatable or comma-separated): "+strings.Join(conformance.RelaxationNames(), ", "))
+	fs.BoolVar(&o.FailFast, "fail-fast", false, "stop at the first failing spec: the specs after it are not run (the summary counts them); exit status 1 as for any violation (with --parallel, each shard stops at its own)")
 	fs.StringVar(&o.labelFilter, "label-filter", "", "Ginkgo label filter: 'readonly' is safe against production, 'mutating' creates accounts")
 	fs.StringVar(&o.JUnitReport, "junit-report", "", "write a JUnit XML report to this file (a class per operation, the decision in each test's name, skipped tests with their cause)")
 	fs.StringVar(&o.JSONReport, "json-report", "", "write Ginkgo's JSON report to this file, with the summary (findings, checks, coverage) as the entry nebeus-summary")
