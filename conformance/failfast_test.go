@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"context"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -57,7 +58,8 @@ func TestFailFastStopsAtTheFirstFailureAndCountsTheRest(t *testing.T) {
 	}
 
 	srv := mutantServer(t, "countries-lower-case-code")
-	bad := runConformance(context.Background(), t, srv.URL, nil, args...)
+	files := newReportFiles(t)
+	bad := runConformance(context.Background(), t, srv.URL, nil, append(files.args(), args...)...)
 	if bad.code != 1 {
 		t.Fatalf("mutant with --fail-fast: exit status %d, want 1\n%s", bad.code, tail(bad.out, 60))
 	}
@@ -71,6 +73,12 @@ func TestFailFastStopsAtTheFirstFailureAndCountsTheRest(t *testing.T) {
 	}
 	if !strings.Contains(bad.out, "[S6] violation") {
 		t.Errorf("the run that stopped does not report the finding that stopped it:\n%s", tail(bad.out, 60))
+	}
+	if sj := files.summary(t); sj.FailFastNotRun != stopped {
+		t.Errorf("the JSON summary counts %d specs not run after the first failure, the summary %d", sj.FailFastNotRun, stopped)
+	}
+	if html, err := os.ReadFile(files.html); err != nil || !strings.Contains(string(html), "Stopped at the first failure (--fail-fast): "+strconv.Itoa(stopped)+" specs not run") {
+		t.Errorf("the HTML report does not say the run stopped (%v)", err)
 	}
 
 	whole := runConformance(context.Background(), t, srv.URL, nil, args[:len(args)-1]...)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -174,8 +173,9 @@ func TestMaxTimeBoundsTheRunAndTheReportIsWritten(t *testing.T) {
 		<-r.Context().Done()
 	}))
 	defer srv.Close()
-	junit := filepath.Join(t.TempDir(), "junit.xml")
-	res := runConformance(context.Background(), t, srv.URL, nil, "--timeout", "30s", "--max-time", "1s", "--junit-report", junit)
+	files := newReportFiles(t)
+	junit := files.junit
+	res := runConformance(context.Background(), t, srv.URL, nil, append(files.args(), "--timeout", "30s", "--max-time", "1s")...)
 	noPanic(t, res)
 	if res.code != 2 {
 		t.Errorf("exit status %d, want 2 (cut short, nothing found)", res.code)
@@ -185,6 +185,12 @@ func TestMaxTimeBoundsTheRunAndTheReportIsWritten(t *testing.T) {
 	}
 	if b, err := os.ReadFile(junit); err != nil || !bytes.Contains(b, []byte("<testsuites")) {
 		t.Errorf("JUnit report not written: %v", err)
+	}
+	if sj := files.summary(t); sj.NotRun == 0 {
+		t.Error("the JSON summary does not count the specs --max-time left unrun")
+	}
+	if b, err := os.ReadFile(files.html); err != nil || !bytes.Contains(b, []byte("Incomplete: ")) {
+		t.Errorf("the HTML report does not say the run was cut short (%v)", err)
 	}
 }
 

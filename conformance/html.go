@@ -53,7 +53,9 @@ dt { font-weight: bold; } dd { margin: 0 0 .5em 1em; }
 <h1>Nebeus conformance <span class="verdict {{if .Conforms}}yes{{else}}no{{end}}">{{.Verdict}}</span></h1>
 <pre>{{.Header}}</pre>
 <p>Specs: {{.Specs.Passed}} passed, {{.Specs.Failed}} failed, {{.Specs.Skipped}} skipped.
-Findings: {{len .Findings}} (one a root cause, with every spec it broke).</p>
+{{if .NotRun}}Incomplete: {{.NotRun}} specs not run, the run's --max-time was reached.
+{{end}}{{if .FailFastNotRun}}Stopped at the first failure (--fail-fast): {{.FailFastNotRun}} specs not run.
+{{end}}Findings: {{len .Findings}} (one a root cause, with every spec it broke).</p>
 
 <h2 id="findings">Findings</h2>
 {{if not .Findings}}<p>None.</p>{{end}}

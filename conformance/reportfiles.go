@@ -38,12 +38,16 @@ type SummaryJSON struct {
 		Failed  int `json:"failed"`
 		Skipped int `json:"skipped"`
 	} `json:"specs"`
-	SkippedAfter []SkippedSpec    `json:"skippedAfterFailure,omitempty"`
-	Warnings     []Finding        `json:"warnings,omitempty"`
-	Relaxations  []string         `json:"relaxations,omitempty"`
-	Relaxed      map[string]int   `json:"relaxedResponses,omitempty"`
-	Unchecked    []string         `json:"uncheckedDecisions,omitempty"`
-	SpecResults  []SpecResultJSON `json:"specResults,omitempty"`
+	// NotRun and FailFastNotRun count the skipped specs the run's
+	// --max-time, and its --fail-fast after the first failure, left unrun.
+	NotRun         int              `json:"notRunMaxTime,omitempty"`
+	FailFastNotRun int              `json:"notRunFailFast,omitempty"`
+	SkippedAfter   []SkippedSpec    `json:"skippedAfterFailure,omitempty"`
+	Warnings       []Finding        `json:"warnings,omitempty"`
+	Relaxations    []string         `json:"relaxations,omitempty"`
+	Relaxed        map[string]int   `json:"relaxedResponses,omitempty"`
+	Unchecked      []string         `json:"uncheckedDecisions,omitempty"`
+	SpecResults    []SpecResultJSON `json:"specResults,omitempty"`
 }
 
 // CheckRow is one row of the table of checks.
@@ -78,6 +82,7 @@ func (sum Summary) JSON() SummaryJSON {
 		out.Checks = append(out.Checks, CheckRow{Operation: k[0], Decision: k[1], Tally: sum.Tallies[k]})
 	}
 	out.Specs.Passed, out.Specs.Failed, out.Specs.Skipped = sum.Specs.Passed, sum.Specs.Failed, sum.Specs.Skipped
+	out.NotRun, out.FailFastNotRun = sum.NotRun, sum.FailFastNotRun
 	if out.Findings == nil {
 		out.Findings = []Cause{}
 	}
