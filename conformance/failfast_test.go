@@ -74,8 +74,19 @@ func TestFailFastStopsAtTheFirstFailureAndCountsTheRest(t *testing.T) {
 	if !strings.Contains(bad.out, "[S6] violation") {
 		t.Errorf("the run that stopped does not report the finding that stopped it:\n%s", tail(bad.out, 60))
 	}
-	if sj := files.summary(t); sj.FailFastNotRun != stopped {
+	sj := files.summary(t)
+	if sj.FailFastNotRun != stopped {
 		t.Errorf("the JSON summary counts %d specs not run after the first failure, the summary %d", sj.FailFastNotRun, stopped)
+	}
+	// In JUnit each names why: those of an ordered flow the failure it
+	// was skipped after, the rest the stop; the specs the label filter
+	// left out are not among them.
+	junit, err := os.ReadFile(files.junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, want := strings.Count(string(junit), "not run: the run stopped at its first failure (--fail-fast)"), stopped-len(sj.SkippedAfter); n != want || want <= 0 {
+		t.Errorf("%d JUnit test cases say the run stopped at its first failure, want %d (%d not run, %d skipped after a failure)", n, want, stopped, len(sj.SkippedAfter))
 	}
 	if html, err := os.ReadFile(files.html); err != nil || !strings.Contains(string(html), "Stopped at the first failure (--fail-fast): "+strconv.Itoa(stopped)+" specs not run") {
 		t.Errorf("the HTML report does not say the run stopped (%v)", err)
