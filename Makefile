@@ -82,7 +82,7 @@ tidy-check:
 # -p 2 on 2 cores, conformance alone takes most of the test phase on one
 # core). A package left off this list still runs (./... names it, once);
 # a stale list only costs time. Any other PKGS is run as given.
-SLOW_FIRST := ./conformance ./spec/openapitest ./mockserver/loadtest ./spec/generate ./spec/edits ./cmd/nebeus-mock ./mockserver ./release
+SLOW_FIRST := ./conformance ./spec/openapitest ./mockserver/loadtest ./spec/generate ./spec/edits ./cmd/nebeus-mock ./mockserver ./release ./schemas ./mockserver/browsertest ./cmd/nebeus-contract ./mockserver/state
 TEST_PKGS  ?= $(if $(filter ./...,$(PKGS)),$(SLOW_FIRST)) $(PKGS)
 
 # GORACE=atexit_sleep_ms=0: a process built with -race sleeps a second as
