@@ -151,6 +151,22 @@ type Summary struct {
 	Coverage Coverage
 }
 
+// stoppedByFailFast says whether a spec of r was left unrun by a stop at
+// the first failure: Ginkgo skips those as it skips the specs its label
+// filter leaves out, without a message and in no time, so the filter
+// (r's own, a merged report's from its first shard) tells them apart.
+func stoppedByFailFast(r types.Report) func(types.SpecReport) bool {
+	keep := func([]string) bool { return true }
+	if f := r.SuiteConfig.LabelFilter; f != "" {
+		if lf, err := types.ParseLabelFilter(f); err == nil {
+			keep = lf
+		}
+	}
+	return func(sr types.SpecReport) bool {
+		return sr.State.Is(types.SpecStateSkipped) && sr.Failure.Message == "" && sr.RunTime == 0 && keep(sr.Labels())
+	}
+}
+
 // Summarize builds the summary of a run with opts from its suite report
 // (Ginkgo's, or several shards' merged).
 func Summarize(r types.Report, opts Options) Summary {
@@ -167,17 +183,13 @@ func Summarize(r types.Report, opts Options) Summary {
 	var failed []failedSpec
 	skippedBy := map[int]int{} // index in SkippedAfter -> in failed
 	covered := map[string]bool{}
-	// started counts the specs that began: the rest of those Ginkgo meant
-	// to run (PreRunStats: the label filter's left out) are what FailFast
-	// stopped (Ginkgo skips them as it skips the filtered ones: without a
-	// message, in no time).
-	started := 0
+	stopped := stoppedByFailFast(r)
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
-		if !sr.State.Is(types.SpecStateSkipped|types.SpecStatePending) || sr.Failure.Message != "" || sr.RunTime > 0 {
-			started++
+		if opts.FailFast && stopped(sr) {
+			sum.FailFastNotRun++
 		}
 		container := fmt.Sprint(sr.ContainerHierarchyLocations)
 		failedHere := false
@@ -248,8 +260,8 @@ func Summarize(r types.Report, opts Options) Summary {
 			}
 		}
 	}
-	if opts.FailFast && sum.Specs.Failed > 0 {
-		sum.FailFastNotRun = max(0, r.PreRunStats.SpecsThatWillRun-started)
+	if sum.Specs.Failed == 0 {
+		sum.FailFastNotRun = 0 // nothing failed, so nothing was stopped
 	}
 	title := func(string) string { return "contract" }
 	if opts.Contract != nil {

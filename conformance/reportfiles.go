@@ -229,21 +229,7 @@ func specResults(r types.Report, sum Summary, opts Options) []SpecResultJSON {
 	for _, sk := range sum.SkippedAfter {
 		skipped[sk.Spec] = sk
 	}
-	// stopped says whether FailFast left this skipped spec unrun: Ginkgo
-	// skips those as it skips the ones its label filter leaves out,
-	// without a message, so the filter tells them apart.
-	stopped := func(types.SpecReport) bool { return false }
-	if sum.FailFastNotRun > 0 {
-		keep := func([]string) bool { return true }
-		if f := r.SuiteConfig.LabelFilter; f != "" {
-			if lf, err := types.ParseLabelFilter(f); err == nil {
-				keep = lf
-			}
-		}
-		stopped = func(sr types.SpecReport) bool {
-			return sr.Failure.Message == "" && sr.RunTime == 0 && keep(sr.Labels())
-		}
-	}
+	stopped := stoppedByFailFast(r)
 	var out []SpecResultJSON
 	for _, sr := range r.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
@@ -261,7 +247,7 @@ func specResults(r types.Report, sum Summary, opts Options) []SpecResultJSON {
 			if sk, ok := skipped[sr.LeafNodeText]; ok {
 				res.Cause = "after " + sk.Cause + findingRefs(sk.Findings)
 				res.Findings = sk.Findings
-			} else if stopped(sr) {
+			} else if sum.FailFastNotRun > 0 && stopped(sr) {
 				res.Cause = "not run: the run stopped at its first failure (--fail-fast)"
 			} else {
 				res.Cause = "not run: filtered out (label filter or shard) or pending"
